@@ -1,0 +1,5 @@
+import { accountChecks } from "./accounts.js";
+import type { ConfigCheck } from "./types.js";
+
+/** Every whole-config check, run after the schema has passed. Add a section's checks here. */
+export const configChecks: ConfigCheck[] = [accountChecks];

@@ -1,0 +1,62 @@
+import type { AwsRegion } from "./regions.js";
+import type { AccountConfig, OrgConfig } from "./schema.js";
+
+/** An account with every default and derived value resolved. */
+export interface ResolvedAccount extends Omit<AccountConfig, "regions" | "homeRegion" | "tags"> {
+  regions: AwsRegion[];
+  /** Where account-global resources (IAM) live. */
+  homeRegion: AwsRegion;
+  /** Organization tags merged with the account's own; the account wins. */
+  tags: Record<string, string>;
+  deployRoleArn: string;
+  permissionBoundaryArn: string;
+}
+
+/** One Terraform stack: one account in one region. */
+export interface StackSpec {
+  /** `<account-name>-<region>`: the cdktf stack id and folder name. */
+  name: string;
+  account: ResolvedAccount;
+  region: AwsRegion;
+  isHomeRegion: boolean;
+}
+
+export interface ResolvedOrg {
+  /** The file it was loaded from, for messages. */
+  source: string;
+  config: OrgConfig;
+  accounts: ResolvedAccount[];
+  stacks: StackSpec[];
+  accountByName: ReadonlyMap<string, ResolvedAccount>;
+  accountById: ReadonlyMap<string, ResolvedAccount>;
+}
+
+export function stackName(accountName: string, region: string): string {
+  return `${accountName}-${region}`;
+}
+
+export function resolve(config: OrgConfig, source: string): ResolvedOrg {
+  const accounts = config.accounts.map((account): ResolvedAccount => {
+    const regions = (account.regions ?? config.defaults.regions) as AwsRegion[];
+    const boundary = config.permissionBoundary;
+    return {
+      ...account,
+      regions,
+      homeRegion: (account.homeRegion ?? regions[0]) as AwsRegion,
+      tags: { ...config.tags, Environment: account.environment, ...account.tags },
+      deployRoleArn: `arn:aws:iam::${account.id}:role/${account.deployRoleName ?? config.deployRole.name}`,
+      permissionBoundaryArn: `arn:aws:iam::${account.id}:policy${boundary.path}${boundary.name}`,
+    };
+  });
+  const stacks = accounts.flatMap((account) =>
+    account.regions.map((region) => ({ name: stackName(account.name, region), account, region, isHomeRegion: region === account.homeRegion })),
+  );
+  return {
+    source,
+    config,
+    accounts,
+    stacks,
+    accountByName: new Map(accounts.map((a) => [a.name, a])),
+    accountById: new Map(accounts.map((a) => [a.id, a])),
+  };
+}

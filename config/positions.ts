@@ -1,0 +1,56 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import type { PathSegment } from "./errors.js";
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Maps document paths to source positions. A path that does not exist (a missing
+ * field) resolves to its nearest existing ancestor, which is where the user must add it.
+ */
+export class PositionIndex {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(path: readonly PathSegment[], { key = false }: { key?: boolean } = {}): Position {
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node) ?? 0;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && scalarValue(p.key) === seg);
+        if (!pair) break;
+        const keyStart = rangeStart(pair.key);
+        if (key && seg === path[path.length - 1] && keyStart !== undefined) return this.pos(keyStart);
+        node = pair.value;
+        offset = rangeStart(pair.value) ?? keyStart ?? offset;
+      } else if (isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) {
+        node = node.items[seg];
+        offset = rangeStart(node) ?? offset;
+      } else {
+        break;
+      }
+    }
+    return this.pos(offset);
+  }
+
+  offset(offset: number): Position {
+    return this.pos(offset);
+  }
+
+  private pos(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}
+
+function scalarValue(node: unknown): unknown {
+  return isScalar(node) ? node.value : node;
+}

@@ -1,0 +1,44 @@
+/** Synthesized Terraform JSON of one stack (`cdktf.out/stacks/<name>/cdk.tf.json`). */
+export interface SynthesizedStack {
+  name: string;
+  json: {
+    resource?: Record<string, Record<string, Record<string, unknown>>>;
+    data?: Record<string, Record<string, Record<string, unknown>>>;
+    provider?: Record<string, unknown>;
+    terraform?: Record<string, unknown>;
+  };
+}
+
+/** One preflight finding: which resource of which stack breaks the control, and why. */
+export interface Violation {
+  resource: string;
+  why: string;
+}
+
+export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL";
+
+/**
+ * One control of the baseline: data plus one predicate (as cdk-nag rules are).
+ * It drives what is deployed (the Config rule), what `baseline check` evaluates,
+ * and what the scorecard names and explains.
+ */
+export interface Control {
+  /** Stable id, e.g. `SECRETS-ROTATION`. */
+  id: string;
+  title: string;
+  severity: Severity;
+  configRule: {
+    /** Rule name as deployed, and as the scorecard sees it after normalization. */
+    name: string;
+    /** AWS Config managed rule source identifier, e.g. `SECRETSMANAGER_ROTATION_ENABLED_CHECK`. */
+    identifier: string;
+    parameters?: Record<string, string>;
+    /** Resource types it evaluates; empty for periodic account-level rules. */
+    resourceTypes?: string[];
+  };
+  securityHubControls: string[];
+  remediation: string;
+  docUrl: string;
+  /** Preflight predicate over one synthesized stack; returns what violates the control. */
+  check: (stack: SynthesizedStack) => Violation[];
+}
