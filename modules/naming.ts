@@ -1,0 +1,27 @@
+import type { ResolvedAccount, ResolvedOrg } from "../config/model.js";
+
+/**
+ * Names and ARNs several parts agree on: the identity module creates these roles,
+ * the workflow generator assumes them, and tests compare the two.
+ */
+
+/** Terraform variable holding the role the provider assumes; CI plan jobs set it empty to act as the OIDC plan role itself. */
+export const DEPLOY_ROLE_VARIABLE = "deploy_role_arn";
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+export function roleArn(accountId: string, name: string, path = "/"): string {
+  return `arn:aws:iam::${accountId}:role${path}${name}`;
+}
+
+export interface PipelineRoles {
+  plan: string;
+  apply: string;
+}
+
+/** The GitHub Actions OIDC roles of an account, or undefined when the config has no pipelines section. */
+export function pipelineRoles(org: ResolvedOrg, account: ResolvedAccount): PipelineRoles | undefined {
+  const pipelines = org.config.pipelines;
+  if (!pipelines) return undefined;
+  return { plan: roleArn(account.id, pipelines.planRoleName), apply: roleArn(account.id, pipelines.applyRoleName) };
+}
