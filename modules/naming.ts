@@ -10,6 +10,11 @@ export const DEPLOY_ROLE_VARIABLE = "deploy_role_arn";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
+/** Alias of a baseline KMS key, e.g. `alias/org-baseline/logs`; identity policies match keys by it (`kms:ResourceAliases`). */
+export function keyAliasName(name: string): string {
+  return `alias/org-baseline/${name}`;
+}
+
 export function roleArn(accountId: string, name: string, path = "/"): string {
   return `arn:aws:iam::${accountId}:role${path}${name}`;
 }

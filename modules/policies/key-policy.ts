@@ -1,0 +1,254 @@
+import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { principalsByAccount, accountRoot, mergeConditions } from "./principals.js";
+
+/**
+ * KMS key policies assembled from named roles, in the style of
+ * terraform-aws-modules/kms: the account root (lockout safety), administrators,
+ * users, service users and cross-account users. Pure data; no cdktf.
+ *
+ * Named principals are written as their account's root plus an exact
+ * `aws:PrincipalArn` condition: KMS rejects a policy naming a role that does not
+ * exist yet (a role in another stack or account), and a recreated role keeps access.
+ */
+
+/** Key management only: no cryptographic use, no CreateGrant. */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+] as const;
+
+/** Cryptographic use of a symmetric key only. */
+export const KEY_CRYPTO_ACTIONS = [
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+] as const;
+
+/** Grant actions; always bound to `kms:GrantIsForAWSResource = true` so only AWS services get grants. */
+export const KEY_GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"] as const;
+
+export type KeyCryptoAction = (typeof KEY_CRYPTO_ACTIONS)[number];
+
+/** Principals (role ARNs) in the key's own organization using the key through AWS services. */
+export interface KeyUser {
+  /** Statement id; letters and digits. */
+  sid?: string;
+  principalArns: string[];
+  /** Service endpoints the key may be used through, e.g. `secretsmanager.eu-west-1.amazonaws.com`. */
+  viaServices: string[];
+  /** Defaults to every cryptographic action. */
+  actions?: KeyCryptoAction[];
+  /** Adds CreateGrant/ListGrants/RevokeGrant for AWS resources (EBS, RDS...). */
+  allowGrants?: boolean;
+}
+
+/** An AWS service principal using the key on the account's behalf (e.g. CloudWatch Logs). */
+export interface KeyServiceUser {
+  sid: string;
+  /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
+  service: string;
+  /** Cryptographic actions (KEY_CRYPTO_ACTIONS), or CreateGrant (bound to AWS resources). */
+  actions: string[];
+  /** Narrowing conditions, e.g. `{ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:..." } }`. */
+  conditions?: Conditions;
+  /** Adds `aws:SourceAccount` (confused-deputy protection) for services that send it. */
+  sourceAccount?: string;
+}
+
+/** Principals in other accounts of the organization. */
+export interface CrossAccountKeyUser {
+  sid?: string;
+  /** The calling accounts (`kms:CallerAccount`); their roots are the principals. */
+  accountIds: string[];
+  /** Exact role ARNs allowed (`aws:PrincipalArn`). Required unless principalTags narrows the callers. */
+  principalArns?: string[];
+  /** ABAC: the caller must carry these principal tags. */
+  principalTags?: Record<string, string>;
+  organizationId: string;
+  viaServices: string[];
+  /** Defaults to kms:Decrypt and kms:DescribeKey (reading what a service encrypted). */
+  actions?: KeyCryptoAction[];
+}
+
+export interface KeyPolicyInput {
+  /** The account owning the key; its root keeps IAM policies effective so the key can never be locked out. */
+  accountId: string;
+  /** Role ARNs with management actions only. */
+  administrators?: string[];
+  users?: KeyUser[];
+  serviceUsers?: KeyServiceUser[];
+  crossAccountUsers?: CrossAccountKeyUser[];
+}
+
+/** Assembles a key policy; throws on input that would produce an unsafe statement. */
+export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
+  const statements: Statement[] = [
+    {
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot(input.accountId) },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ];
+  const admins = input.administrators ?? [];
+  if (admins.length > 0) {
+    const p = principalsByAccount(admins);
+    statements.push({
+      Sid: "KeyAdministrators",
+      Effect: "Allow",
+      Principal: { AWS: p.roots },
+      Action: [...KEY_ADMIN_ACTIONS],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": p.arns } },
+    });
+  }
+  (input.users ?? []).forEach((user, i) => statements.push(...userStatements(user, input.accountId, user.sid ?? `KeyUsers${i + 1}`)));
+  for (const service of input.serviceUsers ?? []) statements.push(...serviceUserStatements(service));
+  (input.crossAccountUsers ?? []).forEach((user, i) => statements.push(crossAccountStatement(user, user.sid ?? `CrossAccountUsers${i + 1}`)));
+  assertUniqueSids(statements);
+  return policyDocument(statements);
+}
+
+/** CloudWatch Logs encrypting the account's log groups in one region, and nothing else. */
+export function logsServiceUser(region: string, accountId: string): KeyServiceUser {
+  return {
+    sid: "CloudWatchLogs",
+    service: `logs.${region}.amazonaws.com`,
+    actions: [...KEY_CRYPTO_ACTIONS],
+    conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
+  };
+}
+
+/** `<service>.<region>.amazonaws.com`, the value `kms:ViaService` compares. */
+export function viaService(service: string, region: string): string {
+  return `${service}.${region}.amazonaws.com`;
+}
+
+function userStatements(user: KeyUser, accountId: string, sid: string): Statement[] {
+  requireNonEmpty(user.principalArns, `${sid}: principalArns`);
+  requireNonEmpty(user.viaServices, `${sid}: viaServices (key use is bound to the services that use the key)`);
+  const p = principalsByAccount(user.principalArns);
+  const condition: Conditions = {
+    ArnEquals: { "aws:PrincipalArn": p.arns },
+    StringEquals: { "kms:CallerAccount": callerAccounts(p.accountIds, accountId), "kms:ViaService": user.viaServices },
+  };
+  const statements: Statement[] = [
+    { Sid: sid, Effect: "Allow", Principal: { AWS: p.roots }, Action: cryptoActions(user.actions, sid), Resource: "*", Condition: condition },
+  ];
+  if (user.allowGrants) {
+    statements.push({
+      Sid: `${sid}Grants`,
+      Effect: "Allow",
+      Principal: { AWS: p.roots },
+      Action: [...KEY_GRANT_ACTIONS],
+      Resource: "*",
+      Condition: mergeConditions(condition, { Bool: { "kms:GrantIsForAWSResource": true } }),
+    });
+  }
+  return statements;
+}
+
+function serviceUserStatements(user: KeyServiceUser): Statement[] {
+  if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(user.service)) throw new Error(`${user.sid}: ${JSON.stringify(user.service)} is not an AWS service principal`);
+  for (const operator of Object.keys(user.conditions ?? {})) {
+    if (!isKnownConditionOperator(operator)) throw new Error(`${user.sid}: unknown condition operator ${operator} (it would never match)`);
+  }
+  const crypto = user.actions.filter((a) => a !== "kms:CreateGrant");
+  for (const action of crypto) {
+    if (!(KEY_CRYPTO_ACTIONS as readonly string[]).includes(action)) {
+      throw new Error(`${user.sid}: ${action} is not a cryptographic action; service users get only ${KEY_CRYPTO_ACTIONS.join(", ")} and CreateGrant`);
+    }
+  }
+  const base = mergeConditions(user.conditions ?? {}, user.sourceAccount ? { StringEquals: { "aws:SourceAccount": user.sourceAccount } } : {});
+  const statement = (sid: string, actions: string[], condition: Conditions): Statement => ({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: user.service },
+    Action: actions,
+    Resource: "*",
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  });
+  const statements: Statement[] = [];
+  if (crypto.length > 0) statements.push(statement(user.sid, crypto, base));
+  if (crypto.length !== user.actions.length) {
+    statements.push(statement(`${user.sid}Grants`, ["kms:CreateGrant"], mergeConditions(base, { Bool: { "kms:GrantIsForAWSResource": true } })));
+  }
+  return statements;
+}
+
+function crossAccountStatement(user: CrossAccountKeyUser, sid: string): Statement {
+  requireNonEmpty(user.accountIds, `${sid}: accountIds`);
+  requireNonEmpty(user.viaServices, `${sid}: viaServices (key use is bound to the services that use the key)`);
+  const tags = Object.entries(user.principalTags ?? {});
+  if ((user.principalArns ?? []).length === 0 && tags.length === 0) {
+    throw new Error(`${sid}: name the principal ARNs or the principal tags; a whole account is too broad`);
+  }
+  const stringEquals: Record<string, string | string[]> = {
+    "aws:PrincipalOrgID": user.organizationId,
+    "kms:CallerAccount": [...user.accountIds],
+    "kms:ViaService": [...user.viaServices],
+  };
+  for (const [key, value] of tags) stringEquals[`aws:PrincipalTag/${key}`] = value;
+  const condition: Conditions = { StringEquals: stringEquals };
+  if (user.principalArns?.length) condition.ArnEquals = { "aws:PrincipalArn": [...user.principalArns] };
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: user.accountIds.map(accountRoot) },
+    Action: cryptoActions(user.actions ?? ["kms:Decrypt", "kms:DescribeKey"], sid),
+    Resource: "*",
+    Condition: condition,
+  };
+}
+
+function cryptoActions(actions: readonly string[] | undefined, sid: string): string[] {
+  const list = actions ?? KEY_CRYPTO_ACTIONS;
+  for (const action of list) {
+    if (!(KEY_CRYPTO_ACTIONS as readonly string[]).includes(action)) throw new Error(`${sid}: ${action} is not a cryptographic action`);
+  }
+  return [...list];
+}
+
+function callerAccounts(principalAccounts: string[], keyAccount: string): string | string[] {
+  const accounts = [...new Set([keyAccount, ...principalAccounts])];
+  return accounts.length === 1 ? accounts[0]! : accounts;
+}
+
+function requireNonEmpty(list: readonly unknown[] | undefined, what: string): void {
+  if (!list || list.length === 0) throw new Error(`${what} must not be empty`);
+}
+
+function assertUniqueSids(statements: Statement[]): void {
+  const seen = new Set<string>();
+  for (const { Sid } of statements) {
+    if (Sid === undefined) continue;
+    if (!/^[A-Za-z0-9]+$/.test(Sid)) throw new Error(`statement id ${JSON.stringify(Sid)} must be letters and digits`);
+    if (seen.has(Sid)) throw new Error(`statement id ${Sid} is used twice`);
+    seen.add(Sid);
+  }
+}
