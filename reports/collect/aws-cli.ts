@@ -1,0 +1,288 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import {
+  accountFromRow,
+  activeAccountIds,
+  CellMatrix,
+  isoTime,
+  resourceFromEvaluation,
+  resourcesFromComplianceItem,
+  resourcesOfCells,
+  securityHubFromFindings,
+  silenceReason,
+  sortAccounts,
+  sortSources,
+  sourceFromRow,
+  type AccountRow,
+  type ComplianceRow,
+  type EvaluationRow,
+  type FindingRow,
+  type SourceStatusRow,
+} from "./records.js";
+
+/**
+ * `--from-aws-cli DIR`: builds a snapshot from JSON files saved by the AWS CLI, so a
+ * scorecard can be made where the tool cannot call AWS itself. Each file is recognized by
+ * its top-level keys; any number of files of one kind (pages, regions, accounts) may be given:
+ *
+ * | top-level key                      | saved by                                                        |
+ * |------------------------------------|-----------------------------------------------------------------|
+ * | `AggregateComplianceByConfigRules` | aws configservice describe-aggregate-compliance-by-config-rules  |
+ * | `AggregateEvaluationResults`       | aws configservice get-aggregate-compliance-details-by-config-rule |
+ * | `AggregatedSourceStatusList`       | aws configservice describe-configuration-aggregator-sources-status |
+ * | `Results` (+ `QueryInfo`)          | aws configservice select-aggregate-resource-config (on AWS::Config::ResourceCompliance) |
+ * | `Accounts`                         | aws organizations list-accounts (or list-accounts-for-parent)   |
+ * | `AccountOuPaths`                   | an OU map: `{"AccountOuPaths": {"<account id>": "/Workloads/Prod"}}` |
+ * | `Roots`, `OrganizationalUnits`     | aws organizations list-roots / list-organizational-units-for-parent (accepted, not needed) |
+ * | `Findings`                         | aws securityhub get-findings                                     |
+ *
+ * The Organizations list outputs do not say which parent they were listed for, so OU paths
+ * come from the `AccountOuPaths` file. One way to write it (walks the OUs from the root):
+ *
+ *   walk() { # parent-id path
+ *     aws organizations list-accounts-for-parent --parent-id "$1" --query 'Accounts[].Id' --output text |
+ *       tr '\t' '\n' | while read -r id; do [ -n "$id" ] && printf '"%s":"%s"\n' "$id" "${2:-/}"; done
+ *     aws organizations list-organizational-units-for-parent --parent-id "$1" \
+ *       --query 'OrganizationalUnits[].[Id,Name]' --output text |
+ *       while read -r ou name; do [ -n "$ou" ] && walk "$ou" "$2/$name"; done
+ *   }
+ *   root=$(aws organizations list-roots --query 'Roots[0].Id' --output text)
+ *   { echo '{"AccountOuPaths":{'; walk "$root" "" | paste -sd, -; echo '}}'; } > ou-paths.json
+ */
+
+const timestamp = z.union([z.string(), z.number()]);
+const obj = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+
+const complianceRow = obj({
+  ConfigRuleName: z.string(),
+  AccountId: z.string(),
+  AwsRegion: z.string(),
+  Compliance: obj({
+    ComplianceType: z.string().optional(),
+    ComplianceContributorCount: obj({ CappedCount: z.number().optional(), CapExceeded: z.boolean().optional() }).optional(),
+  }).optional(),
+});
+
+const evaluationRow = obj({
+  EvaluationResultIdentifier: obj({
+    EvaluationResultQualifier: obj({
+      ConfigRuleName: z.string(),
+      ResourceType: z.string().optional(),
+      ResourceId: z.string(),
+    }),
+  }),
+  ComplianceType: z.string(),
+  ResultRecordedTime: timestamp.optional(),
+  Annotation: z.string().optional(),
+  AccountId: z.string(),
+  AwsRegion: z.string(),
+});
+
+const sourceRow = obj({
+  SourceId: z.string(),
+  SourceType: z.string().optional(),
+  AwsRegion: z.string().optional(),
+  LastUpdateStatus: z.string().optional(),
+  LastUpdateTime: timestamp.optional(),
+  LastErrorCode: z.string().optional(),
+  LastErrorMessage: z.string().optional(),
+});
+
+const accountRow = obj({
+  Id: z.string(),
+  Name: z.string().optional(),
+  Email: z.string().optional(),
+  State: z.string().optional(),
+  Status: z.string().optional(),
+});
+
+const findingRow = obj({
+  AwsAccountId: z.string(),
+  Region: z.string().optional(),
+  Title: z.string().optional(),
+  Severity: obj({ Label: z.string().optional() }).optional(),
+  Compliance: obj({ Status: z.string().optional(), SecurityControlId: z.string().optional() }).optional(),
+  RecordState: z.string().optional(),
+  Workflow: obj({ Status: z.string().optional() }).optional(),
+  WorkflowState: z.string().optional(),
+  ProductFields: z.record(z.string(), z.string()).optional(),
+  Resources: z.array(obj({ Type: z.string().optional(), Id: z.string().optional() })).optional(),
+  UpdatedAt: z.string().optional(),
+});
+
+const queryRow = obj({ accountId: z.string(), awsRegion: z.string() });
+
+/** Export kinds, tried in order: the first whose key is present decides. */
+const KINDS = [
+  { key: "AggregateComplianceByConfigRules", schema: z.array(complianceRow) },
+  { key: "AggregateEvaluationResults", schema: z.array(evaluationRow) },
+  { key: "AggregatedSourceStatusList", schema: z.array(sourceRow) },
+  { key: "Results", schema: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])) },
+  { key: "Accounts", schema: z.array(accountRow) },
+  { key: "AccountOuPaths", schema: z.record(z.string().regex(/^\d{12}$/, "an account id (12 digits)"), z.string()) },
+  { key: "Roots", schema: z.array(z.unknown()) },
+  { key: "OrganizationalUnits", schema: z.array(z.unknown()) },
+  { key: "Findings", schema: z.array(findingRow) },
+] as const;
+
+type Kind = (typeof KINDS)[number]["key"];
+
+interface Exports {
+  compliance: ComplianceRow[];
+  evaluations: EvaluationRow[];
+  sources: SourceStatusRow[];
+  queryResources: NonCompliantResource[];
+  accounts: AccountRow[];
+  ouPaths: Map<string, string>;
+  findings: FindingRow[] | undefined;
+  files: string[];
+}
+
+export function collectFromAwsCli(dir: string): Snapshot {
+  const exports = readExports(dir);
+  if (exports.compliance.length === 0) {
+    throw new Error(`${dir}: no rows from describe-aggregate-compliance-by-config-rules (top-level key AggregateComplianceByConfigRules) found`);
+  }
+
+  const sources = sortSources(exports.sources.map(sourceFromRow).filter((s): s is SourceStatus => s !== undefined));
+  const accounts = sortAccounts(
+    exports.accounts.map((row) => accountFromRow(row, exports.ouPaths.get(row.Id!))).filter((a): a is SnapshotAccount => a !== undefined),
+  );
+
+  const matrix = new CellMatrix();
+  for (const row of exports.compliance) matrix.add(row);
+  const regions = [...new Set([...matrix.cells().map((c) => c.region), ...sources.flatMap((s) => (s.region ? [s.region] : []))])].sort();
+  const silent = matrix.fillMissing({
+    expectedAccounts: activeAccountIds(accounts),
+    regions,
+    failedRegions: new Map(),
+    reasonFor: (accountId, region) => `not in the exports: ${silenceReason(sources, accountId, region)}`,
+  });
+  const cells = matrix.cells();
+
+  const evaluated = exports.evaluations.map(resourceFromEvaluation).filter((r): r is NonCompliantResource => r !== undefined);
+  const resources = resourcesOfCells(cells, [...exports.queryResources, ...evaluated]);
+
+  const snapshot: Snapshot = {
+    version: 1,
+    collectedAt: dataTime(exports, sources),
+    source: { kind: "aws-cli" },
+    accounts,
+    cells,
+    resources,
+    sources,
+    gaps: silent.map(({ accountId, region, reason }) => ({
+      scope: "account",
+      operation: "describe-aggregate-compliance-by-config-rules export",
+      reason,
+      accountId,
+      region,
+    })),
+    apiCalls: 0,
+  };
+  if (exports.findings) snapshot.securityHub = securityHubFromFindings(exports.findings);
+  return snapshot;
+}
+
+function readExports(dir: string): Exports {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+  } catch (err) {
+    throw new Error(`${dir}: cannot read AWS CLI exports: ${(err as Error).message}`);
+  }
+  if (names.length === 0) throw new Error(`${dir}: no *.json AWS CLI exports found`);
+
+  const exports: Exports = {
+    compliance: [],
+    evaluations: [],
+    sources: [],
+    queryResources: [],
+    accounts: [],
+    ouPaths: new Map(),
+    findings: undefined,
+    files: [],
+  };
+  for (const name of names) {
+    const file = join(dir, name);
+    exports.files.push(file);
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new Error(`${file}: invalid JSON: ${(err as Error).message}`);
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      throw new Error(`${file}: not an AWS CLI export: expected a JSON object with one of the keys ${KINDS.map((k) => k.key).join(", ")}`);
+    }
+    const kind = KINDS.find((k) => k.key in data);
+    if (!kind) {
+      const keys = Object.keys(data);
+      throw new Error(
+        `${file}: not a recognized AWS CLI export (top-level keys: ${keys.length ? keys.join(", ") : "none"}); expected one of ${KINDS.map((k) => k.key).join(", ")}`,
+      );
+    }
+    const parsed = kind.schema.safeParse((data as Record<string, unknown>)[kind.key]);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = [kind.key, ...issue.path].map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1);
+      throw new Error(`${file}: ${where}: ${issue.message}`);
+    }
+    addExport(exports, kind.key, parsed.data, file);
+  }
+  return exports;
+}
+
+function addExport(exports: Exports, kind: Kind, rows: unknown, file: string): void {
+  switch (kind) {
+    case "AggregateComplianceByConfigRules":
+      exports.compliance.push(...(rows as ComplianceRow[]));
+      return;
+    case "AggregateEvaluationResults":
+      exports.evaluations.push(...(rows as EvaluationRow[]));
+      return;
+    case "AggregatedSourceStatusList":
+      exports.sources.push(...(rows as SourceStatusRow[]));
+      return;
+    case "Results":
+      (rows as Array<string | object>).forEach((row, i) => {
+        let item: unknown;
+        try {
+          item = typeof row === "string" ? JSON.parse(row) : row;
+        } catch (err) {
+          throw new Error(`${file}: Results[${i}]: not a JSON row: ${(err as Error).message}`);
+        }
+        if (!queryRow.safeParse(item).success) {
+          throw new Error(`${file}: Results[${i}]: the query must select accountId and awsRegion (run it through the aggregator)`);
+        }
+        exports.queryResources.push(...resourcesFromComplianceItem(item as object));
+      });
+      return;
+    case "Accounts":
+      exports.accounts.push(...(rows as AccountRow[]));
+      return;
+    case "AccountOuPaths":
+      for (const [accountId, path] of Object.entries(rows as Record<string, string>)) exports.ouPaths.set(accountId, path);
+      return;
+    case "Roots":
+    case "OrganizationalUnits":
+      return;
+    case "Findings":
+      (exports.findings ??= []).push(...(rows as FindingRow[]));
+      return;
+  }
+}
+
+/** The data's own time (newest source update, evaluation or finding), so the same exports give the same snapshot. */
+function dataTime(exports: Exports, sources: SourceStatus[]): string {
+  const times = [
+    ...sources.map((s) => s.lastUpdate),
+    ...exports.evaluations.map((e) => isoTime(e.ResultRecordedTime)),
+    ...(exports.findings ?? []).map((f) => isoTime(f.UpdatedAt)),
+  ].filter((t): t is string => t !== undefined);
+  if (times.length > 0) return times.sort().at(-1)!;
+  const newest = Math.max(...exports.files.map((f) => statSync(f).mtimeMs));
+  return new Date(newest).toISOString();
+}

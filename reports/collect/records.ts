@@ -1,0 +1,424 @@
+import type {
+  CellStatus,
+  CollectionGap,
+  ComplianceCell,
+  ComplianceType,
+  NonCompliantResource,
+  SecurityHubControl,
+  SecurityHubFinding,
+  SnapshotAccount,
+  SourceStatus,
+} from "../snapshot.js";
+import { normalizeRuleName } from "./normalize.js";
+
+/**
+ * AWS response records (as the SDK returns them or the AWS CLI saves them) turned into
+ * snapshot parts. Both collectors share these, so live and offline give the same cells.
+ * Field names follow the AWS API; timestamps arrive as Date (SDK), ISO string or epoch
+ * seconds (AWS CLI, depending on its timestamp format).
+ */
+
+export type Timestamp = Date | string | number;
+
+export interface ComplianceRow {
+  ConfigRuleName?: string;
+  AccountId?: string;
+  AwsRegion?: string;
+  Compliance?: {
+    ComplianceType?: string;
+    ComplianceContributorCount?: { CappedCount?: number; CapExceeded?: boolean };
+  };
+}
+
+export interface EvaluationRow {
+  EvaluationResultIdentifier?: {
+    EvaluationResultQualifier?: { ConfigRuleName?: string; ResourceType?: string; ResourceId?: string };
+  };
+  ComplianceType?: string;
+  ResultRecordedTime?: Timestamp;
+  Annotation?: string;
+  AccountId?: string;
+  AwsRegion?: string;
+}
+
+export interface SourceStatusRow {
+  SourceId?: string;
+  SourceType?: string;
+  AwsRegion?: string;
+  LastUpdateStatus?: string;
+  LastUpdateTime?: Timestamp;
+  LastErrorCode?: string;
+  LastErrorMessage?: string;
+}
+
+export interface AccountRow {
+  Id?: string;
+  Name?: string;
+  Email?: string;
+  State?: string;
+  Status?: string;
+}
+
+export interface FindingRow {
+  AwsAccountId?: string;
+  Region?: string;
+  Title?: string;
+  Severity?: { Label?: string };
+  Compliance?: { Status?: string; SecurityControlId?: string };
+  RecordState?: string;
+  Workflow?: { Status?: string };
+  WorkflowState?: string;
+  ProductFields?: Record<string, string>;
+  Resources?: Array<{ Type?: string; Id?: string }>;
+  UpdatedAt?: string;
+}
+
+const COMPLIANCE_TYPES: readonly ComplianceType[] = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"];
+
+export function isoTime(value: Timestamp | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = value instanceof Date ? value : typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+const cellKey = (rule: string, accountId: string, region: string) => `${accountId}\u0000${region}\u0000${rule}`;
+
+/** When two deployed rules normalize to one cell, the worse result stands. */
+const SEVERITY: Record<CellStatus, number> = { NO_DATA: 0, NOT_APPLICABLE: 1, INSUFFICIENT_DATA: 2, COMPLIANT: 3, NON_COMPLIANT: 4 };
+
+/**
+ * The rule x account x region matrix. Rows whose rule names normalize to the same rule
+ * merge into one cell; the raw names stay available for per-resource follow-up calls.
+ */
+export class CellMatrix {
+  private readonly byKey = new Map<string, { cell: ComplianceCell; nonCompliantNames: Set<string> }>();
+
+  add(row: ComplianceRow): void {
+    const ruleName = row.ConfigRuleName;
+    const accountId = row.AccountId;
+    const region = row.AwsRegion;
+    if (!ruleName || !accountId || !region) return;
+    const type = row.Compliance?.ComplianceType;
+    const status: ComplianceType = (COMPLIANCE_TYPES as readonly string[]).includes(type ?? "")
+      ? (type as ComplianceType)
+      : "INSUFFICIENT_DATA";
+    const rule = normalizeRuleName(ruleName);
+    const cell: ComplianceCell = { rule, ruleName, accountId, region, status };
+    const counted = row.Compliance?.ComplianceContributorCount;
+    if (status === "NON_COMPLIANT" && counted?.CappedCount !== undefined) {
+      cell.nonCompliantResources = { count: counted.CappedCount, capExceeded: counted.CapExceeded ?? false };
+    }
+    this.merge(cell);
+  }
+
+  /** A cell known only to be missing (NO_DATA); never replaces a real result. */
+  addNoData(cell: ComplianceCell): void {
+    this.merge(cell);
+  }
+
+  private merge(cell: ComplianceCell): void {
+    const key = cellKey(cell.rule, cell.accountId, cell.region);
+    const existing = this.byKey.get(key);
+    if (!existing) {
+      const nonCompliantNames = new Set<string>(cell.status === "NON_COMPLIANT" ? [cell.ruleName] : []);
+      this.byKey.set(key, { cell, nonCompliantNames });
+      return;
+    }
+    if (cell.status === "NON_COMPLIANT") {
+      existing.nonCompliantNames.add(cell.ruleName);
+      if (existing.cell.status === "NON_COMPLIANT" && existing.cell.nonCompliantResources && cell.nonCompliantResources) {
+        const a = existing.cell.nonCompliantResources;
+        const b = cell.nonCompliantResources;
+        existing.cell.nonCompliantResources = { count: a.count + b.count, capExceeded: a.capExceeded || b.capExceeded };
+        return;
+      }
+    }
+    if (SEVERITY[cell.status] > SEVERITY[existing.cell.status]) existing.cell = cell;
+  }
+
+  has(rule: string, accountId: string, region: string): boolean {
+    return this.byKey.has(cellKey(rule, accountId, region));
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  cells(): ComplianceCell[] {
+    return [...this.byKey.values()].map((v) => v.cell).sort(compareCells);
+  }
+
+  /** NON_COMPLIANT cells with every raw rule name that reported them. */
+  nonCompliant(): Array<{ cell: ComplianceCell; ruleNames: string[] }> {
+    return [...this.byKey.values()]
+      .filter((v) => v.cell.status === "NON_COMPLIANT")
+      .map((v) => ({ cell: v.cell, ruleNames: [...v.nonCompliantNames].sort() }))
+      .sort((a, b) => compareCells(a.cell, b.cell));
+  }
+
+  /** (account, region) pairs that have at least one cell. */
+  reporting(): Set<string> {
+    return new Set([...this.byKey.values()].map((v) => pairKey(v.cell.accountId, v.cell.region)));
+  }
+
+  /**
+   * Adds NO_DATA cells where data is missing, so it is shown and never counted:
+   * - in a region whose collection failed: every known rule for every expected account;
+   * - in a region that reported: every rule of that region for expected accounts that sent nothing.
+   * `reasonFor` says why a pair is missing; undefined leaves that pair alone.
+   * Returns the silent (account, region) pairs it filled in reporting regions.
+   */
+  fillMissing(options: {
+    expectedAccounts: string[];
+    regions: string[];
+    failedRegions: Map<string, string>;
+    reasonFor: (accountId: string, region: string) => string | undefined;
+  }): Array<{ accountId: string; region: string; reason: string }> {
+    const silent: Array<{ accountId: string; region: string; reason: string }> = [];
+    const present = [...this.byKey.values()].map((v) => v.cell);
+    const allRules = new Set(present.map((c) => c.rule));
+    const rulesByRegion = new Map<string, Set<string>>();
+    const ruleNameFor = new Map<string, string>();
+    for (const c of present) {
+      if (!rulesByRegion.has(c.region)) rulesByRegion.set(c.region, new Set());
+      rulesByRegion.get(c.region)!.add(c.rule);
+      ruleNameFor.set(`${c.accountId}\u0000${c.rule}`, c.ruleName);
+    }
+    const reporting = this.reporting();
+    for (const region of options.regions) {
+      const failure = options.failedRegions.get(region);
+      for (const accountId of options.expectedAccounts) {
+        let reason = failure;
+        let rules = allRules;
+        if (reason === undefined) {
+          const regionRules = rulesByRegion.get(region);
+          if (!regionRules || reporting.has(pairKey(accountId, region))) continue;
+          reason = options.reasonFor(accountId, region);
+          if (reason === undefined) continue;
+          rules = regionRules;
+          silent.push({ accountId, region, reason });
+        }
+        for (const rule of rules) {
+          if (this.has(rule, accountId, region)) continue;
+          const ruleName = ruleNameFor.get(`${accountId}\u0000${rule}`) ?? rule;
+          this.addNoData({ rule, ruleName, accountId, region, status: "NO_DATA", reason });
+        }
+      }
+    }
+    return silent;
+  }
+}
+
+export const pairKey = (accountId: string, region: string) => `${accountId}\u0000${region}`;
+
+export function compareCells(a: ComplianceCell, b: ComplianceCell): number {
+  return cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.rule, b.rule);
+}
+
+function cmp(a: string | undefined, b: string | undefined): number {
+  const x = a ?? "";
+  const y = b ?? "";
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Per-resource evaluations (GetAggregateComplianceDetailsByConfigRule); NON_COMPLIANT ones only. */
+export function resourceFromEvaluation(row: EvaluationRow): NonCompliantResource | undefined {
+  const q = row.EvaluationResultIdentifier?.EvaluationResultQualifier;
+  if (row.ComplianceType !== "NON_COMPLIANT" || !q?.ConfigRuleName || !q.ResourceId || !row.AccountId || !row.AwsRegion) return undefined;
+  const resource: NonCompliantResource = {
+    rule: normalizeRuleName(q.ConfigRuleName),
+    accountId: row.AccountId,
+    region: row.AwsRegion,
+    resourceType: q.ResourceType ?? "",
+    resourceId: q.ResourceId,
+  };
+  if (row.Annotation) resource.annotation = row.Annotation;
+  const recordedAt = isoTime(row.ResultRecordedTime);
+  if (recordedAt) resource.recordedAt = recordedAt;
+  return resource;
+}
+
+/** The advanced query everyone runs for per-resource detail, one region at a time. */
+export function resourceComplianceQuery(region?: string): string {
+  const base =
+    "SELECT accountId, awsRegion, resourceId, resourceName, configuration, configurationItemCaptureTime " +
+    "WHERE resourceType = 'AWS::Config::ResourceCompliance' AND configuration.complianceType = 'NON_COMPLIANT'";
+  return region ? `${base} AND awsRegion = '${region.replace(/'/g, "")}'` : base;
+}
+
+interface ResourceComplianceItem {
+  accountId?: string;
+  awsRegion?: string;
+  resourceId?: string;
+  resourceName?: string;
+  configurationItemCaptureTime?: string;
+  configuration?: {
+    complianceType?: string;
+    targetResourceId?: string;
+    targetResourceType?: string;
+    resourceId?: string;
+    resourceType?: string;
+    configRuleList?: Array<{ configRuleName?: string; complianceType?: string }>;
+  };
+}
+
+/**
+ * One `AWS::Config::ResourceCompliance` item (a JSON string from SelectAggregateResourceConfig)
+ * gives every rule the resource breaks. Conditions on array elements do not pair up in the
+ * query language, so the rule filter happens here.
+ */
+export function resourcesFromComplianceItem(item: string | object): NonCompliantResource[] {
+  const row = (typeof item === "string" ? JSON.parse(item) : item) as ResourceComplianceItem;
+  const config = row.configuration;
+  if (!row.accountId || !row.awsRegion || !config?.configRuleList) return [];
+  // The compliance item is named `<ResourceType>/<ResourceId>` after the resource it describes.
+  const name = row.resourceName ?? row.resourceId ?? "";
+  const slash = name.startsWith("AWS::") ? name.indexOf("/") : -1;
+  const resourceType = config.targetResourceType ?? config.resourceType ?? (slash > 0 ? name.slice(0, slash) : "");
+  const resourceId = config.targetResourceId ?? config.resourceId ?? (slash > 0 ? name.slice(slash + 1) : name);
+  if (!resourceId) return [];
+  const recordedAt = isoTime(row.configurationItemCaptureTime);
+  return config.configRuleList
+    .filter((r) => r.complianceType === "NON_COMPLIANT" && r.configRuleName)
+    .map((r) => {
+      const resource: NonCompliantResource = {
+        rule: normalizeRuleName(r.configRuleName!),
+        accountId: row.accountId!,
+        region: row.awsRegion!,
+        resourceType,
+        resourceId,
+      };
+      if (recordedAt) resource.recordedAt = recordedAt;
+      return resource;
+    });
+}
+
+const resourceKey = (r: NonCompliantResource) => `${cellKey(r.rule, r.accountId, r.region)}\u0000${r.resourceType}\u0000${r.resourceId}`;
+
+/**
+ * Keeps the resources of NON_COMPLIANT cells, one per (cell, resource), preferring the
+ * record that carries an annotation, sorted.
+ */
+export function resourcesOfCells(cells: ComplianceCell[], resources: NonCompliantResource[]): NonCompliantResource[] {
+  const nonCompliant = new Set(cells.filter((c) => c.status === "NON_COMPLIANT").map((c) => cellKey(c.rule, c.accountId, c.region)));
+  const kept = new Map<string, NonCompliantResource>();
+  for (const r of resources) {
+    if (!nonCompliant.has(cellKey(r.rule, r.accountId, r.region))) continue;
+    const key = resourceKey(r);
+    const existing = kept.get(key);
+    if (!existing || (!existing.annotation && r.annotation)) kept.set(key, r);
+  }
+  return [...kept.values()].sort(
+    (a, b) =>
+      cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.rule, b.rule) || cmp(a.resourceType, b.resourceType) || cmp(a.resourceId, b.resourceId),
+  );
+}
+
+export function sourceFromRow(row: SourceStatusRow): SourceStatus | undefined {
+  if (!row.SourceId) return undefined;
+  const source: SourceStatus = { sourceId: row.SourceId, sourceType: row.SourceType ?? "ACCOUNT", status: row.LastUpdateStatus ?? "UNKNOWN" };
+  if (row.AwsRegion) source.region = row.AwsRegion;
+  const lastUpdate = isoTime(row.LastUpdateTime);
+  if (lastUpdate) source.lastUpdate = lastUpdate;
+  if (row.LastErrorCode) source.errorCode = row.LastErrorCode;
+  return source;
+}
+
+export function sortSources(sources: SourceStatus[]): SourceStatus[] {
+  return [...sources].sort((a, b) => cmp(a.sourceId, b.sourceId) || cmp(a.region, b.region));
+}
+
+/** Why an (account, region) the aggregator should cover sent no evaluations, from its source status. */
+export function silenceReason(sources: SourceStatus[], accountId: string, region: string): string {
+  const source = sources.find((s) => s.sourceId === accountId && s.region === region);
+  if (source && source.status !== "SUCCEEDED") {
+    return `no evaluations reported; aggregator source ${source.status}${source.errorCode ? ` (${source.errorCode})` : ""}`;
+  }
+  return "no evaluations reported by the aggregator for this account and region";
+}
+
+export function accountFromRow(row: AccountRow, ou: string | undefined): SnapshotAccount | undefined {
+  if (!row.Id) return undefined;
+  const account: SnapshotAccount = { accountId: row.Id };
+  if (row.Name !== undefined) account.name = row.Name;
+  if (row.Email !== undefined) account.email = row.Email;
+  if (ou !== undefined) account.ou = ou;
+  // `Status` is being retired in favour of `State`.
+  const state = row.State ?? row.Status;
+  if (state !== undefined) account.state = state;
+  return account;
+}
+
+export function sortAccounts(accounts: SnapshotAccount[]): SnapshotAccount[] {
+  const unique = new Map<string, SnapshotAccount>();
+  for (const a of accounts) unique.set(a.accountId, { ...unique.get(a.accountId), ...a });
+  return [...unique.values()].sort((a, b) => cmp(a.accountId, b.accountId));
+}
+
+/** Accounts the aggregator should hear from: active ones (suspended or closing accounts send nothing). */
+export function activeAccountIds(accounts: SnapshotAccount[]): string[] {
+  return accounts.filter((a) => a.state === undefined || a.state === "ACTIVE").map((a) => a.accountId);
+}
+
+function controlIdOf(f: FindingRow): string | undefined {
+  return f.Compliance?.SecurityControlId ?? f.ProductFields?.["ControlId"] ?? f.ProductFields?.["RuleId"];
+}
+
+/** Findings that count, as the console counts them: control results, active, not suppressed. */
+export function countsForScore(f: FindingRow): boolean {
+  const status = f.Compliance?.Status;
+  if (status !== "PASSED" && status !== "FAILED") return false;
+  if (f.RecordState !== undefined && f.RecordState !== "ACTIVE") return false;
+  if ((f.Workflow?.Status ?? f.WorkflowState) === "SUPPRESSED") return false;
+  return controlIdOf(f) !== undefined && f.AwsAccountId !== undefined;
+}
+
+/**
+ * Per (control, account) status: a control fails if any active, non-suppressed finding
+ * for it failed. Failed findings are kept for the report's "who fails what".
+ */
+export function securityHubFromFindings(findings: FindingRow[]): { controls: SecurityHubControl[]; failedFindings: SecurityHubFinding[] } {
+  const controls = new Map<string, SecurityHubControl>();
+  const failedFindings: SecurityHubFinding[] = [];
+  for (const f of findings) {
+    if (!countsForScore(f)) continue;
+    const controlId = controlIdOf(f)!;
+    const accountId = f.AwsAccountId!;
+    const failed = f.Compliance!.Status === "FAILED";
+    const key = `${controlId}\u0000${accountId}`;
+    const control = controls.get(key);
+    if (!control) {
+      const entry: SecurityHubControl = { controlId, accountId, status: failed ? "FAILED" : "PASSED" };
+      if (f.Title) entry.title = f.Title;
+      if (f.Severity?.Label) entry.severity = f.Severity.Label;
+      controls.set(key, entry);
+    } else if (failed) {
+      control.status = "FAILED";
+    }
+    if (failed) {
+      const finding: SecurityHubFinding = {
+        controlId,
+        accountId,
+        region: f.Region ?? "",
+        title: f.Title ?? "",
+        severity: f.Severity?.Label ?? "",
+      };
+      const resource = f.Resources?.[0];
+      if (resource?.Type) finding.resourceType = resource.Type;
+      if (resource?.Id) finding.resourceId = resource.Id;
+      failedFindings.push(finding);
+    }
+  }
+  return {
+    controls: [...controls.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.controlId, b.controlId)),
+    failedFindings: failedFindings.sort(
+      (a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.controlId, b.controlId) || cmp(a.resourceId, b.resourceId),
+    ),
+  };
+}
+
+export function sortGaps(gaps: CollectionGap[]): CollectionGap[] {
+  return [...gaps].sort(
+    (a, b) => cmp(a.scope, b.scope) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.rule, b.rule) || cmp(a.operation, b.operation),
+  );
+}
