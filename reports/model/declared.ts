@@ -1,0 +1,82 @@
+import { controls as catalog } from "../../modules/controls/catalog.js";
+import type { Control } from "../../modules/controls/types.js";
+import type { ResolvedOrg, StackSpec } from "../../config/model.js";
+import { compare, type Cell } from "./cells.js";
+import type { AccountRow, DeclaredVsObserved } from "./types.js";
+
+export interface DeclaredInput {
+  org: ResolvedOrg;
+  /** Catalog controls the config deploys in one stack (account x region). */
+  controlsForStack?: (stack: StackSpec) => readonly Control[];
+}
+
+/**
+ * The catalog controls with a Config rule that the config does not exclude; rules on
+ * account-global resources only in the account's home region (as they are deployed).
+ */
+export function controlsDeployedIn(org: ResolvedOrg, stack: StackSpec, all: readonly Control[] = catalog): Control[] {
+  const excluded = new Set(org.config.compliance.config.rules.exclude.map((e) => e.control));
+  return all.filter((c) => c.configRule && !excluded.has(c.id) && (!c.configRule.global || stack.isHomeRegion));
+}
+
+/** What the config declares against what AWS Config reports. */
+export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[], accounts: readonly AccountRow[]): DeclaredVsObserved {
+  const { org } = input;
+  const controlsForStack = input.controlsForStack ?? ((stack: StackSpec) => controlsDeployedIn(org, stack));
+
+  // Observed = a readable result; an unreadable cell is a gap, not evidence the rule is there.
+  const reportingStacks = new Set<string>();
+  const observedRules = new Set<string>();
+  for (const c of cells) {
+    if (c.status === "NO_DATA") continue;
+    reportingStacks.add(`${c.accountId}\u0000${c.region}`);
+    observedRules.add(`${c.rule}\u0000${c.accountId}\u0000${c.region}`);
+  }
+  const reporting = new Set(accounts.filter((a) => a.reporting).map((a) => a.accountId));
+
+  const accountsNotReporting = org.accounts
+    .filter((a) => !reporting.has(a.id))
+    .map((a) => ({ accountId: a.id, name: a.name, ou: a.ou }))
+    .sort((a, b) => compare(a.name, b.name));
+  const regionsNotReporting = org.stacks
+    .filter((s) => reporting.has(s.account.id) && !reportingStacks.has(`${s.account.id}\u0000${s.region}`))
+    .map((s) => ({ accountId: s.account.id, name: s.account.name, region: s.region }))
+    .sort((a, b) => compare(a.name, b.name) || compare(a.region, b.region));
+  const undeclaredAccounts = accounts
+    .filter((a) => a.reporting && !org.accountById.has(a.accountId))
+    .map((a) => ({ accountId: a.accountId, name: a.name }))
+    .sort((a, b) => compare(a.accountId, b.accountId));
+
+  const perControl = new Map<string, DeclaredVsObserved["controlsNotObserved"][number]>();
+  for (const stack of org.stacks) {
+    for (const control of controlsForStack(stack)) {
+      const rule = control.configRule?.name;
+      if (!rule) continue;
+      let row = perControl.get(control.id);
+      if (!row) {
+        perControl.set(
+          control.id,
+          (row = { controlId: control.id, rule, title: control.title, severity: control.severity, expected: 0, missing: [] }),
+        );
+      }
+      row.expected++;
+      if (!observedRules.has(`${rule}\u0000${stack.account.id}\u0000${stack.region}`)) {
+        row.missing.push({ accountId: stack.account.id, name: stack.account.name, region: stack.region });
+      }
+    }
+  }
+  const controlsNotObserved = [...perControl.values()]
+    .filter((row) => row.missing.length > 0)
+    .map((row) => ({ ...row, missing: row.missing.sort((a, b) => compare(a.name, b.name) || compare(a.region, b.region)) }))
+    .sort((a, b) => b.missing.length - a.missing.length || compare(a.controlId, b.controlId));
+
+  return {
+    configFile: org.source,
+    declaredAccounts: org.accounts.length,
+    accountsNotReporting,
+    regionsNotReporting,
+    undeclaredAccounts,
+    declaredControls: perControl.size,
+    controlsNotObserved,
+  };
+}

@@ -1,0 +1,202 @@
+import type { CellStatus, CollectionGap, Snapshot } from "../snapshot.js";
+import type { ControlInfo } from "./control-info.js";
+import type { Tally } from "./score.js";
+
+/** Everything every renderer shows: a pure function of a Snapshot (see scorecard.ts). */
+export interface Scorecard {
+  collectedAt: string;
+  source: Snapshot["source"];
+  apiCalls: number;
+  score: { overall: number | null; securityHub: number | null };
+  summary: Summary;
+  ous: OuRow[];
+  accounts: AccountRow[];
+  regions: RegionRow[];
+  rules: RuleRow[];
+  /** Every non-compliant resource, most severe first. */
+  resources: ResourceRow[];
+  /** Non-compliant cells whose resources are not all listed (detail unread, or capped by AWS). */
+  unlistedCells: number;
+  securityHub: SecurityHubView | null;
+  freshness: Freshness;
+  coverage: Coverage;
+  gaps: GapGroup[];
+  trend: Trend | null;
+  declared: DeclaredVsObserved | null;
+  formulas: Formulas;
+}
+
+export interface Summary extends Tally {
+  cells: number;
+  insufficientData: number;
+  notApplicable: number;
+  /** Cells the collector could not read (NO_DATA). */
+  unreadable: number;
+  accounts: number;
+  rules: number;
+  regions: number;
+  nonCompliantResources: number;
+  /** Accounts with a score below 100 (at least one non-compliant cell). */
+  failingAccounts: number;
+  failingRules: number;
+}
+
+export interface OuRow extends Tally {
+  /** Path from the root, e.g. `/Workloads/Prod`; `(unknown)` when Organizations could not name it. */
+  ou: string;
+  /** Last segment, for display; `Root` for `/`. */
+  name: string;
+  depth: number;
+  /** Accounts in this OU and every OU below it. */
+  accounts: number;
+}
+
+export interface AccountRow extends Tally {
+  accountId: string;
+  name: string | null;
+  ou: string | null;
+  state: string | null;
+  /** False when Config reported nothing readable for the account. */
+  reporting: boolean;
+  nonCompliantResources: number;
+  /** Normalized rules with at least one non-compliant cell in the account, sorted. */
+  failingRules: string[];
+  securityHub: SecurityHubTally | null;
+  /** Score change since the previous snapshot. */
+  delta: number | null;
+}
+
+export interface RegionRow extends Tally {
+  region: string;
+  accounts: number;
+}
+
+export interface RuleRow extends Tally, ControlInfo {
+  /** Normalized rule name. */
+  rule: string;
+  /** Rule names as AWS reported them across accounts, sorted. */
+  ruleNames: string[];
+  failingAccounts: number;
+  nonCompliantResources: number;
+  delta: number | null;
+}
+
+export interface ResourceRow {
+  rule: string;
+  title: string;
+  severity: string | null;
+  docUrl: string | null;
+  accountId: string;
+  accountName: string | null;
+  ou: string | null;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  annotation: string | null;
+  recordedAt: string | null;
+}
+
+export interface SecurityHubTally {
+  passed: number;
+  failed: number;
+  /** 100 x passed / (passed + failed), one decimal; null without data. */
+  score: number | null;
+}
+
+export interface SecurityHubView extends SecurityHubTally {
+  /** One row per control across the organization: it fails if it failed in any account. */
+  controls: Array<{
+    controlId: string;
+    title: string;
+    severity: string | null;
+    status: "PASSED" | "FAILED";
+    passedAccounts: number;
+    failedAccounts: number;
+  }>;
+  failedFindings: number;
+}
+
+export interface Freshness {
+  collectedAt: string;
+  sources: number;
+  /** Count per LastUpdateStatus (SUCCEEDED, FAILED, OUTDATED...). */
+  byStatus: Record<string, number>;
+  oldestUpdate: string | null;
+  newestUpdate: string | null;
+  /** Sources whose last update did not succeed. */
+  problems: Array<{ sourceId: string; sourceType: string; region: string | null; status: string; lastUpdate: string | null; errorCode: string | null }>;
+}
+
+export interface Coverage {
+  /** Accounts known from Organizations or from Config results. */
+  accounts: number;
+  reportingAccounts: number;
+  cells: number;
+  cellsWithData: number;
+  /** 100 x cells counted in the score / all cells, one decimal. */
+  percent: number | null;
+}
+
+/** Gaps of one kind, so a thousand failed calls read as one line with a count. */
+export interface GapGroup {
+  scope: CollectionGap["scope"];
+  operation: string;
+  reason: string;
+  count: number;
+  /** The first few gaps of the group, for the reader to locate them. */
+  examples: Array<Pick<CollectionGap, "accountId" | "region" | "rule">>;
+}
+
+export interface CellRef {
+  rule: string;
+  title: string;
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  before: CellStatus | null;
+  after: CellStatus | null;
+}
+
+export interface Trend {
+  previousCollectedAt: string;
+  overall: { before: number | null; after: number | null; delta: number | null };
+  securityHub: { before: number | null; after: number | null; delta: number | null };
+  accounts: Array<{ accountId: string; name: string | null; before: number | null; after: number | null; delta: number | null }>;
+  rules: Array<{ rule: string; title: string; before: number | null; after: number | null; delta: number | null }>;
+  /** Cells NON_COMPLIANT now that were not before (including cells that did not exist). */
+  newlyFailing: CellRef[];
+  /** Cells COMPLIANT now that were NON_COMPLIANT before. */
+  fixed: CellRef[];
+}
+
+export interface DeclaredVsObserved {
+  configFile: string;
+  declaredAccounts: number;
+  /** Declared accounts with no readable Config result at all. */
+  accountsNotReporting: Array<{ accountId: string; name: string; ou: string }>;
+  /** Declared (account, region) stacks of reporting accounts with no readable Config result. */
+  regionsNotReporting: Array<{ accountId: string; name: string; region: string }>;
+  /** Accounts Config reports on that the config does not declare. */
+  undeclaredAccounts: Array<{ accountId: string; name: string | null }>;
+  declaredControls: number;
+  /** Catalog controls the config deploys, per control: the declared stacks where the rule is not observed. */
+  controlsNotObserved: Array<{
+    controlId: string;
+    rule: string;
+    title: string;
+    severity: string;
+    /** Declared (account, region) pairs expecting the rule. */
+    expected: number;
+    missing: Array<{ accountId: string; name: string; region: string }>;
+  }>;
+}
+
+export interface Formulas {
+  config: string;
+  cell: string;
+  noData: string;
+  rollUp: string;
+  securityHub: string;
+  trend: string;
+  rounding: string;
+}

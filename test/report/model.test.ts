@@ -1,0 +1,271 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../config/load.js";
+import { controlsDeployedIn } from "../../reports/model/declared.js";
+import { buildScorecard } from "../../reports/model/scorecard.js";
+import { percent } from "../../reports/model/score.js";
+import type { Snapshot } from "../../reports/snapshot.js";
+import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+
+const card = () => buildScorecard(currentSnapshot(), { lookup: testLookup });
+const pick = <T extends { compliant: number; nonCompliant: number; noData: number; score: number | null }>(t: T) => ({
+  compliant: t.compliant,
+  nonCompliant: t.nonCompliant,
+  noData: t.noData,
+  score: t.score,
+});
+
+describe("percent", () => {
+  it("rounds half-up to one decimal and has no score without counted cells", () => {
+    expect(percent(1, 3)).toBe(33.3);
+    expect(percent(2, 3)).toBe(66.7);
+    expect(percent(5, 7)).toBe(71.4);
+    expect(percent(49, 400)).toBe(12.3);
+    expect(percent(1, 16)).toBe(6.3);
+    expect(percent(0, 5)).toBe(0);
+    expect(percent(0, 0)).toBeNull();
+  });
+});
+
+describe("config score", () => {
+  it("overall: 6 compliant / (6 + 4), the 3 no-data cells are shown but not counted", () => {
+    const c = card();
+    expect(c.score.overall).toBe(60);
+    expect(c.summary).toMatchObject({
+      compliant: 6,
+      nonCompliant: 4,
+      noData: 3,
+      cells: 13,
+      insufficientData: 1,
+      notApplicable: 1,
+      unreadable: 1,
+      accounts: 5,
+      rules: 3,
+      regions: 2,
+      nonCompliantResources: 3,
+      failingAccounts: 3,
+      failingRules: 2,
+    });
+  });
+
+  it("per account, worst first, an account without results has no score (not 100)", () => {
+    const rows = card().accounts.map((a) => ({ id: a.accountId, ...pick(a), reporting: a.reporting }));
+    expect(rows).toEqual([
+      { id: "444444444444", compliant: 0, nonCompliant: 1, noData: 1, score: 0, reporting: true },
+      { id: "333333333333", compliant: 1, nonCompliant: 1, noData: 2, score: 50, reporting: true },
+      { id: "222222222222", compliant: 3, nonCompliant: 2, noData: 0, score: 60, reporting: true },
+      { id: "111111111111", compliant: 2, nonCompliant: 0, noData: 0, score: 100, reporting: true },
+      { id: "555555555555", compliant: 0, nonCompliant: 0, noData: 0, score: null, reporting: false },
+    ]);
+    const prod = card().accounts.find((a) => a.accountId === "222222222222")!;
+    expect(prod).toMatchObject({ name: "payments-prod", ou: "/Workloads/Prod", failingRules: ["ebs-encrypted", "s3-bucket-ssl"], nonCompliantResources: 2 });
+  });
+
+  it("a cell where only an unreadable result exists is never counted as compliant", () => {
+    const snap = currentSnapshot();
+    snap.cells = [{ rule: "r", ruleName: "r", accountId: "111111111111", region: "eu-west-1", status: "NO_DATA", reason: "AccessDenied" }];
+    const c = buildScorecard(snap);
+    expect(c.score.overall).toBeNull();
+    expect(c.accounts.find((a) => a.accountId === "111111111111")).toMatchObject({ score: null, noData: 1, reporting: false });
+  });
+
+  it("an unreadable copy of a cell outranks a compliant one", () => {
+    const snap = currentSnapshot();
+    snap.cells = [
+      { rule: "r", ruleName: "OrgConfigRule-r-aaaa1111", accountId: "111111111111", region: "eu-west-1", status: "COMPLIANT" },
+      { rule: "r", ruleName: "r-conformance-pack-x", accountId: "111111111111", region: "eu-west-1", status: "NO_DATA", reason: "throttled" },
+    ];
+    expect(buildScorecard(snap).summary).toMatchObject({ cells: 1, compliant: 0, noData: 1, unreadable: 1 });
+  });
+
+  it("per region", () => {
+    expect(card().regions.map((r) => ({ region: r.region, ...pick(r), accounts: r.accounts }))).toEqual([
+      { region: "eu-central-1", compliant: 1, nonCompliant: 2, noData: 0, score: 33.3, accounts: 2 },
+      { region: "eu-west-1", compliant: 5, nonCompliant: 2, noData: 3, score: 71.4, accounts: 4 },
+    ]);
+  });
+
+  it("per rule, with catalog title and severity, falling back to the rule name", () => {
+    const rules = card().rules;
+    expect(rules.map((r) => ({ rule: r.rule, ...pick(r), failingAccounts: r.failingAccounts }))).toEqual([
+      { rule: "s3-bucket-ssl", compliant: 2, nonCompliant: 3, noData: 1, score: 40, failingAccounts: 3 },
+      { rule: "ebs-encrypted", compliant: 2, nonCompliant: 1, noData: 0, score: 66.7, failingAccounts: 1 },
+      { rule: "iam-root-mfa", compliant: 2, nonCompliant: 0, noData: 2, score: 100, failingAccounts: 0 },
+    ]);
+    expect(rules[0]).toMatchObject({ controlId: "S3-TLS", title: "S3 buckets require TLS", severity: "CRITICAL" });
+    expect(rules[0]!.ruleNames).toEqual([
+      "OrgConfigRule-s3-bucket-ssl-abcd1234",
+      "OrgConfigRule-s3-bucket-ssl-ffff0000",
+      "s3-bucket-ssl",
+      "s3-bucket-ssl-conformance-pack-q1w2e3r4",
+    ]);
+    expect(rules[2]).toMatchObject({ title: "iam-root-mfa", controlId: null, severity: null, docUrl: null });
+  });
+
+  it("OUs roll up the accounts below them", () => {
+    expect(card().ous.map((o) => ({ ou: o.ou, depth: o.depth, accounts: o.accounts, ...pick(o) }))).toEqual([
+      { ou: "/", depth: 0, accounts: 5, compliant: 6, nonCompliant: 4, noData: 3, score: 60 },
+      { ou: "/Sandbox", depth: 1, accounts: 1, compliant: 0, nonCompliant: 0, noData: 0, score: null },
+      { ou: "/Workloads", depth: 1, accounts: 3, compliant: 4, nonCompliant: 4, noData: 3, score: 50 },
+      { ou: "/Workloads/Dev", depth: 2, accounts: 1, compliant: 1, nonCompliant: 1, noData: 2, score: 50 },
+      { ou: "/Workloads/Prod", depth: 2, accounts: 1, compliant: 3, nonCompliant: 2, noData: 0, score: 60 },
+    ]);
+  });
+
+  it("accounts Organizations could not name land in an unknown OU", () => {
+    const snap = currentSnapshot();
+    snap.accounts = [];
+    const c = buildScorecard(snap);
+    expect(c.ous.map((o) => [o.ou, o.accounts, o.score])).toEqual([["(unknown)", 4, 60]]);
+    expect(c.accounts.every((a) => a.name === null && a.ou === null)).toBe(true);
+  });
+});
+
+describe("security hub score", () => {
+  it("passed controls / controls with data; a control fails if it failed anywhere", () => {
+    const c = card();
+    expect(c.score.securityHub).toBe(50);
+    expect(c.securityHub).toMatchObject({ passed: 2, failed: 2, failedFindings: 2 });
+    expect(c.securityHub!.controls.map((x) => [x.controlId, x.status, x.passedAccounts, x.failedAccounts])).toEqual([
+      ["EC2.7", "FAILED", 0, 1],
+      ["IAM.1", "FAILED", 1, 1],
+      ["CloudTrail.1", "PASSED", 1, 0],
+      ["S3.5", "PASSED", 2, 0],
+    ]);
+    const sh = Object.fromEntries(c.accounts.map((a) => [a.accountId, a.securityHub]));
+    expect(sh["111111111111"]).toEqual({ passed: 2, failed: 0, score: 100 });
+    expect(sh["222222222222"]).toEqual({ passed: 1, failed: 2, score: 33.3 });
+    expect(sh["333333333333"]).toEqual({ passed: 1, failed: 0, score: 100 });
+    expect(sh["444444444444"]).toEqual({ passed: 0, failed: 0, score: null });
+  });
+
+  it("is absent when Security Hub was not read", () => {
+    const snap = currentSnapshot();
+    delete snap.securityHub;
+    const c = buildScorecard(snap);
+    expect(c.score.securityHub).toBeNull();
+    expect(c.securityHub).toBeNull();
+    expect(c.accounts[0]!.securityHub).toBeNull();
+  });
+});
+
+describe("resources, freshness, coverage, gaps", () => {
+  it("lists non-compliant resources most severe first and counts cells without resource detail", () => {
+    const c = card();
+    expect(c.resources.map((r) => [r.severity, r.rule, r.accountId, r.resourceId])).toEqual([
+      ["CRITICAL", "s3-bucket-ssl", "222222222222", "payments-logs"],
+      ["CRITICAL", "s3-bucket-ssl", "444444444444", XSS],
+      ["HIGH", "ebs-encrypted", "222222222222", "vol-0123"],
+    ]);
+    expect(c.resources[1]).toMatchObject({ accountName: EVIL_NAME, ou: "/Workloads", title: "S3 buckets require TLS" });
+    expect(c.unlistedCells).toBe(1);
+  });
+
+  it("freshness from the aggregator sources", () => {
+    expect(card().freshness).toEqual({
+      collectedAt: "2026-11-20T10:00:00.000Z",
+      sources: 3,
+      byStatus: { FAILED: 1, SUCCEEDED: 2 },
+      oldestUpdate: "2026-11-18T08:00:00.000Z",
+      newestUpdate: "2026-11-20T09:30:00.000Z",
+      problems: [
+        { sourceId: "444444444444", sourceType: "ACCOUNT", region: "eu-west-1", status: "FAILED", lastUpdate: "2026-11-18T08:00:00.000Z", errorCode: "AccessDenied" },
+      ],
+    });
+  });
+
+  it("coverage: reporting accounts and counted cells", () => {
+    expect(card().coverage).toEqual({ accounts: 5, reportingAccounts: 4, cells: 13, cellsWithData: 10, percent: 76.9 });
+  });
+
+  it("groups gaps by kind", () => {
+    const snap = currentSnapshot();
+    for (const id of ["7", "8", "9"]) {
+      snap.gaps.push({ scope: "account", operation: "DescribeAggregateComplianceByConfigRules", reason: "AccessDenied", accountId: id.repeat(12) });
+    }
+    const gaps = buildScorecard(snap).gaps;
+    expect(gaps[0]).toEqual({
+      scope: "account",
+      operation: "DescribeAggregateComplianceByConfigRules",
+      reason: "AccessDenied",
+      count: 3,
+      examples: [{ accountId: "777777777777" }, { accountId: "888888888888" }, { accountId: "999999999999" }],
+    });
+    expect(gaps).toHaveLength(3);
+  });
+
+  it("states its formulas", () => {
+    const f = card().formulas;
+    expect(f.config).toContain("100 × COMPLIANT cells / (COMPLIANT + NON_COMPLIANT cells)");
+    expect(f.securityHub).toContain("passed controls / controls with data");
+  });
+});
+
+describe("trend", () => {
+  it("compares with the previous snapshot", () => {
+    const c = buildScorecard(currentSnapshot(), { previous: previousSnapshot(), lookup: testLookup });
+    const t = c.trend!;
+    expect(t.previousCollectedAt).toBe("2026-11-13T10:00:00.000Z");
+    expect(t.overall).toEqual({ before: 66.7, after: 60, delta: -6.7 });
+    expect(t.securityHub).toEqual({ before: null, after: 50, delta: null });
+    expect(t.accounts).toEqual([{ accountId: "333333333333", name: "payments-dev", before: 100, after: 50, delta: -50 }]);
+    expect(t.rules).toEqual([
+      { rule: "s3-bucket-ssl", title: "S3 buckets require TLS", before: 75, after: 40, delta: -35 },
+      { rule: "iam-root-mfa", title: "iam-root-mfa", before: 50, after: 100, delta: 50 },
+    ]);
+    expect(t.newlyFailing.map((x) => [x.rule, x.accountId, x.region, x.before, x.after])).toEqual([
+      ["s3-bucket-ssl", "222222222222", "eu-west-1", "COMPLIANT", "NON_COMPLIANT"],
+      ["s3-bucket-ssl", "333333333333", "eu-central-1", null, "NON_COMPLIANT"],
+    ]);
+    expect(t.fixed.map((x) => [x.rule, x.accountId, x.region, x.before, x.after])).toEqual([["iam-root-mfa", "222222222222", "eu-west-1", "NON_COMPLIANT", "COMPLIANT"]]);
+    expect(c.accounts.find((a) => a.accountId === "333333333333")!.delta).toBe(-50);
+    expect(c.accounts.find((a) => a.accountId === "222222222222")!.delta).toBe(0);
+    expect(c.rules.find((r) => r.rule === "s3-bucket-ssl")!.delta).toBe(-35);
+  });
+
+  it("is null without a previous snapshot", () => {
+    expect(card().trend).toBeNull();
+  });
+});
+
+describe("declared vs observed", () => {
+  it("names declared accounts, regions and controls AWS does not report", () => {
+    const org = parseConfig(DECLARED_YAML, "org.yaml");
+    const c = buildScorecard(currentSnapshot(), { lookup: testLookup, declared: { org, controlsForStack: () => TEST_CONTROLS } });
+    const d = c.declared!;
+    expect(d.declaredAccounts).toBe(4);
+    expect(d.accountsNotReporting).toEqual([{ accountId: "666666666666", name: "data-prod", ou: "/Workloads/Prod" }]);
+    expect(d.regionsNotReporting).toEqual([{ accountId: "111111111111", name: "mgmt", region: "eu-central-1" }]);
+    expect(d.undeclaredAccounts).toEqual([{ accountId: "444444444444", name: EVIL_NAME }]);
+    expect(d.declaredControls).toBe(2);
+    expect(d.controlsNotObserved.map((x) => [x.controlId, x.expected, x.missing.map((m) => `${m.name}/${m.region}`)])).toEqual([
+      ["EBS-ENCRYPTION", 8, ["data-prod/eu-central-1", "data-prod/eu-west-1", "mgmt/eu-central-1", "mgmt/eu-west-1", "payments-dev/eu-central-1"]],
+      ["S3-TLS", 8, ["data-prod/eu-central-1", "data-prod/eu-west-1", "mgmt/eu-central-1"]],
+    ]);
+  });
+});
+
+describe("controls the config deploys", () => {
+  it("skips excluded controls, controls without a Config rule, and global rules outside the home region", () => {
+    const org = parseConfig(DECLARED_YAML, "org.yaml");
+    org.config.compliance.config.rules.exclude = [{ control: "EBS-ENCRYPTION", reason: "no EBS volumes in this organization" }];
+    const iam = { ...TEST_CONTROLS[0]!, id: "IAM-ROOT-MFA", configRule: { name: "iam-root-mfa", identifier: "ROOT_ACCOUNT_MFA_ENABLED", global: true } };
+    const preflightOnly = { ...TEST_CONTROLS[0]!, id: "TAGS", configRule: undefined };
+    const all = [...TEST_CONTROLS, iam, preflightOnly];
+    const ids = (region: string) => controlsDeployedIn(org, org.stacks.find((s) => s.name === `mgmt-${region}`)!, all).map((c) => c.id);
+    expect(ids("eu-west-1")).toEqual(["S3-TLS", "IAM-ROOT-MFA"]);
+    expect(ids("eu-central-1")).toEqual(["S3-TLS"]);
+  });
+});
+
+describe("determinism", () => {
+  it("the same data in another order gives the same scorecard", () => {
+    const a = currentSnapshot();
+    const b: Snapshot = { ...currentSnapshot() };
+    b.cells = [...b.cells].reverse();
+    b.resources = [...b.resources].reverse();
+    b.sources = [...b.sources].reverse();
+    b.securityHub = { ...b.securityHub!, controls: [...b.securityHub!.controls].reverse() };
+    b.accounts = [...b.accounts].reverse();
+    expect(JSON.stringify(buildScorecard(b, { lookup: testLookup }))).toBe(JSON.stringify(buildScorecard(a, { lookup: testLookup })));
+  });
+});
