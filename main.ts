@@ -2,12 +2,13 @@
 import { Command, CommanderError } from "commander";
 import { schemaCommand, validateCommand } from "./config/commands.js";
 import { ConfigError } from "./config/errors.js";
+import { checkCommand } from "./modules/controls/command.js";
 import { configPathFromEnv, loadConfig } from "./config/load.js";
 import { synthCommand } from "./stacks/commands.js";
 import { outDirFrom, synthesizeAtomically } from "./stacks/synth.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand];
+const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand];
 
 function buildProgram(): Command {
   const program = new Command("baseline")

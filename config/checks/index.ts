@@ -1,5 +1,8 @@
 import { accountChecks } from "./accounts.js";
+import { complianceChecks } from "./compliance.js";
+import { logsChecks } from "./logs.js";
+import { networkChecks } from "./network.js";
 import type { ConfigCheck } from "./types.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks];
+export const configChecks: ConfigCheck[] = [accountChecks, networkChecks, logsChecks, complianceChecks];

@@ -1,9 +1,234 @@
-import type { Control } from "./types.js";
+import * as p from "./predicates.js";
+import type { Control, ControlParameters } from "./types.js";
+
+const CONFIG_DOCS = "https://docs.aws.amazon.com/config/latest/developerguide";
+
+function days(parameters: ControlParameters, name: string): number {
+  const value = Number(parameters[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`parameter ${name} must be a whole number of days (got ${JSON.stringify(parameters[name])})`);
+  return value;
+}
+
+/** Interface endpoints the catalog expects in every VPC that has endpoints, with their Security Hub controls. */
+const ENDPOINT_CONTROLS: Array<{ service: string; title: string; securityHub: string[] }> = [
+  { service: "secretsmanager", title: "Secrets Manager", securityHub: [] },
+  { service: "kms", title: "KMS", securityHub: [] },
+  { service: "sts", title: "STS", securityHub: [] },
+  { service: "logs", title: "CloudWatch Logs", securityHub: [] },
+  { service: "ssm", title: "Systems Manager", securityHub: ["EC2.57"] },
+];
+
+function endpointControl(e: (typeof ENDPOINT_CONTROLS)[number]): Control {
+  return {
+    id: `VPC-ENDPOINT-${e.service.toUpperCase().replace(/[^A-Z0-9]/g, "-")}`,
+    title: `VPCs use an interface endpoint for ${e.title}`,
+    severity: "MEDIUM",
+    configRule: {
+      name: `service-vpc-endpoint-enabled-${e.service.replace(/\./g, "-")}`,
+      identifier: "SERVICE_VPC_ENDPOINT_ENABLED",
+      parameters: { serviceName: e.service },
+      periodic: true,
+    },
+    securityHubControls: e.securityHub,
+    remediation: `Add ${e.service} to the VPC's \`endpoints[].services\` in the account's config, so its traffic stays on the AWS network under the data-perimeter policy.`,
+    docUrl: `${CONFIG_DOCS}/service-vpc-endpoint-enabled.html`,
+    check: (stack) => p.vpcHasEndpointFor(stack, e.service),
+  };
+}
 
 /** Every control of the baseline. Adding a control is one entry here. */
-export const controls: Control[] = [];
+export const controls: Control[] = [
+  {
+    id: "SECRETS-ROTATION",
+    title: "Secrets Manager secrets have automatic rotation enabled",
+    severity: "MEDIUM",
+    configRule: {
+      name: "secretsmanager-rotation-enabled-check",
+      identifier: "SECRETSMANAGER_ROTATION_ENABLED_CHECK",
+      resourceTypes: ["AWS::SecretsManager::Secret"],
+    },
+    securityHubControls: ["SecretsManager.1"],
+    remediation: "Give the secret a `rotation` in config (a rotation Lambda ARN or an AWS rotation template) with `automaticallyAfterDays` or a schedule.",
+    docUrl: `${CONFIG_DOCS}/secretsmanager-rotation-enabled-check.html`,
+    check: (stack) => p.secretsRotationEnabled(stack),
+  },
+  {
+    id: "SECRETS-ROTATION-SUCCESS",
+    title: "Secrets Manager secrets rotate successfully on schedule",
+    severity: "MEDIUM",
+    configRule: {
+      name: "secretsmanager-scheduled-rotation-success-check",
+      identifier: "SECRETSMANAGER_SCHEDULED_ROTATION_SUCCESS_CHECK",
+      resourceTypes: ["AWS::SecretsManager::Secret"],
+    },
+    securityHubControls: ["SecretsManager.2"],
+    remediation: "Check the rotation Lambda's logs; it needs network access to Secrets Manager (an endpoint), the secret's key, and a Lambda permission for secretsmanager.amazonaws.com.",
+    docUrl: `${CONFIG_DOCS}/secretsmanager-scheduled-rotation-success-check.html`,
+    check: (stack) => p.secretsRotationSucceeds(stack),
+  },
+  {
+    id: "SECRETS-PERIODIC-ROTATION",
+    title: "Secrets Manager secrets are rotated within 90 days",
+    severity: "MEDIUM",
+    configRule: {
+      name: "secretsmanager-secret-periodic-rotation",
+      identifier: "SECRETSMANAGER_SECRET_PERIODIC_ROTATION",
+      parameters: { maxDaysSinceRotation: "90" },
+      resourceTypes: ["AWS::SecretsManager::Secret"],
+    },
+    securityHubControls: ["SecretsManager.4"],
+    remediation: "Shorten the secret's rotation interval to at most `maxDaysSinceRotation` days, and make sure rotation succeeds.",
+    docUrl: `${CONFIG_DOCS}/secretsmanager-secret-periodic-rotation.html`,
+    check: (stack, parameters) => p.secretsPeriodicRotation(stack, days(parameters, "maxDaysSinceRotation")),
+  },
+  {
+    id: "SECRETS-UNUSED",
+    title: "Unused Secrets Manager secrets are removed",
+    severity: "MEDIUM",
+    configRule: {
+      name: "secretsmanager-secret-unused",
+      identifier: "SECRETSMANAGER_SECRET_UNUSED",
+      parameters: { unusedForDays: "90" },
+      resourceTypes: ["AWS::SecretsManager::Secret"],
+    },
+    securityHubControls: ["SecretsManager.3"],
+    remediation: "Declare the secret's readers, or remove a secret nobody has read for `unusedForDays` days (it stays recoverable for its recovery window).",
+    docUrl: `${CONFIG_DOCS}/secretsmanager-secret-unused.html`,
+    check: (stack) => p.secretsHaveReaders(stack),
+  },
+  {
+    id: "SECRETS-CMK",
+    title: "Secrets Manager secrets are encrypted with a customer-managed key",
+    severity: "MEDIUM",
+    configRule: {
+      name: "secretsmanager-using-cmk",
+      identifier: "SECRETSMANAGER_USING_CMK",
+      resourceTypes: ["AWS::SecretsManager::Secret"],
+    },
+    securityHubControls: [],
+    remediation: "Set the secret's `key` to a customer-managed key of the account; the AWS-managed key cannot be scoped or shared across accounts.",
+    docUrl: `${CONFIG_DOCS}/secretsmanager-using-cmk.html`,
+    check: (stack) => p.secretsUseCmk(stack),
+  },
+  {
+    id: "KMS-ROTATION",
+    title: "Customer-managed symmetric KMS keys have rotation enabled",
+    severity: "MEDIUM",
+    configRule: { name: "cmk-backing-key-rotation-enabled", identifier: "CMK_BACKING_KEY_ROTATION_ENABLED", periodic: true },
+    securityHubControls: ["KMS.4"],
+    remediation: "Enable automatic key rotation (`aws kms enable-key-rotation`); baseline keys always have it on.",
+    docUrl: `${CONFIG_DOCS}/cmk-backing-key-rotation-enabled.html`,
+    check: (stack) => p.kmsRotationEnabled(stack),
+  },
+  {
+    id: "KMS-NO-PENDING-DELETION",
+    title: "KMS keys are not scheduled for deletion unintentionally",
+    severity: "CRITICAL",
+    configRule: {
+      name: "kms-cmk-not-scheduled-for-deletion",
+      identifier: "KMS_CMK_NOT_SCHEDULED_FOR_DELETION",
+      resourceTypes: ["AWS::KMS::Key"],
+    },
+    securityHubControls: ["KMS.3"],
+    remediation: "If the deletion was not intended, cancel it (`aws kms cancel-key-deletion`) and re-enable the key: data encrypted under it is lost once it is deleted.",
+    docUrl: `${CONFIG_DOCS}/kms-cmk-not-scheduled-for-deletion.html`,
+    check: (stack) => p.kmsNotPendingDeletion(stack),
+  },
+  {
+    id: "IAM-NO-ADMIN",
+    title: "IAM policies do not allow full administrative privileges",
+    severity: "HIGH",
+    configRule: {
+      name: "iam-policy-no-statements-with-admin-access",
+      identifier: "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+      parameters: { excludePermissionBoundaryPolicy: "true" },
+      resourceTypes: ["AWS::IAM::Policy"],
+      global: true,
+    },
+    securityHubControls: ["IAM.1"],
+    remediation: 'Replace `"Action": "*"` on `"Resource": "*"` with the actions and resources the role needs.',
+    docUrl: `${CONFIG_DOCS}/iam-policy-no-statements-with-admin-access.html`,
+    check: (stack) => p.iamNoAdminStatements(stack),
+  },
+  {
+    id: "IAM-NO-WILDCARD-ACTIONS",
+    title: "IAM policies do not allow wildcard actions for services",
+    severity: "LOW",
+    configRule: {
+      name: "iam-policy-no-statements-with-full-access",
+      identifier: "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
+      parameters: { excludePermissionBoundaryPolicy: "true" },
+      resourceTypes: ["AWS::IAM::Policy"],
+      global: true,
+    },
+    securityHubControls: ["IAM.21"],
+    remediation: "List the actions the principal needs instead of `*` or `service:*` (and avoid Allow with NotAction).",
+    docUrl: `${CONFIG_DOCS}/iam-policy-no-statements-with-full-access.html`,
+    check: (stack) => p.iamNoWildcardActions(stack),
+  },
+  {
+    id: "LOGS-RETENTION",
+    title: "CloudWatch log groups are retained for the required period",
+    severity: "MEDIUM",
+    configRule: {
+      name: "cw-loggroup-retention-period-check",
+      identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+      parameters: { MinRetentionTime: "90" },
+      periodic: true,
+    },
+    securityHubControls: ["CloudWatch.16"],
+    remediation: "Set the log group's retention (`logs.retentionDays` per environment, or the group's own `retentionDays`) to at least MinRetentionTime days.",
+    docUrl: `${CONFIG_DOCS}/cw-loggroup-retention-period-check.html`,
+    check: (stack, parameters) => p.logGroupsRetention(stack, days(parameters, "MinRetentionTime")),
+  },
+  {
+    id: "LOGS-ENCRYPTED",
+    title: "CloudWatch log groups are encrypted with a KMS key",
+    severity: "MEDIUM",
+    configRule: { name: "cloudwatch-log-group-encrypted", identifier: "CLOUDWATCH_LOG_GROUP_ENCRYPTED", periodic: true },
+    securityHubControls: [],
+    remediation: "Associate the account's logs key (`alias/org-baseline/logs`) with the log group (`aws logs associate-kms-key`); baseline log groups always use it.",
+    docUrl: `${CONFIG_DOCS}/cloudwatch-log-group-encrypted.html`,
+    check: (stack) => p.logGroupsEncrypted(stack),
+  },
+  ...ENDPOINT_CONTROLS.map(endpointControl),
+  {
+    id: "VPC-ENDPOINT-PERIMETER",
+    title: "VPC endpoints enforce the organization data perimeter",
+    severity: "HIGH",
+    securityHubControls: [],
+    remediation:
+      "Endpoints need a policy limited to aws:PrincipalOrgID and aws:ResourceOrgID of the organization (AWS services exempt), private DNS on, and a security group admitting only 443 from named sources.",
+    docUrl: "https://docs.aws.amazon.com/whitepapers/latest/building-a-data-perimeter-on-aws/perimeter-implementation.html",
+    check: (stack) => p.vpcEndpointPerimeter(stack),
+  },
+  {
+    id: "SECURITYHUB-ENABLED",
+    title: "Security Hub is enabled with the configured standards",
+    severity: "HIGH",
+    configRule: { name: "securityhub-enabled", identifier: "SECURITYHUB_ENABLED", periodic: true },
+    securityHubControls: [],
+    remediation: "Deploy the account's stack for this region: it enables Security Hub and subscribes the standards in `compliance.securityHub.standards`.",
+    docUrl: `${CONFIG_DOCS}/securityhub-enabled.html`,
+    check: (stack) => p.securityHubEnabled(stack),
+  },
+  {
+    id: "CONFIG-ENABLED",
+    title: "AWS Config records all resources and delivers them",
+    severity: "HIGH",
+    securityHubControls: ["Config.1"],
+    remediation:
+      "Set `compliance.config.recorder` so the baseline creates the recorder and delivery channel, or list the account in `controlTowerAccounts` when Control Tower already records there.",
+    docUrl: "https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html#config-1",
+    check: (stack) => p.configEnabled(stack),
+  },
+];
 
 /** Catalog entry for a normalized Config rule name, if the baseline defines it. */
 export function controlForRule(rule: string): Control | undefined {
-  return controls.find((c) => c.configRule.name === rule);
+  return controls.find((c) => c.configRule?.name === rule);
+}
+
+export function controlById(id: string): Control | undefined {
+  return controls.find((c) => c.id === id);
 }

@@ -4,6 +4,7 @@ export interface SynthesizedStack {
   json: {
     resource?: Record<string, Record<string, Record<string, unknown>>>;
     data?: Record<string, Record<string, Record<string, unknown>>>;
+    output?: Record<string, { value?: unknown; description?: string }>;
     provider?: Record<string, unknown>;
     terraform?: Record<string, unknown>;
   };
@@ -11,11 +12,29 @@ export interface SynthesizedStack {
 
 /** One preflight finding: which resource of which stack breaks the control, and why. */
 export interface Violation {
+  /** Terraform address (`aws_kms_key.logs_key_1A2B3C`), or `(stack)` for something missing. */
   resource: string;
   why: string;
 }
 
 export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL";
+
+/** Effective Config rule parameters (catalog defaults with config overrides); predicates check the same thresholds. */
+export type ControlParameters = Readonly<Record<string, string>>;
+
+export interface ConfigRuleSpec {
+  /** Rule name as deployed, and as the scorecard sees it after normalization. */
+  name: string;
+  /** AWS Config managed rule source identifier, e.g. `SECRETSMANAGER_ROTATION_ENABLED_CHECK`. */
+  identifier: string;
+  parameters?: Record<string, string>;
+  /** Resource types it evaluates; empty for periodic account-level rules. */
+  resourceTypes?: string[];
+  /** Periodic rules run every 24 hours; change-triggered rules take no frequency. */
+  periodic?: boolean;
+  /** Evaluates account-global resources (IAM): deployed in the home region only, where global types are recorded. */
+  global?: boolean;
+}
 
 /**
  * One control of the baseline: data plus one predicate (as cdk-nag rules are).
@@ -27,18 +46,11 @@ export interface Control {
   id: string;
   title: string;
   severity: Severity;
-  configRule: {
-    /** Rule name as deployed, and as the scorecard sees it after normalization. */
-    name: string;
-    /** AWS Config managed rule source identifier, e.g. `SECRETSMANAGER_ROTATION_ENABLED_CHECK`. */
-    identifier: string;
-    parameters?: Record<string, string>;
-    /** Resource types it evaluates; empty for periodic account-level rules. */
-    resourceTypes?: string[];
-  };
+  /** The AWS Config managed rule; absent for controls only preflight and Security Hub can judge. */
+  configRule?: ConfigRuleSpec;
   securityHubControls: string[];
   remediation: string;
   docUrl: string;
   /** Preflight predicate over one synthesized stack; returns what violates the control. */
-  check: (stack: SynthesizedStack) => Violation[];
+  check: (stack: SynthesizedStack, parameters: ControlParameters) => Violation[];
 }

@@ -1,0 +1,91 @@
+import { controlById } from "../../modules/controls/catalog.js";
+import { didYouMean } from "../suggest.js";
+import type { ConfigCheck, Report } from "./types.js";
+import type { OrgConfig } from "../schema.js";
+import type { PathSegment } from "../errors.js";
+
+/** Accounts and controls the compliance section names exist; organization-level pieces have a home. */
+export const complianceChecks: ConfigCheck = (config, report) => {
+  const { compliance } = config;
+  const accountNames = config.accounts.map((a) => a.name);
+  const knownAccount = (name: string, path: PathSegment[]): boolean => {
+    if (accountNames.includes(name)) return true;
+    const guess = didYouMean(name, accountNames);
+    report(path, `no account named "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}`);
+    return false;
+  };
+
+  const security = config.accounts.flatMap((a, i) => (a.role === "security" ? [i] : []));
+  for (const i of security.slice(1)) {
+    report(["accounts", i, "role"], `accounts[${security[0]}] is already the security account (Config aggregator, Security Hub administrator)`);
+  }
+  if (security.length === 0 && compliance.config.rules.mode === "organization") {
+    report(["accounts"], "organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security; add it, or set compliance.config.rules.mode: account");
+  }
+
+  const recorder = compliance.config.recorder;
+  recorder?.controlTowerAccounts.forEach((name, k) => {
+    const path = ["compliance", "config", "recorder", "controlTowerAccounts", k];
+    if (knownAccount(name, path) && recorder.controlTowerAccounts.indexOf(name) !== k) report(path, `${name} is listed twice`);
+  });
+
+  checkRules(config, report);
+  checkSecurityHub(config, report);
+
+  const monitoring = compliance.monitoring;
+  if (monitoring && knownAccount(monitoring.trail.account, ["compliance", "monitoring", "trail", "account"]) && monitoring.trail.region) {
+    const account = config.accounts.find((a) => a.name === monitoring.trail.account)!;
+    const regions = account.regions ?? config.defaults.regions;
+    if (!regions.includes(monitoring.trail.region)) {
+      report(["compliance", "monitoring", "trail", "region"], `region ${monitoring.trail.region} is not one of ${account.name}'s regions (${regions.join(", ")})`);
+    }
+  }
+};
+
+function checkRules(config: OrgConfig, report: Report): void {
+  const { rules } = config.compliance.config;
+  const seen = new Set<string>();
+  rules.exclude.forEach(({ control }, k) => {
+    const path = ["compliance", "config", "rules", "exclude", k, "control"];
+    if (!controlById(control)) report(path, unknownControl(control));
+    else if (seen.has(control)) report(path, `${control} is excluded twice`);
+    seen.add(control);
+  });
+  for (const [id, parameters] of Object.entries(rules.parameters)) {
+    const path = ["compliance", "config", "rules", "parameters", id];
+    const control = controlById(id);
+    if (!control) {
+      report(path, unknownControl(id));
+      continue;
+    }
+    if (!control.configRule) {
+      report(path, `${id} has no AWS Config rule, so it takes no parameters`);
+      continue;
+    }
+    for (const [name, value] of Object.entries(parameters)) {
+      const fallback = control.configRule.parameters?.[name];
+      // Parameters the catalog gives as whole numbers (days) must stay whole numbers: predicates read them.
+      if (fallback !== undefined && /^\d+$/.test(fallback) && !/^[1-9]\d*$/.test(value)) report([...path, name], `a whole number such as ${fallback}`);
+    }
+  }
+}
+
+function unknownControl(id: string): string {
+  return `no catalog control ${id} (see modules/controls/catalog.ts or the README's control table)`;
+}
+
+function checkSecurityHub(config: OrgConfig, report: Report): void {
+  const hub = config.compliance.securityHub;
+  hub.standards.forEach((s, k) => {
+    if (hub.standards.indexOf(s) !== k) report(["compliance", "securityHub", "standards", k], `${s} is listed twice`);
+  });
+  const seen = new Set<string>();
+  hub.disabledControls.forEach((entry, k) => {
+    const path = ["compliance", "securityHub", "disabledControls", k];
+    if (seen.has(entry.control)) report([...path, "control"], `${entry.control} is disabled twice`);
+    seen.add(entry.control);
+    (entry.standards ?? []).forEach((s, m) => {
+      if (!hub.standards.includes(s)) report([...path, "standards", m], `${s} is not subscribed (compliance.securityHub.standards)`);
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import { didYouMean } from "../suggest.js";
+import { daysFor } from "../sections/logs.js";
+import type { ConfigCheck } from "./types.js";
+
+/** Retention never goes under the environment's floor; log groups are unique and in the account's regions. */
+export const logsChecks: ConfigCheck = (config, report) => {
+  const { logs } = config;
+  const environments = [...new Set(config.accounts.map((a) => a.environment))].sort();
+  for (const field of ["retentionDays", "minimumRetentionDays"] as const) {
+    for (const env of Object.keys(logs[field])) {
+      if (env === "default" || environments.includes(env)) continue;
+      const guess = didYouMean(env, environments);
+      report(["logs", field, env], `no account has environment "${env}"${guess ? ` (did you mean "${guess}"?)` : ""}`);
+    }
+  }
+  for (const env of environments) {
+    const days = daysFor(logs.retentionDays, env);
+    const floor = daysFor(logs.minimumRetentionDays, env);
+    if (days < floor) {
+      report(["logs", "retentionDays", env in logs.retentionDays ? env : "default"], `${env} keeps logs ${days} days, under its minimum of ${floor} (logs.minimumRetentionDays)`);
+    }
+  }
+  config.accounts.forEach((account, i) => {
+    const regions = account.regions ?? config.defaults.regions;
+    const names = new Map<string, number>();
+    account.logGroups.forEach((group, j) => {
+      const at = ["accounts", i, "logGroups", j] as const;
+      const first = names.get(group.name);
+      if (first === undefined) names.set(group.name, j);
+      else report([...at, "name"], `log group ${group.name} is already declared by logGroups[${first}]`);
+      (group.regions ?? []).forEach((r, k) => {
+        if (!regions.includes(r)) report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
+      });
+      const floor = daysFor(logs.minimumRetentionDays, account.environment);
+      if (group.retentionDays !== undefined && group.retentionDays < floor) {
+        report([...at, "retentionDays"], `${group.retentionDays} days is under the ${account.environment} minimum of ${floor} (logs.minimumRetentionDays)`);
+      }
+    });
+  });
+};

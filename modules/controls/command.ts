@@ -1,0 +1,29 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { configPathFromEnv, loadConfig } from "../../config/load.js";
+import { outDirFrom, synthesizeAtomically } from "../../stacks/synth.js";
+import { activeControls } from "./active.js";
+import { evaluate, formatFindings, readSynthesized } from "./check.js";
+
+export const CHECK_JSON = "check.json";
+
+export function checkCommand(program: Command): void {
+  program
+    .command("check")
+    .description("preflight: evaluate every catalog control on every synthesized stack; exit 2 on violations")
+    .option("--config <file>", "organization config", configPathFromEnv())
+    .option("--out <dir>", "synthesis folder, where check.json is written too (default: $CDKTF_OUTDIR or cdktf.out)")
+    .option("--no-synth", "check the stacks already in the folder instead of synthesizing first")
+    .action((opts: { config: string; out?: string; synth: boolean }) => {
+      const org = loadConfig(opts.config);
+      const out = outDirFrom(opts.out);
+      if (opts.synth) synthesizeAtomically(org, out);
+      const result = evaluate(readSynthesized(out), activeControls(org.config.compliance));
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, CHECK_JSON), `${JSON.stringify(result, null, 2)}\n`);
+      console.log(formatFindings(result));
+      console.log(`wrote ${join(out, CHECK_JSON)}`);
+      if (!result.passed) process.exitCode = 2;
+    });
+}
