@@ -6,9 +6,10 @@ import { checkCommand } from "./modules/controls/command.js";
 import { configPathFromEnv, loadConfig } from "./config/load.js";
 import { synthCommand } from "./stacks/commands.js";
 import { outDirFrom, synthesizeAtomically } from "./stacks/synth.js";
+import { workflowCommand } from "./modules/workflows/command.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand];
+const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand];
 
 function buildProgram(): Command {
   const program = new Command("baseline")

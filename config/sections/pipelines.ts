@@ -3,6 +3,25 @@ import { resourceName } from "./common.js";
 
 const githubName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a GitHub owner or repository name (letters, digits, _ . -, no wildcards)");
 
+/** The actions the generated workflows use; each is pinned (see modules/workflows/actions.ts). */
+export const PINNED_ACTIONS = [
+  "actions/checkout",
+  "actions/setup-node",
+  "actions/upload-artifact",
+  "actions/download-artifact",
+  "aws-actions/configure-aws-credentials",
+  "hashicorp/setup-terraform",
+] as const;
+
+/** A pin must not move: a full commit SHA, or at least an exact release tag. */
+const actionPin = z.strictObject({
+  ref: z
+    .string()
+    .regex(/^(?:[0-9a-f]{40}|v\d+\.\d+\.\d+)$/, "a full 40-character commit SHA (or an exact tag such as v4.2.1; never a branch or a moving major tag)"),
+  /** Shown as a comment next to a SHA pin. */
+  version: z.string().regex(/^v\d+(?:\.\d+){0,2}$/, "a version such as v4.2.1").optional(),
+});
+
 /**
  * GitHub Actions pipelines: the OIDC plan/apply roles (identity issue) and the
  * generated workflows (pipelines issue) both read this section.
@@ -30,7 +49,29 @@ export const pipelinesSchema = z
         aggregator: z.string().min(1),
         region: z.string(),
         failUnder: z.number().min(0).max(100),
+        /** Account whose plan role reads the aggregator; default: the account with role security. */
+        account: z.string().optional(),
       })
       .optional(),
+    /** Exact Terraform CLI version (>= 1.10 for S3 native locking). */
+    terraformVersion: z.string().regex(/^1\.(?:1\d|[2-9]\d)\.\d+$/, "an exact Terraform version >= 1.10, such as 1.14.6").default("1.14.6"),
+    nodeVersion: z.string().regex(/^\d+(?:\.\d+){0,2}$/, "a Node.js version such as 20 or 22.11.0").default("20"),
+    /** GitHub-hosted runner label (or a self-hosted label) for every job. */
+    runner: z.string().regex(/^[A-Za-z0-9._-]+$/, "a runner label").default("ubuntu-latest"),
+    /** How the workflows run this CLI in the live repository after `npm ci`. */
+    cli: z
+      .string()
+      .regex(/^[A-Za-z0-9@/._=-]+(?: [A-Za-z0-9@/._=-]+)*$/, "a command of plain words (no shell metacharacters), such as npx --no-install baseline")
+      .default("npx --no-install baseline"),
+    /** Workflow files are `<prefix>-plan.yml` and `<prefix>-apply.yml` (numbered when the stacks need several). */
+    workflowPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "lower-case letters, digits and -").default("baseline"),
+    /** Stacks per workflow file: GitHub runs at most 256 matrix jobs per workflow run. */
+    stacksPerWorkflow: z.number().int().min(1).max(256).default(256),
+    /** Days plan artifacts are kept for the apply. */
+    artifactRetentionDays: z.number().int().min(1).max(90).default(14),
+    /** Post (and update) one plan summary comment on the pull request. */
+    comment: z.boolean().default(true),
+    /** Replace the built-in action pins. */
+    actions: z.partialRecord(z.enum(PINNED_ACTIONS), actionPin).default({}),
   })
   .optional();

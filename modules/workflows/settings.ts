@@ -1,0 +1,34 @@
+import { posix } from "node:path";
+import { ConfigError } from "../../config/errors.js";
+import type { ResolvedOrg } from "../../config/model.js";
+import type { OrgConfig } from "../../config/schema.js";
+import { actionPins, type ActionPins } from "./actions.js";
+
+export type Pipelines = NonNullable<OrgConfig["pipelines"]>;
+
+/** Everything the workflow builders read, resolved once. */
+export interface WorkflowSettings {
+  pipelines: Pipelines;
+  /** The config file as the workflows name it: relative to the repository root, with / separators. */
+  configPath: string;
+  pins: ActionPins;
+}
+
+export function workflowSettings(org: ResolvedOrg, configPath: string): WorkflowSettings {
+  const pipelines = org.config.pipelines;
+  if (!pipelines) {
+    throw new ConfigError([
+      { file: org.source, line: 1, column: 1, path: "pipelines", message: "required by `baseline workflow`: add a pipelines section with github.owner and github.repository" },
+    ]);
+  }
+  return { pipelines, configPath: repositoryPath(configPath), pins: actionPins(pipelines) };
+}
+
+/** A path inside the repository, as the workflow's shell sees it from the checkout root. */
+export function repositoryPath(path: string): string {
+  const normalized = posix.normalize(path.replace(/\\/g, "/"));
+  if (posix.isAbsolute(normalized) || normalized === ".." || normalized.startsWith("../")) {
+    throw new Error(`the config file ${path} must be inside the repository: run baseline workflow from the repository root with a relative --config`);
+  }
+  return normalized;
+}
