@@ -1,0 +1,445 @@
+import {
+  ConfigServiceClient,
+  DescribeAggregateComplianceByConfigRulesCommand,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
+  GetAggregateComplianceDetailsByConfigRuleCommand,
+  SelectAggregateResourceConfigCommand,
+} from "@aws-sdk/client-config-service";
+import {
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import pLimit from "p-limit";
+import type { CollectionGap, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import { noProgress, type Progress } from "./progress.js";
+import {
+  accountFromRow,
+  activeAccountIds,
+  CellMatrix,
+  pairKey,
+  resourceComplianceQuery,
+  resourceFromEvaluation,
+  resourcesFromComplianceItem,
+  resourcesOfCells,
+  securityHubFromFindings,
+  silenceReason,
+  sortAccounts,
+  sortGaps,
+  sortSources,
+  sourceFromRow,
+  type FindingRow,
+} from "./records.js";
+
+export interface LiveOptions {
+  aggregator: string;
+  /** Region of the aggregator (and the Security Hub home region). */
+  region: string;
+  profile?: string;
+  /** Applied to the Config, Organizations and Security Hub clients alike. */
+  endpointUrl?: string;
+  securityHub: boolean;
+  /** Requests in flight at once; the SDK's adaptive retry slows down further when throttled. */
+  concurrency?: number;
+  progress?: Progress;
+  /** Attempts per call, retries included. */
+  maxAttempts?: number;
+}
+
+/**
+ * Reads the compliance of a whole organization through a Config aggregator with few calls:
+ * the rule x account x region matrix a thousand rows a page (one paging chain per region),
+ * per-resource detail only for NON_COMPLIANT cells (one advanced query per region, then
+ * per-cell detail calls where the query sees nothing), freshness from the sources status,
+ * names and OUs by walking Organizations from the root, and Security Hub control results.
+ * A call that fails after retries becomes a gap and NO_DATA cells with its reason.
+ */
+export async function collectLive(options: LiveOptions): Promise<Snapshot> {
+  const progress = options.progress ?? noProgress;
+  const limit = pLimit(options.concurrency ?? 8);
+  let apiCalls = 0;
+  const clientConfig = {
+    region: options.region,
+    retryMode: "adaptive",
+    maxAttempts: options.maxAttempts ?? 10,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+  };
+  const configService = new ConfigServiceClient(clientConfig);
+  const organizations = new OrganizationsClient(clientConfig);
+  const securityHub = new SecurityHubClient(clientConfig);
+  for (const client of [configService, organizations, securityHub]) {
+    // The deserialize step runs once per attempt, inside the retry loop: retries are counted too.
+    client.middlewareStack.add(
+      (next) => (args) => {
+        apiCalls++;
+        progress.apiCall();
+        return next(args);
+      },
+      { step: "deserialize", name: "countApiCalls" },
+    );
+  }
+  const gaps: CollectionGap[] = [];
+  const aggregator = options.aggregator;
+
+  try {
+    const securityHubRead = options.securityHub ? readSecurityHub(securityHub, gaps) : Promise.resolve(undefined);
+
+    progress.phase("organizations and aggregator sources", 2);
+    const [accounts, sources] = await Promise.all([
+      walkOrganization(organizations, limit, gaps).finally(() => progress.advance()),
+      readSources(configService, aggregator, gaps).finally(() => progress.advance()),
+    ]);
+
+    const regions = [...new Set(sources.flatMap((s) => (s.region ? [s.region] : [])))].sort();
+    const matrix = new CellMatrix();
+    const failedRegions = new Map<string, string>();
+    progress.phase("compliance matrix", Math.max(regions.length, 1));
+    const chains = regions.length > 0 ? regions : [undefined];
+    const outcomes = await Promise.all(
+      chains.map((region) =>
+        limit(async () => {
+          try {
+            await eachPage(
+              (token) =>
+                configService.send(
+                  new DescribeAggregateComplianceByConfigRulesCommand({
+                    ConfigurationAggregatorName: aggregator,
+                    ...(region ? { Filters: { AwsRegion: region } } : {}),
+                    Limit: 1000,
+                    NextToken: token,
+                  }),
+                ),
+              (page) => {
+                for (const row of page.AggregateComplianceByConfigRules ?? []) matrix.add(row);
+                return page.NextToken;
+              },
+            );
+            return undefined;
+          } catch (err) {
+            const reason = reasonOf(err);
+            if (region) {
+              failedRegions.set(region, reason);
+              gaps.push({ scope: "region", operation: "DescribeAggregateComplianceByConfigRules", reason, region });
+            }
+            return reason;
+          } finally {
+            progress.advance();
+          }
+        }),
+      ),
+    );
+    if (outcomes.every((o) => o !== undefined)) {
+      throw new Error(`cannot read the compliance of aggregator ${aggregator} in ${options.region}: ${outcomes[0]}`);
+    }
+
+    const expected = accounts.length > 0 ? activeAccountIds(accounts) : [...new Set(sources.filter((s) => s.sourceType === "ACCOUNT").map((s) => s.sourceId))];
+    const accountFailures = await recheckSilentAccounts(configService, aggregator, matrix, expected, regions, failedRegions, limit, progress, gaps);
+    const silent = matrix.fillMissing({
+      expectedAccounts: expected,
+      regions,
+      failedRegions,
+      reasonFor: (accountId, region) => accountFailures.get(accountId) ?? silenceReason(sources, accountId, region),
+    });
+    for (const { accountId, region, reason } of silent) {
+      if (!accountFailures.has(accountId)) gaps.push({ scope: "account", operation: "DescribeAggregateComplianceByConfigRules", reason, accountId, region });
+    }
+    const cells = matrix.cells();
+
+    const resources = await readNonCompliantResources(configService, aggregator, matrix, limit, progress, gaps);
+
+    const snapshot: Snapshot = {
+      version: 1,
+      collectedAt: new Date().toISOString(),
+      source: { kind: "live", aggregator, region: options.region },
+      accounts,
+      cells,
+      resources: resourcesOfCells(cells, resources),
+      sources,
+      gaps: [],
+      apiCalls: 0,
+    };
+    const hub = await securityHubRead;
+    if (hub) snapshot.securityHub = hub;
+    snapshot.gaps = sortGaps(gaps);
+    snapshot.apiCalls = apiCalls;
+    progress.finish(
+      `${cells.length} cells, ${snapshot.resources.length} non-compliant resources, ${snapshot.gaps.length} gaps; ${apiCalls} API calls`,
+    );
+    return snapshot;
+  } finally {
+    configService.destroy();
+    organizations.destroy();
+    securityHub.destroy();
+  }
+}
+
+type Limit = ReturnType<typeof pLimit>;
+
+/** Pages until the token is absent: AWS may return an empty page that still carries a token. */
+async function eachPage<P>(fetch: (token: string | undefined) => Promise<P>, take: (page: P) => string | undefined): Promise<void> {
+  let token: string | undefined;
+  do {
+    const previous = token;
+    token = take(await fetch(token)) || undefined;
+    if (token !== undefined && token === previous) throw new Error("paging did not advance (the same NextToken came back)");
+  } while (token !== undefined);
+}
+
+function reasonOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return `${err.name}: ${err.message}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ""}`;
+}
+
+/** Account names and OU paths, walking the OUs from the root (no ListParents per account). */
+async function walkOrganization(client: OrganizationsClient, limit: Limit, gaps: CollectionGap[]): Promise<SnapshotAccount[]> {
+  const accounts: SnapshotAccount[] = [];
+  const failed = (operation: string, err: unknown) => gaps.push({ scope: "organizations", operation, reason: reasonOf(err) });
+  let roots: string[] = [];
+  try {
+    await eachPage(
+      (token) => limit(() => client.send(new ListRootsCommand({ NextToken: token }))),
+      (page) => {
+        roots.push(...(page.Roots ?? []).flatMap((r) => (r.Id ? [r.Id] : [])));
+        return page.NextToken;
+      },
+    );
+  } catch (err) {
+    failed("ListRoots", err);
+    roots = [];
+  }
+  const visit = async (parentId: string, path: string): Promise<void> => {
+    const children: Array<{ id: string; name: string }> = [];
+    await Promise.all([
+      limit(() =>
+        eachPage(
+          (token) => client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: token })),
+          (page) => {
+            for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) children.push({ id: ou.Id, name: ou.Name ?? ou.Id });
+            return page.NextToken;
+          },
+        ),
+      ).catch((err: unknown) => failed(`ListOrganizationalUnitsForParent ${parentId}`, err)),
+      limit(() =>
+        eachPage(
+          (token) => client.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken: token })),
+          (page) => {
+            for (const row of page.Accounts ?? []) {
+              const account = accountFromRow(row, path || "/");
+              if (account) accounts.push(account);
+            }
+            return page.NextToken;
+          },
+        ),
+      ).catch((err: unknown) => failed(`ListAccountsForParent ${parentId}`, err)),
+    ]);
+    await Promise.all(children.map((child) => visit(child.id, `${path}/${child.name}`)));
+  };
+  await Promise.all(roots.map((root) => visit(root, "")));
+  return sortAccounts(accounts);
+}
+
+async function readSources(client: ConfigServiceClient, aggregator: string, gaps: CollectionGap[]): Promise<SourceStatus[]> {
+  const sources: SourceStatus[] = [];
+  try {
+    await eachPage(
+      (token) => client.send(new DescribeConfigurationAggregatorSourcesStatusCommand({ ConfigurationAggregatorName: aggregator, Limit: 100, NextToken: token })),
+      (page) => {
+        for (const row of page.AggregatedSourceStatusList ?? []) {
+          const source = sourceFromRow(row);
+          if (source) sources.push(source);
+        }
+        return page.NextToken;
+      },
+    );
+  } catch (err) {
+    gaps.push({ scope: "sources", operation: "DescribeConfigurationAggregatorSourcesStatus", reason: reasonOf(err) });
+  }
+  return sortSources(sources);
+}
+
+/**
+ * Accounts that should report but sent nothing in a region that did report get one
+ * account-filtered call: it either finds their rows or fails with the reason to show.
+ */
+async function recheckSilentAccounts(
+  client: ConfigServiceClient,
+  aggregator: string,
+  matrix: CellMatrix,
+  expected: string[],
+  regions: string[],
+  failedRegions: Map<string, string>,
+  limit: Limit,
+  progress: Progress,
+  gaps: CollectionGap[],
+): Promise<Map<string, string>> {
+  const reporting = matrix.reporting();
+  const reportingRegions = new Set([...reporting].map((k) => k.split("\u0000")[1]!));
+  const silent = expected.filter((accountId) =>
+    regions.some((region) => !failedRegions.has(region) && reportingRegions.has(region) && !reporting.has(pairKey(accountId, region))),
+  );
+  const failures = new Map<string, string>();
+  if (silent.length === 0) return failures;
+  progress.phase("accounts without results", silent.length);
+  await Promise.all(
+    silent.map((accountId) =>
+      limit(async () => {
+        try {
+          await eachPage(
+            (token) =>
+              client.send(
+                new DescribeAggregateComplianceByConfigRulesCommand({
+                  ConfigurationAggregatorName: aggregator,
+                  Filters: { AccountId: accountId },
+                  Limit: 1000,
+                  NextToken: token,
+                }),
+              ),
+            (page) => {
+              for (const row of page.AggregateComplianceByConfigRules ?? []) {
+                if (!row.AwsRegion || !failedRegions.has(row.AwsRegion)) matrix.add(row);
+              }
+              return page.NextToken;
+            },
+          );
+        } catch (err) {
+          const reason = reasonOf(err);
+          failures.set(accountId, reason);
+          gaps.push({ scope: "account", operation: "DescribeAggregateComplianceByConfigRules", reason, accountId });
+        } finally {
+          progress.advance();
+        }
+      }),
+    ),
+  );
+  return failures;
+}
+
+/**
+ * Non-compliant resources: the advanced query on AWS::Config::ResourceCompliance per region
+ * (rules filtered in code), then per-cell detail calls for NON_COMPLIANT cells it did not
+ * cover (accounts that do not record that resource type).
+ */
+async function readNonCompliantResources(
+  client: ConfigServiceClient,
+  aggregator: string,
+  matrix: CellMatrix,
+  limit: Limit,
+  progress: Progress,
+  gaps: CollectionGap[],
+): Promise<NonCompliantResource[]> {
+  const nonCompliant = matrix.nonCompliant();
+  if (nonCompliant.length === 0) return [];
+  const resources: NonCompliantResource[] = [];
+  const regions = [...new Set(nonCompliant.map((n) => n.cell.region))].sort();
+  progress.phase("non-compliant resources (advanced query)", regions.length);
+  await Promise.all(
+    regions.map((region) =>
+      limit(async () => {
+        try {
+          await eachPage(
+            (token) =>
+              client.send(
+                new SelectAggregateResourceConfigCommand({
+                  ConfigurationAggregatorName: aggregator,
+                  Expression: resourceComplianceQuery(region),
+                  Limit: 100,
+                  NextToken: token,
+                }),
+              ),
+            (page) => {
+              for (const row of page.Results ?? []) resources.push(...resourcesFromComplianceItem(row));
+              return page.NextToken;
+            },
+          );
+        } catch (err) {
+          gaps.push({ scope: "resources", operation: "SelectAggregateResourceConfig", reason: reasonOf(err), region });
+        } finally {
+          progress.advance();
+        }
+      }),
+    ),
+  );
+
+  const covered = new Set(resources.map((r) => `${r.accountId}\u0000${r.region}\u0000${r.rule}`));
+  const uncovered = nonCompliant.filter(({ cell }) => !covered.has(`${cell.accountId}\u0000${cell.region}\u0000${cell.rule}`));
+  const calls = uncovered.flatMap(({ cell, ruleNames }) => ruleNames.map((ruleName) => ({ cell, ruleName })));
+  if (calls.length > 0) progress.phase("non-compliant resources (per-rule detail)", calls.length);
+  await Promise.all(
+    calls.map(({ cell, ruleName }) =>
+      limit(async () => {
+        try {
+          await eachPage(
+            (token) =>
+              client.send(
+                new GetAggregateComplianceDetailsByConfigRuleCommand({
+                  ConfigurationAggregatorName: aggregator,
+                  ConfigRuleName: ruleName,
+                  AccountId: cell.accountId,
+                  AwsRegion: cell.region,
+                  ComplianceType: "NON_COMPLIANT",
+                  Limit: 100,
+                  NextToken: token,
+                }),
+              ),
+            (page) => {
+              for (const row of page.AggregateEvaluationResults ?? []) {
+                const resource = resourceFromEvaluation(row);
+                if (resource) resources.push(resource);
+              }
+              return page.NextToken;
+            },
+          );
+        } catch (err) {
+          gaps.push({
+            scope: "resources",
+            operation: "GetAggregateComplianceDetailsByConfigRule",
+            reason: reasonOf(err),
+            accountId: cell.accountId,
+            region: cell.region,
+            rule: cell.rule,
+          });
+        } finally {
+          progress.advance();
+        }
+      }),
+    ),
+  );
+  return resources;
+}
+
+/** Control results that count for the score: FAILED or PASSED, active, not suppressed. */
+async function readSecurityHub(client: SecurityHubClient, gaps: CollectionGap[]): Promise<Snapshot["securityHub"]> {
+  const findings: FindingRow[] = [];
+  try {
+    await eachPage(
+      (token) =>
+        client.send(
+          new GetFindingsCommand({
+            Filters: {
+              ComplianceStatus: [
+                { Value: "FAILED", Comparison: "EQUALS" },
+                { Value: "PASSED", Comparison: "EQUALS" },
+              ],
+              RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
+              WorkflowStatus: [{ Value: "SUPPRESSED", Comparison: "NOT_EQUALS" }],
+            },
+            MaxResults: 100,
+            NextToken: token,
+          }),
+        ),
+      (page) => {
+        for (const f of page.Findings ?? []) findings.push(f as FindingRow);
+        return page.NextToken;
+      },
+    );
+  } catch (err) {
+    // A partial read would skew the score: report no Security Hub score rather than a wrong one.
+    gaps.push({ scope: "securityhub", operation: "GetFindings", reason: reasonOf(err) });
+    return undefined;
+  }
+  return securityHubFromFindings(findings);
+}

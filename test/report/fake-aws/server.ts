@@ -1,0 +1,286 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  accountRows,
+  cellKey,
+  cellsByDeployedName,
+  complianceRows,
+  evaluationRows,
+  resourceComplianceItems,
+  sourceStatusRows,
+  type Unreadable,
+} from "./aws-data.js";
+import type { GeneratedOrg } from "./org.js";
+
+/**
+ * A loopback AWS for the report collectors: AWS Config (aggregator APIs) and Organizations
+ * over JSON 1.1 (dispatch on X-Amz-Target), Security Hub GetFindings over REST-JSON
+ * (POST /findings). It serves a generated organization with the real services' paging
+ * limits, and can misbehave the way AWS does: empty pages that still carry a token,
+ * injected throttling, a request-rate limit, and accounts or regions whose calls fail.
+ */
+
+export interface FakeAwsOptions {
+  org: GeneratedOrg;
+  /** Every n-th request is answered with a throttling error. */
+  throttleEvery?: number;
+  /** Requests per second per service (token bucket, burst = rate); over it: throttling errors. */
+  rateLimit?: number;
+  /** Serve an empty page with a token before every other page, and after the last one. */
+  emptyPages?: boolean;
+  /** Accounts and regions whose aggregator sources fail: calls naming them are refused. */
+  unreadable?: Unreadable;
+}
+
+export interface FakeAwsStats {
+  requests: number;
+  throttled: number;
+  byOperation: Record<string, number>;
+}
+
+export interface FakeAws {
+  url: string;
+  stats: FakeAwsStats;
+  close(): Promise<void>;
+}
+
+class AwsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Body = Record<string, unknown>;
+
+interface Page<T> {
+  items: T[];
+  token?: string;
+}
+
+export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
+  const { org } = options;
+  const unreadable = options.unreadable ?? {};
+  const failAccounts = new Set(unreadable.accounts ?? []);
+  const failRegions = new Set(unreadable.regions ?? []);
+  const stats: FakeAwsStats = { requests: 0, throttled: 0, byOperation: {} };
+
+  const rows = complianceRows(org, unreadable);
+  const details = cellsByDeployedName(org);
+  const items = resourceComplianceItems(org, unreadable);
+  const sources = sourceStatusRows(org, unreadable);
+  const accounts = accountRows(org);
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  function page<T>(all: T[], limit: number, token: unknown): Page<T> {
+    let offset = 0;
+    let emptied = false;
+    if (typeof token === "string" && token !== "") {
+      const match = /^p(\d+)(e?)$/.exec(Buffer.from(token, "base64url").toString());
+      if (!match) throw new AwsError(400, "InvalidNextTokenException", "The nextToken provided is invalid");
+      offset = Number(match[1]);
+      emptied = match[2] === "e";
+    }
+    const encode = (o: number, e: boolean) => Buffer.from(`p${o}${e ? "e" : ""}`).toString("base64url");
+    if (options.emptyPages && !emptied && offset > 0 && offset < all.length && (offset / limit) % 2 === 1) {
+      return { items: [], token: encode(offset, true) };
+    }
+    const slice = all.slice(offset, offset + limit);
+    const next = offset + limit;
+    if (next < all.length) return { items: slice, token: encode(next, false) };
+    // Like AWS, sometimes hand out a token whose page turns out empty.
+    if (options.emptyPages && offset < all.length && all.length > 0) return { items: slice, token: encode(all.length, false) };
+    return { items: slice };
+  }
+
+  const limitOf = (value: unknown, max: number) => (typeof value === "number" && value > 0 ? Math.min(value, max) : max);
+
+  function requireAggregator(body: Body): void {
+    if (body["ConfigurationAggregatorName"] !== org.aggregator) {
+      throw new AwsError(400, "NoSuchConfigurationAggregatorException", `The configuration aggregator ${String(body["ConfigurationAggregatorName"])} does not exist`);
+    }
+  }
+
+  function refuse(accountId: unknown, region: unknown): void {
+    if (typeof region === "string" && failRegions.has(region)) {
+      throw new AwsError(503, "ServiceUnavailableException", `Config is unavailable for source region ${region}`);
+    }
+    if (typeof accountId === "string" && failAccounts.has(accountId)) {
+      throw new AwsError(400, "AccessDeniedException", `The aggregator is not authorized to read account ${accountId}`);
+    }
+  }
+
+  const epoch = (iso: string) => Date.parse(iso) / 1000;
+
+  const config: Record<string, (body: Body) => unknown> = {
+    DescribeAggregateComplianceByConfigRules(body) {
+      requireAggregator(body);
+      const f = (body["Filters"] ?? {}) as Record<string, string | undefined>;
+      refuse(f["AccountId"], f["AwsRegion"]);
+      const matching = rows.filter(
+        (r) =>
+          (!f["AccountId"] || r.AccountId === f["AccountId"]) &&
+          (!f["AwsRegion"] || r.AwsRegion === f["AwsRegion"]) &&
+          (!f["ConfigRuleName"] || r.ConfigRuleName === f["ConfigRuleName"]) &&
+          (!f["ComplianceType"] || r.Compliance.ComplianceType === f["ComplianceType"]),
+      );
+      const p = page(matching, limitOf(body["Limit"], 1000), body["NextToken"]);
+      return { AggregateComplianceByConfigRules: p.items, NextToken: p.token };
+    },
+    GetAggregateComplianceDetailsByConfigRule(body) {
+      requireAggregator(body);
+      refuse(body["AccountId"], body["AwsRegion"]);
+      const entry = details.get(cellKey(String(body["ConfigRuleName"]), String(body["AccountId"]), String(body["AwsRegion"])));
+      const all = entry ? evaluationRows(org, entry, body["ComplianceType"] as string | undefined) : [];
+      const p = page(all, limitOf(body["Limit"], 100), body["NextToken"]);
+      return {
+        AggregateEvaluationResults: p.items.map((r) => ({
+          ...r,
+          EvaluationResultIdentifier: { ...r.EvaluationResultIdentifier, OrderingTimestamp: epoch(r.EvaluationResultIdentifier.OrderingTimestamp) },
+          ResultRecordedTime: epoch(r.ResultRecordedTime),
+          ConfigRuleInvokedTime: epoch(r.ConfigRuleInvokedTime),
+        })),
+        NextToken: p.token,
+      };
+    },
+    DescribeConfigurationAggregatorSourcesStatus(body) {
+      requireAggregator(body);
+      const p = page(sources, limitOf(body["Limit"], 100), body["NextToken"]);
+      return { AggregatedSourceStatusList: p.items.map((s) => ({ ...s, LastUpdateTime: epoch(s.LastUpdateTime) })), NextToken: p.token };
+    },
+    SelectAggregateResourceConfig(body) {
+      requireAggregator(body);
+      const expression = String(body["Expression"] ?? "");
+      if (!expression.includes("'AWS::Config::ResourceCompliance'") || !/configuration\.complianceType\s*=\s*'NON_COMPLIANT'/.test(expression)) {
+        throw new AwsError(400, "InvalidExpressionException", "This loopback server only answers NON_COMPLIANT AWS::Config::ResourceCompliance queries");
+      }
+      const region = /awsRegion\s*=\s*'([^']*)'/.exec(expression)?.[1];
+      const accountId = /accountId\s*=\s*'([^']*)'/.exec(expression)?.[1];
+      refuse(accountId, region);
+      const matching = items.filter((i) => (!region || i.awsRegion === region) && (!accountId || i.accountId === accountId));
+      const p = page(matching, limitOf(body["Limit"] ?? body["MaxResults"], 100), body["NextToken"]);
+      return {
+        Results: p.items.map((i) => JSON.stringify(i)),
+        QueryInfo: { SelectFields: ["accountId", "awsRegion", "resourceId", "resourceName", "configuration", "configurationItemCaptureTime"].map((Name) => ({ Name })) },
+        NextToken: p.token,
+      };
+    },
+  };
+
+  const organizations: Record<string, (body: Body) => unknown> = {
+    ListRoots() {
+      return { Roots: [{ Id: org.rootId, Arn: `arn:aws:organizations::${org.accounts[0]!.id}:root/${org.organizationId}/${org.rootId}`, Name: "Root", PolicyTypes: [] }] };
+    },
+    ListOrganizationalUnitsForParent(body) {
+      const children = org.ous.filter((ou) => ou.parentId === body["ParentId"]).map((ou) => ({
+        Id: ou.id,
+        Arn: `arn:aws:organizations::${org.accounts[0]!.id}:ou/${org.organizationId}/${ou.id}`,
+        Name: ou.name,
+      }));
+      const p = page(children, limitOf(body["MaxResults"], 20), body["NextToken"]);
+      return { OrganizationalUnits: p.items, NextToken: p.token };
+    },
+    ListAccountsForParent(body) {
+      const children = accounts.filter((_, i) => org.accounts[i]!.parentId === body["ParentId"]);
+      const p = page(children, limitOf(body["MaxResults"], 20), body["NextToken"]);
+      return { Accounts: p.items.map((a) => ({ ...a, JoinedTimestamp: epoch(a.JoinedTimestamp) })), NextToken: p.token };
+    },
+  };
+
+  function getFindings(body: Body): unknown {
+    const filters = (body["Filters"] ?? {}) as Record<string, Array<{ Value: string; Comparison: string }> | undefined>;
+    const test = (name: string, value: string | undefined) => {
+      const conditions = filters[name];
+      if (!conditions || conditions.length === 0) return true;
+      const equals = conditions.filter((c) => c.Comparison === "EQUALS");
+      const notEquals = conditions.filter((c) => c.Comparison === "NOT_EQUALS");
+      if (equals.length > 0 && !equals.some((c) => c.Value === value)) return false;
+      return !notEquals.some((c) => c.Value === value);
+    };
+    const matching = org.findings.filter(
+      (f) =>
+        test("ComplianceStatus", f.Compliance.Status) &&
+        test("RecordState", f.RecordState) &&
+        test("WorkflowStatus", f.Workflow.Status) &&
+        test("AwsAccountId", f.AwsAccountId) &&
+        test("ComplianceSecurityControlId", f.Compliance.SecurityControlId),
+    );
+    const p = page(matching, limitOf(body["MaxResults"], 100), body["NextToken"]);
+    return { Findings: p.items, NextToken: p.token };
+  }
+
+  function throttled(service: string): boolean {
+    if (options.throttleEvery && stats.requests % options.throttleEvery === 0) return true;
+    if (!options.rateLimit) return false;
+    const now = Date.now() / 1000;
+    const bucket = buckets.get(service) ?? { tokens: options.rateLimit, at: now };
+    bucket.tokens = Math.min(options.rateLimit, bucket.tokens + (now - bucket.at) * options.rateLimit);
+    bucket.at = now;
+    buckets.set(service, bucket);
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const target = req.headers["x-amz-target"];
+    const rest = typeof target !== "string";
+    let service: string;
+    let operation: string;
+    let handler: ((body: Body) => unknown) | undefined;
+    if (rest) {
+      service = "securityhub";
+      operation = "GetFindings";
+      handler = req.method === "POST" && req.url?.split("?")[0]?.endsWith("/findings") ? getFindings : undefined;
+    } else {
+      const [prefix, op] = target.split(".");
+      operation = op ?? "";
+      service = prefix === "StarlingDoveService" ? "config" : prefix === "AWSOrganizationsV20161128" ? "organizations" : "unknown";
+      handler = service === "config" ? config[operation] : service === "organizations" ? organizations[operation] : undefined;
+    }
+    stats.requests++;
+    stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    const send = (status: number, payload: unknown, errorType?: string) => {
+      const headers: Record<string, string> = { "content-type": rest ? "application/json" : "application/x-amz-json-1.1", "x-amzn-requestid": `req-${stats.requests}` };
+      if (errorType) headers["x-amzn-errortype"] = errorType;
+      res.writeHead(status, headers).end(JSON.stringify(payload));
+    };
+    const fail = (err: AwsError) => send(err.status, rest ? { message: err.message } : { __type: err.code, message: err.message }, err.code);
+    if (!handler) return fail(new AwsError(400, "UnknownOperationException", `unknown operation ${req.method} ${req.url} ${String(target)}`));
+    if (throttled(service)) {
+      stats.throttled++;
+      return fail(rest ? new AwsError(429, "TooManyRequestsException", "Rate exceeded") : new AwsError(400, "ThrottlingException", "Rate exceeded"));
+    }
+    try {
+      send(200, handler(text ? (JSON.parse(text) as Body) : {}));
+    } catch (err) {
+      if (err instanceof AwsError) return fail(err);
+      throw err;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ __type: "InternalFailure", message: String(err) }));
+    });
+  });
+  // Keep-alive sockets would hold `close()` open.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
