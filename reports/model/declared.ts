@@ -1,3 +1,4 @@
+import { activeControls } from "../../modules/controls/active.js";
 import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { ResolvedOrg, StackSpec } from "../../config/model.js";
@@ -11,12 +12,18 @@ export interface DeclaredInput {
 }
 
 /**
- * The catalog controls with a Config rule that the config does not exclude; rules on
- * account-global resources only in the account's home region (as they are deployed).
+ * The catalog controls (minus the config's exclusions) whose Config rule evaluates one stack,
+ * following how modules/config-rules.ts deploys them: in account mode each stack gets the
+ * rules, in organization mode the security account's rules cover every account in the
+ * security account's regions. Rules on global resources (IAM) run in one home region only.
  */
 export function controlsDeployedIn(org: ResolvedOrg, stack: StackSpec, all: readonly Control[] = catalog): Control[] {
-  const excluded = new Set(org.config.compliance.config.rules.exclude.map((e) => e.control));
-  return all.filter((c) => c.configRule && !excluded.has(c.id) && (!c.configRule.global || stack.isHomeRegion));
+  const rules = org.config.compliance.config.rules;
+  const deployer = rules.mode === "organization" ? org.accounts.find((a) => a.role === "security") : stack.account;
+  if (!deployer || !deployer.regions.includes(stack.region)) return [];
+  return activeControls(org.config.compliance, all)
+    .map((a) => a.control)
+    .filter((c) => c.configRule && (!c.configRule.global || stack.region === deployer.homeRegion));
 }
 
 /** What the config declares against what AWS Config reports. */

@@ -132,6 +132,7 @@ organization: { id: o-exampleorg1, name: Example }
 defaults: { regions: [eu-west-1, eu-central-1] }
 permissionBoundary: { name: boundary }
 backend: { type: s3, bucket: example-state, region: eu-west-1 }
+compliance: { config: { rules: { mode: account } } }
 accounts:
   - { id: "111111111111", name: mgmt, role: management, environment: shared, ou: / }
   - { id: "222222222222", name: payments-prod, role: workload, environment: prod, ou: /Workloads/Prod }

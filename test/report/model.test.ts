@@ -245,15 +245,26 @@ describe("declared vs observed", () => {
 });
 
 describe("controls the config deploys", () => {
-  it("skips excluded controls, controls without a Config rule, and global rules outside the home region", () => {
+  const iam = { ...TEST_CONTROLS[0]!, id: "IAM-ROOT-MFA", configRule: { name: "iam-root-mfa", identifier: "ROOT_ACCOUNT_MFA_ENABLED", global: true } };
+  const preflightOnly = { ...TEST_CONTROLS[0]!, id: "TAGS", configRule: undefined };
+  const all = [...TEST_CONTROLS, iam, preflightOnly];
+  const deployed = (org: ReturnType<typeof parseConfig>, stack: string) => controlsDeployedIn(org, org.stacks.find((s) => s.name === stack)!, all).map((c) => c.id);
+
+  it("account mode: every stack, minus exclusions and controls without a rule; global rules in the home region", () => {
     const org = parseConfig(DECLARED_YAML, "org.yaml");
     org.config.compliance.config.rules.exclude = [{ control: "EBS-ENCRYPTION", reason: "no EBS volumes in this organization" }];
-    const iam = { ...TEST_CONTROLS[0]!, id: "IAM-ROOT-MFA", configRule: { name: "iam-root-mfa", identifier: "ROOT_ACCOUNT_MFA_ENABLED", global: true } };
-    const preflightOnly = { ...TEST_CONTROLS[0]!, id: "TAGS", configRule: undefined };
-    const all = [...TEST_CONTROLS, iam, preflightOnly];
-    const ids = (region: string) => controlsDeployedIn(org, org.stacks.find((s) => s.name === `mgmt-${region}`)!, all).map((c) => c.id);
-    expect(ids("eu-west-1")).toEqual(["S3-TLS", "IAM-ROOT-MFA"]);
-    expect(ids("eu-central-1")).toEqual(["S3-TLS"]);
+    expect(deployed(org, "mgmt-eu-west-1")).toEqual(["S3-TLS", "IAM-ROOT-MFA"]);
+    expect(deployed(org, "mgmt-eu-central-1")).toEqual(["S3-TLS"]);
+  });
+
+  it("organization mode: the security account's regions, global rules in its home region", () => {
+    const yaml = DECLARED_YAML.replace("mode: account", "mode: organization").replace(
+      "accounts:\n",
+      "accounts:\n  - { id: \"777777777777\", name: security, role: security, environment: security, ou: /Security, regions: [eu-central-1] }\n",
+    );
+    const org = parseConfig(yaml, "org.yaml");
+    expect(deployed(org, "mgmt-eu-west-1")).toEqual([]);
+    expect(deployed(org, "mgmt-eu-central-1")).toEqual(["S3-TLS", "EBS-ENCRYPTION", "IAM-ROOT-MFA"]);
   });
 });
 

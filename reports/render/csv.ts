@@ -1,0 +1,49 @@
+import type { Scorecard } from "../model/types.js";
+
+const COLUMNS = [
+  "account_id",
+  "account_name",
+  "ou",
+  "region",
+  "rule",
+  "control_id",
+  "title",
+  "severity",
+  "resource_type",
+  "resource_id",
+  "annotation",
+  "recorded_at",
+  "doc_url",
+] as const;
+
+/**
+ * One row per non-compliant resource, RFC 4180: CRLF line ends, fields with a comma, quote or
+ * line break quoted and inner quotes doubled. A cell a spreadsheet would run as a formula
+ * (starting with = + - @, tab or CR) gets a leading apostrophe: resource ids and annotations
+ * come from the audited accounts, so they may be hostile.
+ */
+export function renderCsv(card: Scorecard): string {
+  const controlIds = new Map(card.rules.map((r) => [r.rule, r.controlId]));
+  const rows = card.resources.map((r) => [
+    r.accountId,
+    r.accountName,
+    r.ou,
+    r.region,
+    r.rule,
+    controlIds.get(r.rule) ?? null,
+    r.title,
+    r.severity,
+    r.resourceType,
+    r.resourceId,
+    r.annotation,
+    r.recordedAt,
+    r.docUrl,
+  ]);
+  return [COLUMNS as readonly (string | null)[], ...rows].map((row) => row.map(csvField).join(",") + "\r\n").join("");
+}
+
+export function csvField(value: string | null | undefined): string {
+  let text = value ?? "";
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,128 @@
+import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
+import { formatCount, formatDelta, formatPercent, formatTime, safeUrl } from "./format.js";
+
+export interface MarkdownOptions {
+  /** The `--fail-under` gate, shown with its result. */
+  failUnder?: number;
+  /** Rows per list; the JSON has the rest. */
+  limit?: number;
+}
+
+/**
+ * A summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the scores, the gate, the
+ * accounts and rules that need attention, and what could not be read. Every name from AWS is
+ * escaped: GitHub renders both Markdown and HTML, and an account name can be anything.
+ */
+export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): string {
+  const limit = options.limit ?? 10;
+  const out: string[] = [];
+  const trend = card.trend;
+  const since = trend ? ` (${formatDelta(trend.overall.delta) || "n/a"} since ${formatTime(trend.previousCollectedAt)})` : "";
+  out.push(`## ${icon(card.score.overall)} Compliance scorecard: ${formatPercent(card.score.overall)}${since}`, "");
+
+  const s = card.summary;
+  out.push("| | |", "|---|---|");
+  out.push(`| Config score | **${formatPercent(card.score.overall)}**: ${formatCount(s.compliant)} compliant of ${formatCount(s.compliant + s.nonCompliant)} counted cells, ${formatCount(s.noData)} without data |`);
+  if (card.securityHub) {
+    const sh = card.securityHub;
+    const shDelta = trend?.securityHub.delta;
+    out.push(`| Security Hub score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`);
+  }
+  if (options.failUnder !== undefined) {
+    const met = card.score.overall !== null && card.score.overall >= options.failUnder;
+    out.push(`| Gate | ${met ? "passed" : "**failed**"}: Config score ${met ? "≥" : "<"} ${options.failUnder}% required |`);
+  }
+  out.push(`| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`);
+  out.push(`| Rules | ${formatCount(s.rules)} (${formatCount(s.failingRules)} with failures) in ${formatCount(s.regions)} regions |`);
+  out.push(`| Non-compliant resources | ${formatCount(s.nonCompliantResources)} |`);
+  out.push(`| Coverage | ${formatPercent(card.coverage.percent)} of cells have data |`);
+  out.push(`| Collected | ${formatTime(card.collectedAt)}${card.freshness.oldestUpdate ? `; oldest source update ${formatTime(card.freshness.oldestUpdate)}` : ""} |`);
+  out.push("");
+
+  const accounts = card.accounts.filter((a) => a.nonCompliant > 0).slice(0, limit);
+  if (accounts.length > 0) {
+    out.push(`### Lowest-scoring accounts`, "", "| Account | OU | Score | Non-compliant | No data | Failing rules |", "|---|---|--:|--:|--:|---|");
+    for (const a of accounts) out.push(accountRow(a));
+    out.push("");
+  }
+  const rules = card.rules.filter((r) => r.nonCompliant > 0).slice(0, limit);
+  if (rules.length > 0) {
+    out.push(`### Lowest-scoring rules`, "", "| Rule | Severity | Score | Failing accounts | Resources |", "|---|---|--:|--:|--:|");
+    for (const r of rules) out.push(ruleRow(r));
+    out.push("");
+  }
+  if (trend && (trend.newlyFailing.length > 0 || trend.fixed.length > 0)) {
+    out.push(`### Since ${formatTime(trend.previousCollectedAt)}`, "");
+    out.push(`${formatCount(trend.newlyFailing.length)} newly failing, ${formatCount(trend.fixed.length)} fixed (rule × account × region).`, "");
+    for (const c of trend.newlyFailing.slice(0, limit)) out.push(`- newly failing: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
+    for (const c of trend.fixed.slice(0, limit)) out.push(`- fixed: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
+    out.push("");
+  }
+  if (card.declared) {
+    const d = card.declared;
+    out.push(
+      "### Declared vs observed",
+      "",
+      `- ${formatCount(d.accountsNotReporting.length)} of ${formatCount(d.declaredAccounts)} declared accounts not reporting${list(d.accountsNotReporting.map((a) => `${a.name} (${a.accountId})`), limit)}`,
+      `- ${formatCount(d.regionsNotReporting.length)} declared account regions not reporting`,
+      `- ${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere${list(d.controlsNotObserved.map((c) => `${c.controlId} (${c.missing.length} of ${c.expected})`), limit)}`,
+      `- ${formatCount(d.undeclaredAccounts.length)} reporting accounts not in the config`,
+      "",
+    );
+  }
+  if (card.gaps.length > 0 || card.freshness.problems.length > 0) {
+    out.push("### ⚠️ Could not read", "");
+    for (const g of card.gaps.slice(0, limit)) out.push(`- ${formatCount(g.count)} × ${md(g.operation)} (${md(g.scope)}): ${md(g.reason)}`);
+    if (card.gaps.length > limit) out.push(`- and ${formatCount(card.gaps.length - limit)} more kinds (see the JSON report)`);
+    if (card.freshness.problems.length > 0) out.push(`- ${formatCount(card.freshness.problems.length)} aggregator sources did not update successfully`);
+    out.push("");
+  }
+  out.push(
+    "<details><summary>How the scores are computed</summary>",
+    "",
+    ...Object.values(card.formulas).map((f) => `- ${md(f)}`),
+    "",
+    "</details>",
+    "",
+  );
+  return out.join("\n");
+}
+
+function accountRow(a: AccountRow): string {
+  const name = a.name ? `${md(a.name)} (${md(a.accountId)})` : md(a.accountId);
+  const rules = a.failingRules.slice(0, 3).map(md).join(", ") + (a.failingRules.length > 3 ? `, +${a.failingRules.length - 3}` : "");
+  return `| ${name} | ${md(a.ou ?? "")} | ${formatPercent(a.score)} | ${formatCount(a.nonCompliant)} | ${formatCount(a.noData)} | ${rules} |`;
+}
+
+function ruleRow(r: RuleRow): string {
+  const url = safeUrl(r.docUrl);
+  const title = r.title === r.rule ? md(r.rule) : `${md(r.title)} (${md(r.rule)})`;
+  return `| ${url ? `[${title}](${url.replace(/[()\s]/g, encodeURIComponent)})` : title} | ${md(r.severity ?? "")} | ${formatPercent(r.score)} | ${formatCount(r.failingAccounts)} | ${formatCount(r.nonCompliantResources)} |`;
+}
+
+function list(items: string[], limit: number): string {
+  if (items.length === 0) return "";
+  const shown = items.slice(0, limit).map(md).join(", ");
+  return `: ${shown}${items.length > limit ? `, +${items.length - limit} more` : ""}`;
+}
+
+function icon(score: number | null): string {
+  if (score === null) return "⚪";
+  return score >= 90 ? "🟢" : score >= 70 ? "🟡" : "🔴";
+}
+
+/**
+ * Text from AWS made inert in GitHub Markdown: HTML special characters become entities,
+ * Markdown punctuation is backslash-escaped, line breaks (which would end a table row)
+ * become spaces, and `@` cannot start a mention.
+ */
+export function md(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, "\\$&")
+    .replace(/@/g, "@\u200b");
+}
