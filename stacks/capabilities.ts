@@ -1,8 +1,11 @@
 import type { Construct } from "constructs";
+import { complianceCapability } from "./compliance.js";
 import type { StackContext } from "./context.js";
+import { loggingCapability } from "./logging.js";
+import { networkCapability } from "./network.js";
 
 /** Adds one capability's resources to a stack; global (IAM) resources only where `ctx.stack.isHomeRegion`. */
 export type Capability = (scope: Construct, ctx: StackContext) => void;
 
 /** What every account-region stack is composed of, in order. */
-export const capabilities: Capability[] = [];
+export const capabilities: Capability[] = [networkCapability, loggingCapability, complianceCapability];

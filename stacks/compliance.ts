@@ -1,0 +1,74 @@
+import { activeControls } from "../modules/controls/active.js";
+import { EXTERNAL_RECORDER_OUTPUT, EXTERNAL_RECORDER_VALUE } from "../modules/controls/predicates.js";
+import { ConfigAggregator, ConfigDelegatedAdmin, ConfigRecorder, ConfigRules } from "../modules/config-rules.js";
+import { SecurityHub, SecurityHubAdministration, SecurityHubDelegatedAdmin } from "../modules/security-hub.js";
+import type { Capability } from "./capabilities.js";
+import { TerraformOutput } from "./platform.js";
+
+/**
+ * AWS Config (recorder, the catalog's rules, the organization aggregator) and Security Hub
+ * (standards, reasoned exceptions, delegated administration, cross-region aggregation).
+ */
+export const complianceCapability: Capability = (scope, { org, stack }) => {
+  const { account, region, isHomeRegion } = stack;
+  const { compliance } = org.config;
+  const security = org.accounts.find((a) => a.role === "security");
+  const isSecurity = security?.id === account.id;
+  const isManagement = account.role === "management";
+  const controls = activeControls(compliance);
+
+  const recorderConfig = compliance.config.recorder;
+  let recorder: ConfigRecorder | undefined;
+  if (recorderConfig && !recorderConfig.controlTowerAccounts.includes(account.name)) {
+    recorder = new ConfigRecorder(scope, "config-recorder", {
+      accountId: account.id,
+      isHomeRegion,
+      roleName: recorderConfig.roleName,
+      permissionBoundaryArn: account.permissionBoundaryArn,
+      deliveryBucket: recorderConfig.deliveryBucket,
+      deliveryKeyPrefix: recorderConfig.deliveryKeyPrefix,
+      deliveryKmsKeyArn: recorderConfig.deliveryKmsKeyArn,
+    });
+  } else {
+    // Tells `check` (and a reader of the plan) that Control Tower or another tool records here.
+    new TerraformOutput(scope, EXTERNAL_RECORDER_OUTPUT, {
+      value: EXTERNAL_RECORDER_VALUE,
+      description: "The AWS Config recorder of this account-region is managed outside org-baseline (Control Tower)",
+    });
+  }
+
+  const mode = compliance.config.rules.mode;
+  if (mode === "account" || isSecurity) {
+    new ConfigRules(scope, "config-rules", { controls, isHomeRegion, mode, dependsOn: recorder ? [recorder.status] : [] });
+  }
+  if (isSecurity && isHomeRegion) {
+    new ConfigAggregator(scope, "config-aggregator", {
+      accountId: account.id,
+      name: compliance.config.aggregator.name,
+      roleName: compliance.config.aggregator.roleName,
+      permissionBoundaryArn: account.permissionBoundaryArn,
+    });
+  }
+
+  const hubConfig = compliance.securityHub;
+  const hub = new SecurityHub(scope, "security-hub", {
+    region,
+    standards: hubConfig.standards,
+    disabledControls: hubConfig.disabledControls.map((d) => ({ control: d.control, standards: d.standards ?? hubConfig.standards, reason: d.reason })),
+  });
+
+  const orgRegions = [...new Set(org.accounts.flatMap((a) => a.regions))].sort();
+  if (isManagement && isHomeRegion && security) {
+    new ConfigDelegatedAdmin(scope, "config-delegated-admin", { securityAccountId: security.id });
+    new SecurityHubDelegatedAdmin(scope, "security-hub-delegated-admin", { securityAccountId: security.id, regions: orgRegions, dependsOn: hub.account });
+  }
+  if (isSecurity) {
+    new SecurityHubAdministration(scope, "security-hub-administration", {
+      homeRegion: account.homeRegion,
+      isHomeRegion,
+      regions: orgRegions,
+      memberAccountIds: org.accounts.filter((a) => a.id !== account.id && a.regions.includes(region)).map((a) => a.id),
+      account: hub.account,
+    });
+  }
+};

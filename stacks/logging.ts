@@ -1,0 +1,38 @@
+import { daysFor } from "../config/sections/logs.js";
+import { LogGroups, type LogGroupSpec } from "../modules/log-groups.js";
+import { SecretAccessAlarms } from "../modules/monitoring.js";
+import { secretReaderRoleArns } from "../modules/secret-readers.js";
+import type { Capability } from "./capabilities.js";
+import type { StackContext } from "./context.js";
+
+/** The log groups of this account-region: declared ones, with the environment's retention unless they set their own. */
+export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
+  const { logs } = org.config;
+  const fallback = daysFor(logs.retentionDays, stack.account.environment);
+  return stack.account.logGroups
+    .filter((g) => (g.regions ?? stack.account.regions).includes(stack.region))
+    .map((g) => ({ name: g.name, retentionDays: g.retentionDays ?? fallback, tags: g.tags }));
+}
+
+/** Encrypted, retained log groups (with the account-region logs key), and the secret-access alarms where the trail lands. */
+export const loggingCapability: Capability = (scope, ctx) => {
+  const { org, stack } = ctx;
+  const groups = logGroupSpecs(ctx);
+  if (groups.length > 0) {
+    new LogGroups(scope, "log-groups", { accountId: stack.account.id, region: stack.region, keyName: org.config.logs.keyName, groups });
+  }
+
+  const monitoring = org.config.compliance.monitoring;
+  if (!monitoring || monitoring.trail.account !== stack.account.name) return;
+  if (stack.region !== (monitoring.trail.region ?? stack.account.homeRegion)) return;
+  new SecretAccessAlarms(scope, "secret-alarms", {
+    accountId: stack.account.id,
+    trailLogGroup: monitoring.trail.logGroup,
+    accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readerRoleArns: secretReaderRoleArns(org, a) })),
+    topicName: monitoring.topicName,
+    emails: monitoring.emails,
+    namespace: monitoring.namespace,
+    threshold: monitoring.threshold,
+    periodSeconds: monitoring.periodSeconds,
+  });
+};
