@@ -171,6 +171,20 @@ const SECURITY_HUB_CONTROLS: Array<{ id: string; title: string; severity: string
   { id: "RDS.3", title: "RDS DB instances should have encryption at-rest enabled", severity: "MEDIUM", resourceType: "AwsRdsDbInstance" },
 ];
 
+const NAMED_ACCOUNTS: Array<[string, string]> = [
+  ["log-archive", "Security"],
+  ["security-tooling", "Security"],
+  ["payments-prod", "Prod"],
+  ["payments-dev", "NonProd"],
+  ["legacy-billing", "Suspended"],
+  ["data-platform-prod", "Prod"],
+  ["research-sandbox", "Sandbox"],
+  ["network-hub", "Infrastructure"],
+  ["identity-prod", "Prod"],
+  ["checkout-prod", "Prod"],
+  ["checkout-dev", "NonProd"],
+];
+
 export const HOSTILE_RESOURCE_ID = `"><script>alert(1)</script>`;
 export const HOSTILE_ACCOUNT_NAME = `<img src=x onerror=alert(1)>`;
 const HOSTILE_ANNOTATION = `Bucket policy allows "*" & <b>anyone</b>`;
@@ -222,21 +236,31 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
   const placement = [security, infrastructure, prod, prod, prod, nonProd, nonProd, nonProd, sandbox, sandbox];
 
   const accounts: GenAccount[] = [];
+  // Small organizations (the demo) get names and places a reader recognizes; large ones are numbered.
+  const named = spec.accounts <= NAMED_ACCOUNTS.length + 1;
+  const ouByName = new Map(ous.map((ou) => [ou.name, ou]));
   for (let i = 0; i < spec.accounts; i++) {
     const id = String(100000000000 + i * 1013 + 7);
     let parent: GenOu | undefined;
-    if (i === 0) parent = undefined; // the management account sits under the root
-    else if (spec.accounts >= 8 && i % 97 === 5) parent = suspended;
-    else parent = placement[Math.floor(rand() * placement.length)]!;
-    const isSuspended = parent === suspended;
-    const team = parent ? parent.name.toLowerCase() : "management";
-    let name = i === 0 ? "management" : `${team}-${String(i).padStart(4, "0")}`;
+    let name: string;
+    if (i === 0) {
+      parent = undefined; // the management account sits under the root
+      name = "management";
+    } else if (named) {
+      const [accountName, ouName] = NAMED_ACCOUNTS[i - 1]!;
+      parent = ouByName.get(ouName)!;
+      name = accountName;
+    } else {
+      parent = i % 97 === 5 ? suspended : placement[Math.floor(rand() * placement.length)]!;
+      name = `${parent.name.toLowerCase()}-${String(i).padStart(4, "0")}`;
+    }
     if (spec.hostile && i === 3) name = HOSTILE_ACCOUNT_NAME;
+    const isSuspended = parent === suspended;
     const status = isSuspended ? "SUSPENDED" : "ACTIVE";
     const account: GenAccount = {
       id,
       name,
-      email: `aws+${team}-${i}@example.com`,
+      email: `aws+${name.replace(/[^a-z0-9-]/g, "")}-${i}@example.com`,
       parentId: parent ? parent.id : rootId,
       ouPath: parent ? parent.path : "/",
       status,
