@@ -1,0 +1,87 @@
+import type { SynthesizedStack } from "../../modules/controls/types.js";
+
+const ORG = "o-exampleorg1";
+
+const perimeter = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Sid: "Org", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG, "aws:ResourceOrgID": ORG } } },
+    { Sid: "Services", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { Bool: { "aws:PrincipalIsAWSService": true } } },
+    { Sid: "Resourceless", Effect: "Allow", Principal: "*", Action: ["sts:GetCallerIdentity"], Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } },
+  ],
+});
+
+const endpoint = (service: string) => ({
+  vpc_id: "vpc-0a1b2c3d4e5f67890",
+  service_name: `com.amazonaws.eu-west-1.${service}`,
+  vpc_endpoint_type: "Interface",
+  private_dns_enabled: true,
+  subnet_ids: ["subnet-0a1b2c3d4e5f60001"],
+  security_group_ids: ["${aws_security_group.sg.id}"],
+  policy: perimeter,
+});
+
+/** A stack that satisfies every control of the catalog; tests break one thing at a time. */
+export function goodStack(): SynthesizedStack {
+  return {
+    name: "app-eu-west-1",
+    json: {
+      resource: {
+        aws_kms_key: {
+          secrets: { enable_key_rotation: true, deletion_window_in_days: 30, customer_master_key_spec: "SYMMETRIC_DEFAULT", policy: "{}" },
+        },
+        aws_secretsmanager_secret: { db: { name: "db", kms_key_id: "${aws_kms_key.secrets.arn}" } },
+        aws_secretsmanager_secret_rotation: {
+          db: { secret_id: "${aws_secretsmanager_secret.db.id}", rotation_lambda_arn: "${aws_lambda_function.rotate.arn}", rotation_rules: { automatically_after_days: 30 } },
+        },
+        aws_lambda_function: { rotate: { function_name: "rotate-db" } },
+        aws_lambda_permission: {
+          rotate: { function_name: "${aws_lambda_function.rotate.function_name}", principal: "secretsmanager.amazonaws.com", source_account: "555555555555", action: "lambda:InvokeFunction" },
+        },
+        aws_secretsmanager_secret_policy: {
+          db: {
+            secret_arn: "${aws_secretsmanager_secret.db.arn}",
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:role/app" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+            }),
+          },
+        },
+        aws_iam_policy: {
+          reader: {
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:555555555555:secret:db-??????" }],
+            }),
+          },
+        },
+        aws_iam_role: {
+          app: {
+            assume_role_policy: "{}",
+            inline_policy: [{ name: "logs", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] }) }],
+          },
+        },
+        aws_cloudwatch_log_group: { app: { name: "/app", retention_in_days: 365, kms_key_id: "${aws_kms_key.secrets.arn}" } },
+        aws_security_group: { sg: { vpc_id: "vpc-0a1b2c3d4e5f67890", egress: [] } },
+        aws_vpc_security_group_ingress_rule: {
+          https: { security_group_id: "${aws_security_group.sg.id}", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "10.20.0.0/16" },
+        },
+        aws_vpc_endpoint: Object.fromEntries(["secretsmanager", "kms", "sts", "logs", "ssm"].map((s) => [s, endpoint(s)])),
+        aws_securityhub_account: { hub: { enable_default_standards: false } },
+        aws_securityhub_standards_subscription: { fsbp: { standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0" } },
+        aws_config_configuration_recorder: { rec: { name: "org-baseline", role_arn: "arn:aws:iam::555555555555:role/rec", recording_group: { all_supported: true } } },
+        aws_config_configuration_recorder_status: { rec: { name: "${aws_config_configuration_recorder.rec.name}", is_enabled: true } },
+        aws_config_delivery_channel: { rec: { s3_bucket_name: "bucket" } },
+      },
+    },
+  };
+}
+
+type Res = Record<string, Record<string, Record<string, unknown>>>;
+
+/** A copy of the good stack with `edit` applied to its resources. */
+export function broken(edit: (r: Res) => void): SynthesizedStack {
+  const stack = goodStack();
+  edit(stack.json.resource as Res);
+  return stack;
+}

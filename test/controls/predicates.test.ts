@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { controls } from "../../modules/controls/catalog.js";
+import { rotationIntervalDays } from "../../modules/controls/predicates.js";
+import type { SynthesizedStack } from "../../modules/controls/types.js";
+import { broken, goodStack } from "./fixtures.js";
+
+type Breaker = { stack: SynthesizedStack; why: RegExp };
+
+const adminPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const serviceWildcard = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S3All", Effect: "Allow", Action: ["s3:*"], Resource: "arn:aws:s3:::b/*" }] });
+
+/** For every catalog control, one deliberately broken stack and the reason it must give. */
+const breakers: Record<string, Breaker[]> = {
+  "SECRETS-ROTATION": [
+    { stack: broken((r) => delete r.aws_secretsmanager_secret_rotation), why: /never rotated/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = {})), why: /neither automatically_after_days nor schedule_expression/ },
+  ],
+  "SECRETS-ROTATION-SUCCESS": [
+    { stack: broken((r) => delete r.aws_lambda_permission), why: /no aws_lambda_permission lets secretsmanager.amazonaws.com/ },
+    { stack: broken((r) => delete r.aws_lambda_permission!.rotate!.source_account), why: /with source_account/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_lambda_arn = "")), why: /rotation_lambda_arn is empty/ },
+  ],
+  "SECRETS-PERIODIC-ROTATION": [
+    { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { automatically_after_days: 120 })), why: /rotates every 120 days; at most 90/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { schedule_expression: "cron(0 8 1 1 ? *)" })), why: /cannot be shown/ },
+  ],
+  "SECRETS-UNUSED": [
+    { stack: broken((r) => delete r.aws_secretsmanager_secret_policy), why: /no resource policy names a reader/ },
+    {
+      stack: broken((r) => (r.aws_secretsmanager_secret_policy!.db!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }))),
+      why: /allows no secretsmanager:GetSecretValue/,
+    },
+  ],
+  "SECRETS-CMK": [
+    { stack: broken((r) => delete r.aws_secretsmanager_secret!.db!.kms_key_id), why: /kms_key_id is not set/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret!.db!.kms_key_id = "alias/aws/secretsmanager")), why: /AWS-managed key/ },
+  ],
+  "KMS-ROTATION": [{ stack: broken((r) => (r.aws_kms_key!.secrets!.enable_key_rotation = false)), why: /enable_key_rotation is not true/ }],
+  "KMS-NO-PENDING-DELETION": [
+    { stack: broken((r) => (r.aws_kms_key!.secrets!.is_enabled = false)), why: /disabled/ },
+    { stack: broken((r) => (r.aws_kms_key!.secrets!.deletion_window_in_days = 7)), why: /deletion_window_in_days is 7/ },
+  ],
+  "IAM-NO-ADMIN": [
+    { stack: broken((r) => (r.aws_iam_policy!.reader!.policy = adminPolicy)), why: /full administrator access/ },
+    { stack: broken((r) => (r.aws_iam_role!.app!.inline_policy = [{ name: "x", policy: adminPolicy }])), why: /full administrator access/ },
+  ],
+  "IAM-NO-WILDCARD-ACTIONS": [
+    { stack: broken((r) => (r.aws_iam_policy!.reader!.policy = serviceWildcard)), why: /statement S3All: allows wildcard actions s3:\*/ },
+    {
+      stack: broken((r) => (r.aws_iam_policy!.reader!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))),
+      why: /NotAction/,
+    },
+    { stack: broken((r) => (r.aws_iam_policy!.reader!.policy = "${jsonencode(local.p)}")), why: /cannot be verified/ },
+  ],
+  "LOGS-RETENTION": [
+    { stack: broken((r) => (r.aws_cloudwatch_log_group!.app!.retention_in_days = 30)), why: /retention_in_days is 30; at least 90/ },
+    { stack: broken((r) => delete r.aws_cloudwatch_log_group!.app!.retention_in_days), why: /kept forever/ },
+  ],
+  "LOGS-ENCRYPTED": [{ stack: broken((r) => delete r.aws_cloudwatch_log_group!.app!.kms_key_id), why: /kms_key_id is not set/ }],
+  "VPC-ENDPOINT-PERIMETER": [
+    { stack: broken((r) => delete r.aws_vpc_endpoint!.kms!.policy), why: /no endpoint policy/ },
+    {
+      stack: broken((r) => (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }))),
+      why: /without aws:PrincipalOrgID/,
+    },
+    {
+      stack: broken((r) => (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } }] }))),
+      why: /aws:ResourceOrgID is missing/,
+    },
+    { stack: broken((r) => (r.aws_vpc_endpoint!.kms!.private_dns_enabled = false)), why: /private_dns_enabled/ },
+    { stack: broken((r) => (r.aws_vpc_endpoint!.kms!.security_group_ids = [])), why: /no security group/ },
+    { stack: broken((r) => (r.aws_vpc_security_group_ingress_rule!.https!.cidr_ipv4 = "0.0.0.0/0")), why: /whole internet/ },
+    { stack: broken((r) => (r.aws_vpc_security_group_ingress_rule!.https!.to_port = 8443)), why: /more than TCP 443/ },
+  ],
+  "SECURITYHUB-ENABLED": [
+    { stack: broken((r) => delete r.aws_securityhub_account), why: /Security Hub is not enabled/ },
+    { stack: broken((r) => delete r.aws_securityhub_standards_subscription), why: /without any standard/ },
+  ],
+  "CONFIG-ENABLED": [
+    { stack: broken((r) => delete r.aws_config_configuration_recorder), why: /no configuration recorder/ },
+    { stack: broken((r) => (r.aws_config_configuration_recorder_status!.rec!.is_enabled = false)), why: /turns it on/ },
+    { stack: broken((r) => (r.aws_config_configuration_recorder!.rec!.recording_group = { all_supported: false })), why: /all_supported/ },
+    { stack: broken((r) => delete r.aws_config_delivery_channel), why: /no delivery channel/ },
+  ],
+};
+for (const service of ["secretsmanager", "kms", "sts", "logs", "ssm"]) {
+  breakers[`VPC-ENDPOINT-${service.toUpperCase()}`] = [{ stack: broken((r) => delete r.aws_vpc_endpoint![service]), why: new RegExp(`none for ${service}`) }];
+}
+
+const parameters = (id: string) => controls.find((c) => c.id === id)!.configRule?.parameters ?? {};
+
+describe("catalog predicates", () => {
+  it("every control has broken-stack cases here (adding a control means adding its test)", () => {
+    expect(Object.keys(breakers).sort()).toEqual(controls.map((c) => c.id).sort());
+  });
+
+  it.each(controls.map((c) => [c.id, c] as const))("%s passes on the good stack", (_id, control) => {
+    expect(control.check(goodStack(), parameters(control.id))).toEqual([]);
+  });
+
+  it.each(controls.flatMap((c) => (breakers[c.id] ?? []).map((b, i) => [c.id, i, b] as const)))("%s catches broken stack #%i", (id, _i, breaker) => {
+    const control = controls.find((c) => c.id === id)!;
+    const violations = control.check(breaker.stack, parameters(id));
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.map((v) => v.why).join("\n")).toMatch(breaker.why);
+  });
+
+  it("a stack whose recorder Control Tower manages passes CONFIG-ENABLED through its output", () => {
+    const stack = broken((r) => delete r.aws_config_configuration_recorder);
+    stack.json.output = { config_recorder: { value: "external" } };
+    expect(controls.find((c) => c.id === "CONFIG-ENABLED")!.check(stack, {})).toEqual([]);
+  });
+
+  it("thresholds come from the effective parameters", () => {
+    const retention = controls.find((c) => c.id === "LOGS-RETENTION")!;
+    expect(retention.check(goodStack(), { MinRetentionTime: "400" })).toEqual([
+      { resource: "aws_cloudwatch_log_group.app", why: "retention_in_days is 365; at least 400 required" },
+    ]);
+  });
+
+  it("reads rotation schedules as day intervals", () => {
+    expect(rotationIntervalDays({ automatically_after_days: 30 })).toBe(30);
+    expect(rotationIntervalDays({ schedule_expression: "rate(10 days)" })).toBe(10);
+    expect(rotationIntervalDays({ schedule_expression: "rate(48 hours)" })).toBe(2);
+    expect(rotationIntervalDays({ schedule_expression: "cron(0 16 1 * ? *)" })).toBe(31);
+    expect(rotationIntervalDays({ schedule_expression: "cron(0 16 1 1 ? *)" })).toBeUndefined();
+  });
+
+  it("resolves policies from aws_iam_policy_document data sources", () => {
+    const stack = goodStack();
+    stack.json.data = { aws_iam_policy_document: { doc: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] } } };
+    stack.json.resource!.aws_iam_policy!.reader!.policy = "${data.aws_iam_policy_document.doc.json}";
+    expect(controls.find((c) => c.id === "IAM-NO-ADMIN")!.check(stack, {})).toHaveLength(1);
+  });
+});
