@@ -85,12 +85,13 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
     case "invalid_value": {
       const values = zi.values.map(String);
       const guess = didYouMean(String(zi.input), values);
-      if (values.length <= 8) {
-        const hint = guess ? ` (did you mean "${guess}"?)` : "";
-        return [at(path, `expected one of ${values.join(", ")}; got ${JSON.stringify(zi.input)}${hint}`)];
-      }
-      return [at(path, guess ? `${zi.message} (did you mean "${guess}"?)` : zi.message)];
+      const hint = guess ? ` (did you mean "${guess}"?)` : "";
+      const custom = !/^Invalid (input|option)/.test(zi.message);
+      if (custom || values.length > 8) return [at(path, `${zi.message}${hint}`)];
+      return [at(path, `expected one of ${values.join(", ")}; got ${JSON.stringify(zi.input)}${hint}`)];
     }
+    case "invalid_key":
+      return [at(path, zi.issues.map((i) => i.message).join("; "), true)];
     case "too_small":
       if (zi.origin === "string" && zi.minimum === 1) return [at(path, "must not be empty")];
       return [at(path, zi.message)];

@@ -22,6 +22,17 @@ export const complianceChecks: ConfigCheck = (config, report) => {
   if (security.length === 0 && compliance.config.rules.mode === "organization") {
     report(["accounts"], "organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security; add it, or set compliance.config.rules.mode: account");
   }
+  if (security.length > 0 && compliance.config.rules.mode === "organization") {
+    // Organization rules are regional and created from the security account: a region it lacks gets no rules.
+    const securityAccount = config.accounts[security[0]!]!;
+    const covered = securityAccount.regions ?? config.defaults.regions;
+    config.accounts.forEach((account, i) => {
+      const missing = (account.regions ?? config.defaults.regions).filter((r) => !covered.includes(r));
+      if (missing.length > 0) {
+        report(["accounts", i, account.regions ? "regions" : "name"], `${missing.join(", ")} would get no organization Config rules: add the region(s) to the security account ${securityAccount.name}`);
+      }
+    });
+  }
 
   const recorder = compliance.config.recorder;
   recorder?.controlTowerAccounts.forEach((name, k) => {

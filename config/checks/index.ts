@@ -1,9 +1,12 @@
 import { accountChecks } from "./accounts.js";
 import { complianceChecks } from "./compliance.js";
+import { identityChecks } from "./identity.js";
+import { keyChecks } from "./keys.js";
 import { logsChecks } from "./logs.js";
 import { networkChecks } from "./network.js";
+import { secretChecks } from "./secrets.js";
 import type { ConfigCheck } from "./types.js";
 import { workflowChecks } from "./workflows.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks, workflowChecks, networkChecks, logsChecks, complianceChecks];
+export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, workflowChecks, networkChecks, logsChecks, complianceChecks];

@@ -1,4 +1,27 @@
 import { z } from "zod";
+import { AWS_REGIONS } from "../regions.js";
+import { tags } from "./common.js";
+import { keyName, roleRef, serviceName } from "./refs.js";
+
+/** Per-account KMS customer-managed keys (`accounts[].keys`): symmetric, rotated, with an alias. */
+export const keySchema = z.strictObject({
+  /** The alias is alias/org-baseline/<name>. */
+  name: keyName,
+  description: z.string().max(8192).optional(),
+  /** Regions to create the key in; defaults to every region of the account. */
+  regions: z.array(z.enum(AWS_REGIONS)).min(1).optional(),
+  rotationPeriodDays: z.number().int().min(90, "KMS rotates at most every 90 days").max(2560, "KMS rotates at least every 2560 days").default(365),
+  deletionWindowDays: z.number().int().min(7, "KMS waits 7-30 days before deleting a key").max(30, "KMS waits 7-30 days before deleting a key").default(30),
+  tags: tags.default({}),
+  /** Roles that manage the key (no cryptographic use). The deploy role always is one. */
+  administrators: z.array(roleRef).default([]),
+  /** Roles that use the key through the named services (`kms:ViaService`). */
+  users: z.array(z.strictObject({ role: roleRef, via: z.array(serviceName).min(1, "name the services the key is used through") })).default([]),
+  /** AWS services that use the key themselves: logs (CloudWatch Logs, bound to this account's log groups). */
+  services: z.array(z.enum(["logs"])).default([]),
+});
 
 /** Per-account KMS customer-managed keys (issue: identity). */
-export const keysSchema = z.array(z.strictObject({ name: z.string() })).default([]);
+export const keysSchema = z.array(keySchema).default([]);
+
+export type KeyConfig = z.infer<typeof keySchema>;

@@ -46,7 +46,7 @@ describe("the example organization's workflows", () => {
   });
 
   it("run the preflight check when the config asks for it, and not otherwise", () => {
-    expect(allSteps(plan.workflow).some((s) => s.run?.includes("baseline check --config config/org.yaml"))).toBe(true);
+    expect(allSteps(plan.workflow).some((s) => s.run?.includes("baseline check --config config/org.yaml --out cdktf.out --no-synth"))).toBe(true);
     const off = generate(exampleWithPipelines({ check: false }));
     expect(allSteps(byName(off, "baseline-plan.yml").workflow).some((s) => s.run?.includes(" check "))).toBe(false);
   });

@@ -1,0 +1,151 @@
+import { IAM_MIN_SESSION_SECONDS, SESSION_RANGE, type PrincipalConfig, type RoleConfig } from "../sections/identity.js";
+import { qualifyKey, qualifySecret } from "../sections/refs.js";
+import type { AccountConfig, OrgConfig } from "../schema.js";
+import { statementProblems } from "../../modules/policies/identity-policy.js";
+import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
+import type { PathSegment } from "../errors.js";
+import type { ConfigCheck, Report } from "./types.js";
+
+/** Managed policies granting `*:*`: only a break-glass role, behind MFA and a short session, may carry one. */
+const ADMIN_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess"];
+
+/**
+ * Execution roles: unique names, session bounds per kind, trusted principals,
+ * OIDC subjects, grants that point at existing things, and hand-written statements
+ * that stay off the must-never list (policy-safety.md).
+ */
+export const identityChecks: ConfigCheck = (config, report) => {
+  const orgIds = new Set(config.accounts.map((a) => a.id));
+  const pipelineNames = config.pipelines ? [config.pipelines.planRoleName, config.pipelines.applyRoleName] : [];
+  if (config.pipelines && config.backend.type === "s3" && config.backend.kmsKeyId && !/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(config.backend.kmsKeyId)) {
+    report(["backend", "kmsKeyId"], "give the state key as a key or alias ARN, so the pipeline roles can be granted exactly that key rather than every key");
+  }
+  if (config.pipelines && config.pipelines.planRoleName === config.pipelines.applyRoleName) {
+    report(["pipelines", "applyRoleName"], "the apply role must differ from the read-only plan role");
+  }
+  config.accounts.forEach((account, i) => {
+    const seen = new Map<string, number>();
+    account.roles.forEach((role, j) => {
+      const at = (...rest: PathSegment[]): PathSegment[] => ["accounts", i, "roles", j, ...rest];
+      const first = seen.get(role.name);
+      if (first !== undefined) report(at("name"), `duplicate role name ${JSON.stringify(role.name)}: already used by roles[${first}]`);
+      else seen.set(role.name, j);
+      if (pipelineNames.includes(role.name)) report(at("name"), `role name ${JSON.stringify(role.name)} is taken by the pipelines' GitHub OIDC roles`);
+      checkSession(role, at, report);
+      checkTrust(config, role, orgIds, at, report);
+      checkGrants(config, account, role, at, report);
+      role.managedPolicies.forEach((arn, k) => {
+        if (ADMIN_POLICIES.includes(arn) && role.kind !== "break-glass") {
+          report(at("managedPolicies", k), `${arn} grants every action on every resource (*:*); only a break-glass role (MFA, short session) may carry it; grant what the role needs instead`);
+        }
+      });
+      role.statements.forEach((s, k) => {
+        for (const problem of statementProblems({ Effect: s.effect, Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })) {
+          report(at("statements", k), problem);
+        }
+      });
+    });
+  });
+};
+
+function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  if (role.maxSessionDuration === undefined) return;
+  const [min, max] = SESSION_RANGE[role.kind];
+  if (role.maxSessionDuration >= min && role.maxSessionDuration <= max) return;
+  const why: Record<RoleConfig["kind"], string> = {
+    service: `services renew their sessions themselves; IAM allows ${IAM_MIN_SESSION_SECONDS}-43200 s`,
+    "cross-account": `IAM allows ${IAM_MIN_SESSION_SECONDS}-43200 s`,
+    human: "a stolen session of a person must expire within the hour",
+    "break-glass": "break-glass access is the most powerful and must expire quickly (900 s by default, never over an hour)",
+    brokered: "just-in-time access lasts exactly the 900 s the broker granted",
+    github: "a CI job needs at most an hour; a leaked token must not outlive it",
+  };
+  const range = min === max ? `${min}` : `${min}-${max}`;
+  report(at("maxSessionDuration"), `session duration ${role.maxSessionDuration} s is out of range for a ${role.kind} role (${range} s): ${why[role.kind]}`);
+}
+
+function checkTrust(config: OrgConfig, role: RoleConfig, orgIds: Set<string>, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  const accountNames = new Set(config.accounts.map((a) => a.name));
+  const checkPrincipal = (p: PrincipalConfig, path: PathSegment[], allowExternal: boolean) => {
+    if ("account" in p) {
+      if (!accountNames.has(p.account)) report([...path, "account"], `unknown account ${JSON.stringify(p.account)}: trusted roles must be in an account of this organization`);
+      return;
+    }
+    const problem = principalArnProblem(p.arn);
+    if (problem) return report([...path, "arn"], problem);
+    const accountId = p.arn.split(":")[4]!;
+    if (!orgIds.has(accountId)) {
+      if (!allowExternal) report([...path, "arn"], `${p.arn} is outside the organization; a ${role.kind} role trusts only roles of the organization`);
+      else if (role.kind === "cross-account" && !role.externalId) {
+        report([...path, "arn"], `${p.arn} is outside the organization: a third party must present an external id (set externalId) against the confused deputy`);
+      }
+    }
+  };
+  switch (role.kind) {
+    case "cross-account":
+      role.trusted.forEach((p, k) => checkPrincipal(p, at("trusted", k), true));
+      break;
+    case "human":
+    case "break-glass":
+      role.trusted.forEach((p, k) => checkPrincipal(p, at("trusted", k), false));
+      break;
+    case "brokered":
+      if (!accountNames.has(role.broker.account)) report(at("broker", "account"), `unknown account ${JSON.stringify(role.broker.account)}: the broker must be a role of this organization`);
+      break;
+    case "github":
+      role.subjects.forEach((subject, k) => {
+        const problem = githubSubjectProblem(subject);
+        if (problem) report(at("subjects", k), problem);
+      });
+      break;
+    case "service":
+      break;
+  }
+}
+
+/** Why a trusted principal ARN is unsafe, or undefined. */
+export function principalArnProblem(arn: string): string | undefined {
+  if (arn === "*" || arn === "arn:aws:iam::*:root") {
+    return `principal ${JSON.stringify(arn)} trusts everyone (every AWS account): name the exact role ARNs`;
+  }
+  if (/[*?]/.test(arn)) return `principal ${JSON.stringify(arn)} has a wildcard: any role it matches, present or future, could assume this one; name exact role ARNs`;
+  if (/^arn:aws:iam::\d{12}:root$/.test(arn) || /^\d{12}$/.test(arn)) {
+    return `principal ${JSON.stringify(arn)} trusts a whole account: anyone there with sts:AssumeRole could assume this role; name the exact role ARN`;
+  }
+  if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) return `${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`;
+  return undefined;
+}
+
+function checkGrants(config: OrgConfig, account: AccountConfig, role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  const byName = new Map(config.accounts.map((a) => [a.name, a]));
+  role.grants.secrets.forEach((ref, k) => {
+    const q = qualifySecret(ref, account.name);
+    const owner = byName.get(q.account);
+    if (!owner) return report(at("grants", "secrets", k), `unknown account ${JSON.stringify(q.account)}`);
+    const secret = owner.secrets.find((s) => s.name === q.name);
+    if (!secret) return report(at("grants", "secrets", k), `secret ${JSON.stringify(q.name)} does not exist in account ${q.account}`);
+    if (owner.name !== account.name && !secret.key) {
+      report(
+        at("grants", "secrets", k),
+        `secret ${q.name} of ${q.account} is encrypted with the AWS-managed key, which cannot be shared across accounts; give it a customer-managed key (key: ...)`,
+      );
+    }
+  });
+  role.grants.keys.forEach((grant, k) => {
+    const q = qualifyKey(grant.key, account.name);
+    const owner = byName.get(q.account);
+    if (!owner) return report(at("grants", "keys", k, "key"), `unknown account ${JSON.stringify(q.account)}`);
+    if (!owner.keys.some((key) => key.name === q.name)) report(at("grants", "keys", k, "key"), `key ${JSON.stringify(q.name)} does not exist in account ${q.account}`);
+  });
+  role.grants.logGroups.forEach((name, k) => {
+    if (!account.logGroups.some((g) => g.name === name)) report(at("grants", "logGroups", k), `log group ${JSON.stringify(name)} is not declared in this account's logGroups`);
+  });
+  if (role.grants.abac) {
+    const carried = new Set([...Object.keys(config.tags), "Environment", ...Object.keys(account.tags), ...Object.keys(role.tags)]);
+    role.grants.abac.tagKeys.forEach((key, k) => {
+      if (!carried.has(key)) {
+        report(at("grants", "abac", "tagKeys", k), `the role carries no ${key} tag, so aws:PrincipalTag/${key} would be empty and match nothing; add it to the role's tags`);
+      }
+    });
+  }
+}

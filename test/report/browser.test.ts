@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../config/load.js";
+import { buildScorecard } from "../../reports/model/scorecard.js";
+import { renderHtml } from "../../reports/render/html.js";
+import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+
+/** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = resolve("test-results/report");
+
+describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const card = buildScorecard(currentSnapshot(), {
+      lookup: testLookup,
+      previous: previousSnapshot(),
+      declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
+    });
+    const file = join(ARTIFACTS, "scorecard.html");
+    writeFileSync(file, renderHtml(card, { jsonFile: "scorecard.json", failUnder: 80 }));
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    page.on("dialog", async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+    page.on("request", (r) => {
+      if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.screenshot({ path: join(ARTIFACTS, "scorecard.png"), fullPage: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("loads without console errors, dialogs or network requests", () => {
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it("renders attacker-controlled strings as text", async () => {
+    const cell = page.locator("#resources-table td.resource");
+    await expect.poll(() => cell.allTextContents()).toContain(XSS);
+    expect(await page.locator("#accounts-table .name", { hasText: EVIL_NAME }).count()).toBe(1);
+    // The page has exactly the one script it shipped with, and no injected element.
+    expect(await page.locator("script").count()).toBe(1);
+    expect(await page.locator("img").count()).toBe(0);
+  });
+
+  it("the filter narrows the rows and clearing it restores them", async () => {
+    const visible = () => page.locator("#accounts-table tbody tr:visible").count();
+    expect(await visible()).toBe(5);
+    expect(await page.locator('[data-count-for="accounts-table"]').textContent()).toBe("5 rows");
+    await page.fill("#filter", "payments-prod");
+    await expect.poll(visible).toBe(1);
+    expect(await page.locator("#accounts-table tbody tr:visible .id").textContent()).toBe("222222222222");
+    expect(await page.locator('[data-count-for="accounts-table"]').textContent()).toBe("1 of 5 rows");
+    expect(await page.locator("#resources-table tbody tr:visible").count()).toBe(2);
+    await page.fill("#filter", "");
+    await expect.poll(visible).toBe(5);
+  });
+
+  it("sorts a column ascending then descending, rows without a score last", async () => {
+    const ids = () => page.locator("#accounts-table tbody tr .id").allTextContents();
+    const scoreHeader = page.locator("#accounts-table th", { hasText: "Score" }).locator("button");
+    await scoreHeader.click();
+    expect(await ids()).toEqual(["444444444444", "333333333333", "222222222222", "111111111111", "555555555555"]);
+    await scoreHeader.click();
+    expect(await ids()).toEqual(["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"]);
+    expect(await page.locator("#accounts-table th", { hasText: "Score" }).getAttribute("aria-sort")).toBe("descending");
+    await page.locator("#accounts-table th", { hasText: "Account" }).first().locator("button").click();
+    expect((await page.locator("#accounts-table tbody tr .name").allTextContents())[0]).toBe(EVIL_NAME);
+  });
+
+  it("sorts severities by rank", async () => {
+    const header = page.locator("#resources-table th", { hasText: "Severity" }).locator("button");
+    const severities = async () => (await page.locator("#resources-table tbody tr td:first-child").allTextContents()).map((t) => t.trim());
+    await header.click();
+    expect(await severities()).toEqual(["CRITICAL", "CRITICAL", "HIGH"]);
+    await header.click();
+    expect(await severities()).toEqual(["HIGH", "CRITICAL", "CRITICAL"]);
+  });
+});
