@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { complianceCapability } from "./compliance.js";
+import { identityCapability } from "./identity.js";
 import type { StackContext } from "./context.js";
 import { loggingCapability } from "./logging.js";
 import { networkCapability } from "./network.js";
@@ -8,4 +9,4 @@ import { networkCapability } from "./network.js";
 export type Capability = (scope: Construct, ctx: StackContext) => void;
 
 /** What every account-region stack is composed of, in order. */
-export const capabilities: Capability[] = [networkCapability, loggingCapability, complianceCapability];
+export const capabilities: Capability[] = [identityCapability, networkCapability, loggingCapability, complianceCapability];

@@ -1,0 +1,297 @@
+import type { ResolvedAccount, ResolvedOrg } from "../config/model.js";
+import type { KeyConfig } from "../config/sections/keys.js";
+import { DEFAULT_SESSION_SECONDS, IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
+import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../config/sections/refs.js";
+import type { SecretConfig } from "../config/sections/secrets.js";
+import { GITHUB_OIDC_HOST, roleArn } from "./naming.js";
+import type { PolicyDocument } from "./policies/document.js";
+import {
+  configStatement,
+  identityPolicy,
+  type KeyUseGrant,
+  type SecretReadGrant,
+} from "./policies/identity-policy.js";
+import { keyPolicy, logsServiceUser, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
+import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
+import { brokeredTrust, crossAccountTrust, githubOidcTrust, humanTrust, serviceTrust } from "./policies/trust-policy.js";
+
+/**
+ * The identity capability as plain data: every role, key and secret of the
+ * organization with its policies, resolved once from the config. Cross-account
+ * wiring is derived here in both directions, so a reader named on a secret gets
+ * the identity policy, and the secret's key lets it decrypt, without repeating it.
+ */
+
+export interface PlannedRole {
+  config: RoleConfig;
+  arn: string;
+  trust: PolicyDocument;
+  /** Inline permissions; undefined when the role is granted nothing inline. */
+  policy?: PolicyDocument;
+  /** The configured session bound. */
+  sessionBound: number;
+  /** IAM MaxSessionDuration: the bound, or IAM's minimum of 3600 when the bound is shorter. */
+  maxSessionDuration: number;
+}
+
+export interface PlannedKey {
+  config: KeyConfig;
+  region: string;
+  policy: PolicyDocument;
+}
+
+export interface PlannedSecret {
+  config: SecretConfig;
+  region: string;
+  replicaRegions: string[];
+  /** Policy input without the rotation roles, which are known only at apply. */
+  policy: Omit<SecretPolicyInput, "rotationRoleArns">;
+}
+
+export interface IdentityPlan {
+  /** `githubProvider` is the provider's ARN as the stack has it, so the roles depend on the provider resource. */
+  roles(account: ResolvedAccount, githubProvider?: string): PlannedRole[];
+  keys(account: ResolvedAccount, region: string): PlannedKey[];
+  secrets(account: ResolvedAccount, region: string): PlannedSecret[];
+}
+
+const plans = new WeakMap<ResolvedOrg, IdentityPlan>();
+
+/** The identity plan of an organization, computed once per resolved config. */
+export function identityPlan(org: ResolvedOrg): IdentityPlan {
+  let plan = plans.get(org);
+  if (!plan) {
+    plan = buildPlan(org);
+    plans.set(org, plan);
+  }
+  return plan;
+}
+
+interface SecretEntry {
+  account: ResolvedAccount;
+  secret: SecretConfig;
+  region: string;
+  regions: string[];
+  readerArns: Set<string>;
+  tagReaders: TagReaders[];
+}
+
+function buildPlan(org: ResolvedOrg): IdentityPlan {
+  const orgId = org.config.organization.id;
+  const allAccountIds = org.accounts.map((a) => a.id);
+  const account = (name: string): ResolvedAccount => {
+    const found = org.accountByName.get(name);
+    if (!found) throw new Error(`unknown account ${name}`);
+    return found;
+  };
+  const roleOf = (ref: QualifiedRef): { account: ResolvedAccount; role: RoleConfig } => {
+    const owner = account(ref.account);
+    const role = owner.roles.find((r) => r.name === ref.name);
+    if (!role) throw new Error(`unknown role ${ref.name} in account ${ref.account}`);
+    return { account: owner, role };
+  };
+  const arnOf = (ref: QualifiedRef): string => {
+    const { account: owner, role } = roleOf(ref);
+    return roleArn(owner.id, role.name, role.path);
+  };
+  const keyOf = (ref: QualifiedRef): { account: ResolvedAccount; key: KeyConfig; regions: string[] } => {
+    const owner = account(ref.account);
+    const key = owner.keys.find((k) => k.name === ref.name);
+    if (!key) throw new Error(`unknown key ${ref.name} in account ${ref.account}`);
+    return { account: owner, key, regions: key.regions ?? owner.regions };
+  };
+
+  // Secrets and their readers, from both sides: `readers` on the secret and `grants.secrets` on roles.
+  const secrets = new Map<string, SecretEntry>();
+  const secretId = (ref: QualifiedRef) => `${ref.account}/${ref.name}`;
+  for (const a of org.accounts) {
+    for (const s of a.secrets) {
+      const region = s.region ?? a.homeRegion;
+      const entry: SecretEntry = { account: a, secret: s, region, regions: [region, ...s.replicaRegions], readerArns: new Set(), tagReaders: [] };
+      for (const reader of s.readers) {
+        if (reader.role !== undefined) entry.readerArns.add(arnOf(qualifyRole(reader.role, a.name)));
+        if (reader.tags) entry.tagReaders.push({ tags: reader.tags, accountIds: reader.accounts ? reader.accounts.map((n) => account(n).id) : allAccountIds });
+      }
+      secrets.set(secretId({ account: a.name, name: s.name }), entry);
+    }
+  }
+  const secretsReadBy = new Map<string, Set<string>>();
+  const addRead = (role: string, secret: string) => (secretsReadBy.get(role) ?? secretsReadBy.set(role, new Set()).get(role)!).add(secret);
+  for (const a of org.accounts) {
+    for (const r of a.roles) {
+      const arn = roleArn(a.id, r.name, r.path);
+      for (const ref of r.grants.secrets) {
+        const id = secretId(qualifySecret(ref, a.name));
+        const entry = secrets.get(id);
+        if (!entry) throw new Error(`unknown secret ${id}`);
+        entry.readerArns.add(arn);
+      }
+    }
+  }
+  for (const [id, entry] of secrets) for (const arn of entry.readerArns) addRead(arn, id);
+
+  function roles(a: ResolvedAccount, githubProvider?: string): PlannedRole[] {
+    return a.roles.map((r) => {
+      const arn = roleArn(a.id, r.name, r.path);
+      const readSecrets: SecretReadGrant[] = [...(secretsReadBy.get(arn) ?? [])].sort().map((id) => {
+        const e = secrets.get(id)!;
+        return { accountId: e.account.id, name: e.secret.name, regions: e.regions, ...(e.secret.key ? { keyName: e.secret.key } : {}) };
+      });
+      const keys: KeyUseGrant[] = r.grants.keys.map((g) => {
+        const k = keyOf(qualifyKey(g.key, a.name));
+        return { accountId: k.account.id, keyName: k.key.name, regions: k.regions, via: g.via, access: g.access };
+      });
+      const sessionBound = r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind];
+      const mfa = r.kind === "human" || r.kind === "break-glass";
+      const policy = identityPolicy({
+        ...(mfa && sessionBound < IAM_MIN_SESSION_SECONDS ? { mfaSessionBound: sessionBound } : {}),
+        secrets: readSecrets,
+        keys,
+        logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
+        ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
+        statements: r.statements.map(configStatement),
+      });
+      return {
+        config: r,
+        arn,
+        trust: trustOf(r, a, githubProvider ?? githubProviderArn(a.id)),
+        ...(policy ? { policy } : {}),
+        sessionBound,
+        maxSessionDuration: Math.max(sessionBound, IAM_MIN_SESSION_SECONDS),
+      };
+    });
+  }
+
+  function trustOf(r: RoleConfig, a: ResolvedAccount, providerArn: string): PolicyDocument {
+    // A trusted role declared in config keeps its path; others (e.g. Identity Center roles) are named at the root path.
+    const principalArn = (p: { account: string; role: string } | { arn: string }) => {
+      if ("arn" in p) return p.arn;
+      const owner = account(p.account);
+      const declared = owner.roles.find((x) => x.name === p.role);
+      return roleArn(owner.id, p.role, declared?.path ?? "/");
+    };
+    switch (r.kind) {
+      case "service":
+        return serviceTrust({ accountId: a.id, services: r.services });
+      case "cross-account": {
+        const arns = r.trusted.map(principalArn);
+        const inOrg = (arn: string) => allAccountIds.some((id) => arn.startsWith(`arn:aws:iam::${id}:`));
+        return crossAccountTrust({
+          organizationId: orgId,
+          orgPrincipalArns: arns.filter(inOrg),
+          externalPrincipalArns: arns.filter((arn) => !inOrg(arn)),
+          ...(r.externalId ? { externalId: r.externalId } : {}),
+        });
+      }
+      case "human":
+      case "break-glass":
+        return humanTrust({
+          organizationId: orgId,
+          principalArns: r.trusted.map(principalArn),
+          maxMfaAgeSeconds: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
+        });
+      case "brokered":
+        return brokeredTrust({ organizationId: orgId, brokerArn: principalArn(r.broker), sessionTagKeys: r.sessionTags });
+      case "github":
+        return githubOidcTrust({ providerArn, subjects: r.subjects });
+    }
+  }
+
+  function keys(a: ResolvedAccount, region: string): PlannedKey[] {
+    return a.keys
+      .filter((k) => (k.regions ?? a.regions).includes(region as never))
+      .map((k) => ({ config: k, region, policy: keyPolicy(keyPolicyInput(a, k, region)) }));
+  }
+
+  function keyPolicyInput(a: ResolvedAccount, k: KeyConfig, region: string) {
+    const users: KeyUser[] = [];
+    const cross = new Map<string, CrossAccountKeyUser>();
+    const addCross = (arn: string, accountId: string, via: string[], actions: KeyCryptoAction[]) => {
+      const id = `${[...via].sort().join(",")}|${[...actions].sort().join(",")}`;
+      const entry = cross.get(id) ?? { accountIds: [], principalArns: [], organizationId: orgId, viaServices: via, actions };
+      if (!entry.accountIds.includes(accountId)) entry.accountIds.push(accountId);
+      if (!entry.principalArns!.includes(arn)) entry.principalArns!.push(arn);
+      cross.set(id, entry);
+    };
+    k.users.forEach((u, i) => {
+      const ref = qualifyRole(u.role, a.name);
+      const arn = arnOf(ref);
+      const via = u.via.map((v) => viaService(v, region));
+      if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via });
+      else addCross(arn, account(ref.account).id, via, ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]);
+    });
+    for (const other of org.accounts) {
+      if (other.name === a.name) continue;
+      for (const r of other.roles) {
+        for (const g of r.grants.keys) {
+          const ref = qualifyKey(g.key, other.name);
+          if (ref.account !== a.name || ref.name !== k.name) continue;
+          const actions: KeyCryptoAction[] =
+            g.access === "decrypt" ? ["kms:Decrypt", "kms:DescribeKey"] : g.access === "encrypt" ? ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
+          addCross(roleArn(other.id, r.name, r.path), other.id, g.via.map((v) => viaService(v, region)), actions);
+        }
+      }
+    }
+    const tagUsers: CrossAccountKeyUser[] = [];
+    for (const e of secrets.values()) {
+      if (e.account.name !== a.name || e.secret.key !== k.name || !e.regions.includes(region)) continue;
+      const via = [viaService("secretsmanager", region)];
+      for (const arn of e.readerArns) {
+        const readerAccount = arn.split(":")[4]!;
+        if (readerAccount !== a.id) addCross(arn, readerAccount, via, ["kms:Decrypt", "kms:DescribeKey"]);
+      }
+      for (const group of e.tagReaders) {
+        const others = group.accountIds.filter((id) => id !== a.id);
+        if (others.length > 0) {
+          tagUsers.push({ accountIds: others, principalTags: group.tags, organizationId: orgId, viaServices: via, actions: ["kms:Decrypt", "kms:DescribeKey"] });
+        }
+      }
+    }
+    const crossAccountUsers = [...[...cross.values()].sort((x, y) => x.principalArns![0]!.localeCompare(y.principalArns![0]!)), ...dedupeTagUsers(tagUsers)].map(
+      (u, i) => ({ ...u, sid: `CrossAccountUsers${i + 1}` }),
+    );
+    return {
+      accountId: a.id,
+      administrators: [a.deployRoleArn, ...k.administrators.map((ref) => arnOf(qualifyRole(ref, a.name)))],
+      users,
+      serviceUsers: k.services.includes("logs") ? [logsServiceUser(region, a.id)] : [],
+      crossAccountUsers,
+    };
+  }
+
+  function secretsOf(a: ResolvedAccount, region: string): PlannedSecret[] {
+    return [...secrets.values()]
+      .filter((e) => e.account.name === a.name && e.region === region)
+      .map((e) => ({
+        config: e.secret,
+        region,
+        replicaRegions: e.secret.replicaRegions,
+        policy: {
+          accountId: a.id,
+          organizationId: orgId,
+          readerArns: [...e.readerArns].sort(),
+          tagReaders: e.tagReaders,
+          administratorArns: [a.deployRoleArn],
+        },
+      }));
+  }
+
+  return { roles, keys, secrets: secretsOf };
+}
+
+/** Role ARNs that read an account's secrets (named readers and roles granted them), across its regions. */
+export function secretReaderArns(org: ResolvedOrg, account: ResolvedAccount): string[] {
+  const plan = identityPlan(org);
+  return [...new Set(account.regions.flatMap((r) => plan.secrets(account, r).flatMap((s) => s.policy.readerArns)))].sort();
+}
+
+function dedupeTagUsers(users: CrossAccountKeyUser[]): CrossAccountKeyUser[] {
+  const seen = new Map<string, CrossAccountKeyUser>();
+  for (const u of users) seen.set(JSON.stringify([u.principalTags, [...u.accountIds].sort()]), u);
+  return [...seen.values()];
+}
+
+/** The account's GitHub Actions OIDC provider (one per account, IAM is global). */
+export function githubProviderArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}

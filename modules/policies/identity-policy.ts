@@ -1,0 +1,325 @@
+import { keyAliasName } from "../naming.js";
+import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { viaService } from "./key-policy.js";
+
+/**
+ * Identity (permission) policies of execution roles: least-privilege grants with
+ * exact ARNs. A key in another stack or account has no ARN known at synth time, so
+ * keys are matched as `key/*` of their account and region narrowed by alias
+ * (`kms:ResourceAliases`) and bound to the calling service (`kms:ViaService`).
+ */
+
+/** Secrets Manager appends six random characters to a secret's ARN. */
+export function secretArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-??????`;
+}
+
+export interface SecretReadGrant {
+  accountId: string;
+  name: string;
+  /** The secret's region and its replica regions. */
+  regions: string[];
+  /** The customer-managed key encrypting it; undefined for the AWS-managed key. */
+  keyName?: string;
+}
+
+export interface KeyUseGrant {
+  accountId: string;
+  keyName: string;
+  regions: string[];
+  /** Service endpoint names, e.g. secretsmanager, s3. */
+  via: string[];
+  access: "decrypt" | "encrypt" | "encrypt-decrypt";
+}
+
+export interface LogGroupGrant {
+  accountId: string;
+  name: string;
+  regions: string[];
+}
+
+/** Same-account attribute-based access: resource tags must equal the role's own tags. */
+export interface AbacGrant {
+  accountId: string;
+  regions: string[];
+  tagKeys: string[];
+}
+
+export interface IdentityPolicyInput {
+  /** For MFA roles: deny everything once the MFA sign-in is older than this many seconds. */
+  mfaSessionBound?: number;
+  secrets?: SecretReadGrant[];
+  keys?: KeyUseGrant[];
+  logGroups?: LogGroupGrant[];
+  abac?: AbacGrant;
+  /** Hand-written statements; refused if one matches the must-never list. */
+  statements?: Statement[];
+}
+
+export const SECRET_READ_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
+
+const KEY_ACCESS_ACTIONS: Record<KeyUseGrant["access"], string[]> = {
+  decrypt: ["kms:Decrypt", "kms:DescribeKey"],
+  encrypt: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+  "encrypt-decrypt": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+};
+
+/** The role's permission policy, or undefined when it grants nothing. */
+export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | undefined {
+  const statements: Statement[] = [];
+  const secrets = input.secrets ?? [];
+  if (secrets.length > 0) {
+    statements.push({
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: SECRET_READ_ACTIONS,
+      Resource: secrets.flatMap((s) => s.regions.map((r) => secretArn(r, s.accountId, s.name))),
+    });
+    const byKey = new Map<string, { accountId: string; keyName: string; regions: Set<string> }>();
+    for (const s of secrets) {
+      if (!s.keyName) continue;
+      const id = `${s.accountId}/${s.keyName}`;
+      const entry = byKey.get(id) ?? { accountId: s.accountId, keyName: s.keyName, regions: new Set<string>() };
+      for (const r of s.regions) entry.regions.add(r);
+      byKey.set(id, entry);
+    }
+    [...byKey.values()].forEach((k, i) =>
+      statements.push(keyStatement(`DecryptSecrets${i + 1}`, ["kms:Decrypt"], k.accountId, k.keyName, [...k.regions], ["secretsmanager"])),
+    );
+  }
+  (input.keys ?? []).forEach((k, i) => statements.push(keyStatement(`UseKey${i + 1}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via)));
+  const logGroups = input.logGroups ?? [];
+  if (logGroups.length > 0) {
+    statements.push({
+      Sid: "WriteLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: logGroups.flatMap((g) =>
+        g.regions.flatMap((r) => [`arn:aws:logs:${r}:${g.accountId}:log-group:${g.name}`, `arn:aws:logs:${r}:${g.accountId}:log-group:${g.name}:log-stream:*`]),
+      ),
+    });
+  }
+  if (input.abac) statements.push(...abacStatements(input.abac));
+  if (input.mfaSessionBound !== undefined) {
+    // NotAction keeps GetCallerIdentity so a person can still see who they are once the session has run out.
+    statements.push({
+      Sid: "DenyAfterSessionBound",
+      Effect: "Deny",
+      NotAction: "sts:GetCallerIdentity",
+      Resource: "*",
+      Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": input.mfaSessionBound } },
+    });
+  }
+  (input.statements ?? []).forEach((s, i) => {
+    const problems = statementProblems(s);
+    if (problems.length > 0) throw new Error(problems.join("; "));
+    statements.push({ ...s, Sid: s.Sid ?? `Statement${i + 1}` });
+  });
+  if (statements.length === 0) return undefined;
+  return policyDocument(statements);
+}
+
+function keyStatement(sid: string, actions: string[], accountId: string, keyName: string, regions: string[], via: string[]): Statement {
+  if (via.length === 0) throw new Error(`${sid}: key use must name the services it goes through (kms:ViaService)`);
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: actions,
+    Resource: regions.map((r) => `arn:aws:kms:${r}:${accountId}:key/*`),
+    Condition: {
+      "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAliasName(keyName) },
+      StringEquals: { "kms:ViaService": regions.flatMap((r) => via.map((v) => viaService(v, r))) },
+    },
+  };
+}
+
+function abacStatements(abac: AbacGrant): Statement[] {
+  if (abac.tagKeys.length === 0) throw new Error("ABAC needs at least one tag key");
+  const match: Record<string, string> = {};
+  for (const key of abac.tagKeys) match[`aws:ResourceTag/${key}`] = `\${aws:PrincipalTag/${key}}`;
+  return [
+    {
+      Sid: "AbacReadSecrets",
+      Effect: "Allow",
+      Action: SECRET_READ_ACTIONS,
+      Resource: abac.regions.map((r) => `arn:aws:secretsmanager:${r}:${abac.accountId}:secret:*`),
+      Condition: { StringEquals: match },
+    },
+    {
+      Sid: "AbacDecryptSecrets",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: abac.regions.map((r) => `arn:aws:kms:${r}:${abac.accountId}:key/*`),
+      Condition: { StringEquals: { ...match, "kms:ViaService": abac.regions.map((r) => viaService("secretsmanager", r)) } },
+    },
+  ];
+}
+
+/** Actions whose Allow on every resource is an escalation or a blanket read, and why. */
+const NEVER_ON_EVERY_RESOURCE: Array<[string, string]> = [
+  ["iam:PassRole", "passing any role to a service is a privilege-escalation path; name the role ARNs"],
+  ["kms:Decrypt", "decrypting with every key the account can reach exposes every encrypted secret; name the keys (grants.keys)"],
+  ["kms:ReEncryptFrom", "re-encrypting from every key exposes what every key protects; name the keys (grants.keys)"],
+];
+
+/**
+ * Why an identity statement is on the must-never list (empty if it is not).
+ * Deny statements may be broad: they only take permissions away.
+ */
+export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Resource" | "Condition">): string[] {
+  const problems: string[] = [];
+  const actions = toList(s.Action);
+  const resources = toList(s.Resource);
+  for (const operator of Object.keys(s.Condition ?? {})) {
+    if (!isKnownConditionOperator(operator)) {
+      problems.push(`unknown condition operator ${JSON.stringify(operator)}: IAM never matches it, so the statement silently does nothing (a Deny stops nothing)`);
+    }
+  }
+  for (const action of actions) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action) && action !== "*") problems.push(`${JSON.stringify(action)} is not an action of the form service:Action`);
+  }
+  if (s.Effect !== "Allow") return problems;
+  for (const action of actions) {
+    if (action === "*" || action === "*:*") problems.push(`action ${JSON.stringify(action)} allows every action of every service (full admin); name the actions`);
+    else if (/^[a-z0-9-]+:\*$/.test(action)) problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
+  }
+  if (resources.some(isEveryResource)) {
+    for (const [dangerous, why] of NEVER_ON_EVERY_RESOURCE) {
+      if (actions.some((a) => actionMatches(a, dangerous))) problems.push(`${dangerous} on every resource: ${why}`);
+    }
+  }
+  for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
+    if (!operator.startsWith("ForAllValues:")) continue;
+    for (const key of Object.keys(byKey)) {
+      if (/:(sub|aud)$/.test(key)) problems.push(`ForAllValues on ${key} also matches a token without that claim; use StringEquals`);
+    }
+  }
+  return problems;
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function isEveryResource(resource: string): boolean {
+  return resource === "*" || /^arn:(\*|aws[a-z-]*:(\*|[a-z0-9-]+:[^:]*:[^:]*:\*))$/.test(resource);
+}
+
+/** Whether an action pattern (with IAM's * and ? wildcards, case-insensitive) covers `action`. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return regex.test(action);
+}
+
+/** Hand-written config statements as policy statements. */
+export function configStatement(s: { sid?: string; effect: "Allow" | "Deny"; actions: string[]; resources: string[]; conditions?: Conditions }): Statement {
+  return {
+    ...(s.sid ? { Sid: s.sid } : {}),
+    Effect: s.effect,
+    Action: [...s.actions],
+    Resource: [...s.resources],
+    ...(s.conditions ? { Condition: s.conditions } : {}),
+  };
+}
+
+/** Where a pipeline role reads and writes Terraform state. */
+export type StateAccess =
+  | { type: "s3"; bucket: string; region: string; stateKeys: string[]; kmsKeyArn?: string; kmsAliasArn?: string }
+  | { type: "assume-role"; roleArn: string }
+  | { type: "none" };
+
+/** Data reads a read-only plan must never make: secret values, parameters, object and item contents, decryption. */
+export const PLAN_DENIED_READS = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "secretsmanager:BatchGetSecretValue",
+  "secretsmanager:GetSecretValue",
+  "ssm:GetParameter",
+  "ssm:GetParameterHistory",
+  "ssm:GetParameters",
+  "ssm:GetParametersByPath",
+];
+
+/** Inline policy of the GitHub plan role (next to AWS-managed ReadOnlyAccess): no data reads, state read and lock only. */
+export function planRolePolicy(state: StateAccess): PolicyDocument {
+  const statements: Statement[] = [
+    { Sid: "DenySecretAndDataReads", Effect: "Deny", Action: PLAN_DENIED_READS, Resource: "*" },
+    ...objectAndDecryptDenies(state),
+    ...stateStatements(state, "read"),
+  ];
+  return policyDocument(statements);
+}
+
+export interface ApplyRoleInput {
+  /** The account's deploy role, which the provider assumes during apply. */
+  deployRoleArn: string;
+  state: StateAccess;
+}
+
+/** Inline policy of the GitHub apply role: assume the deploy role; read, write and lock this account's state. */
+export function applyRolePolicy(input: ApplyRoleInput): PolicyDocument {
+  return policyDocument([
+    { Sid: "AssumeDeployRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: input.deployRoleArn },
+    ...stateStatements(input.state, "write"),
+  ]);
+}
+
+function objectAndDecryptDenies(state: StateAccess): Statement[] {
+  if (state.type !== "s3") {
+    return [{ Sid: "DenyObjectReadsAndDecrypt", Effect: "Deny", Action: ["kms:Decrypt", "s3:GetObject", "s3:GetObjectVersion"], Resource: "*" }];
+  }
+  return [
+    {
+      Sid: "DenyObjectReadsOutsideState",
+      Effect: "Deny",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      NotResource: stateObjectArns(state),
+    },
+    {
+      Sid: "DenyDecryptOutsideState",
+      Effect: "Deny",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotEquals: { "kms:ViaService": viaService("s3", state.region) } },
+    },
+  ];
+}
+
+function stateObjectArns(state: Extract<StateAccess, { type: "s3" }>): string[] {
+  return state.stateKeys.flatMap((k) => [`arn:aws:s3:::${state.bucket}/${k}`, `arn:aws:s3:::${state.bucket}/${k}.tflock`]);
+}
+
+function stateStatements(state: StateAccess, mode: "read" | "write"): Statement[] {
+  if (state.type === "none") return [];
+  if (state.type === "assume-role") return [{ Sid: "AssumeStateRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: state.roleArn }];
+  if (state.stateKeys.length === 0) return [];
+  const keys = state.stateKeys.map((k) => `arn:aws:s3:::${state.bucket}/${k}`);
+  const locks = state.stateKeys.map((k) => `arn:aws:s3:::${state.bucket}/${k}.tflock`);
+  const statements: Statement[] = [
+    {
+      Sid: "ListOwnState",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${state.bucket}`,
+      Condition: { StringEquals: { "s3:prefix": [...state.stateKeys, ...state.stateKeys.map((k) => `${k}.tflock`)] } },
+    },
+    { Sid: mode === "read" ? "ReadOwnState" : "ReadWriteOwnState", Effect: "Allow", Action: mode === "read" ? "s3:GetObject" : ["s3:GetObject", "s3:PutObject"], Resource: keys },
+    { Sid: "LockOwnState", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: locks },
+  ];
+  if (state.kmsKeyArn || state.kmsAliasArn) {
+    const alias = state.kmsAliasArn ? /:alias\/(.+)$/.exec(state.kmsAliasArn) : null;
+    statements.push({
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: state.kmsKeyArn ?? state.kmsAliasArn!.replace(/:alias\/.+$/, ":key/*"),
+      Condition: {
+        StringEquals: { "kms:ViaService": viaService("s3", state.region) },
+        ...(alias ? { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${alias[1]}` } } : {}),
+      },
+    });
+  }
+  return statements;
+}

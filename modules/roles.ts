@@ -1,0 +1,49 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { policyJson, type PolicyDocument } from "./policies/document.js";
+
+export interface BaselineRoleProps {
+  name: string;
+  path?: string;
+  description?: string;
+  trust: PolicyDocument;
+  /** Inline permissions (from the identity-policy builders). */
+  policy?: PolicyDocument;
+  managedPolicyArns?: string[];
+  /** Every role carries the organization's permission boundary. */
+  permissionsBoundary: string;
+  maxSessionDuration: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * An IAM role as the baseline makes every role: trust and permissions from the
+ * policy builders, the permission boundary always set, and a bounded session.
+ */
+export class BaselineRole extends Construct {
+  readonly role: IamRole;
+  /** Known at synth time: `arn:aws:iam::<account>:role<path><name>` comes from config, but this is the resource's own. */
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: BaselineRoleProps) {
+    super(scope, id);
+    if (!props.permissionsBoundary) throw new Error(`role ${props.name}: a permission boundary is required`);
+    if (props.maxSessionDuration < 3600 || props.maxSessionDuration > 43200) throw new Error(`role ${props.name}: IAM allows a maximum session of 3600-43200 s`);
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      path: props.path ?? "/",
+      ...(props.description ? { description: props.description } : {}),
+      assumeRolePolicy: policyJson(props.trust),
+      permissionsBoundary: props.permissionsBoundary,
+      maxSessionDuration: props.maxSessionDuration,
+      ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: Object.fromEntries(Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b, "en"))) } : {}),
+    });
+    this.arn = this.role.arn;
+    if (props.policy) new IamRolePolicy(this, "permissions", { name: "permissions", role: this.role.name, policy: policyJson(props.policy) });
+    for (const arn of [...new Set(props.managedPolicyArns ?? [])].sort()) {
+      new IamRolePolicyAttachment(this, `managed-${arn.split("/").pop()}`, { role: this.role.name, policyArn: arn });
+    }
+  }
+}
