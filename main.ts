@@ -7,9 +7,10 @@ import { configPathFromEnv, loadConfig } from "./config/load.js";
 import { synthCommand } from "./stacks/commands.js";
 import { outDirFrom, synthesizeAtomically } from "./stacks/synth.js";
 import { workflowCommand } from "./modules/workflows/command.js";
+import { reportCommand } from "./reports/command.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand];
+const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand, reportCommand];
 
 function buildProgram(): Command {
   const program = new Command("baseline")

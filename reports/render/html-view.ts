@@ -81,13 +81,13 @@ function ruleView(r: RuleRow) {
 
 /** Accounts per score band, for the summary's bar chart. */
 function distribution(accounts: readonly AccountRow[]) {
-  const bands: Array<{ band: Band; label: string; count: number; width: number }> = [
-    { band: "good", label: "90–100%", count: 0, width: 0 },
-    { band: "fair", label: "70–89.9%", count: 0, width: 0 },
-    { band: "poor", label: "below 70%", count: 0, width: 0 },
-    { band: "none", label: "no data", count: 0, width: 0 },
+  const bands: Array<{ tone: Band; label: string; count: number; width: number }> = [
+    { tone: "good", label: "90–100%", count: 0, width: 0 },
+    { tone: "fair", label: "70–89.9%", count: 0, width: 0 },
+    { tone: "poor", label: "below 70%", count: 0, width: 0 },
+    { tone: "none", label: "no data", count: 0, width: 0 },
   ];
-  for (const a of accounts) bands.find((b) => b.band === band(a.score))!.count++;
+  for (const a of accounts) bands.find((b) => b.tone === band(a.score))!.count++;
   const max = Math.max(1, ...bands.map((b) => b.count));
   for (const b of bands) b.width = Math.round((1000 * b.count) / max) / 10;
   return bands;

@@ -1,0 +1,159 @@
+import { mkdirSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { collectFromAwsCli } from "./collect/aws-cli.js";
+import { stderrProgress } from "./collect/progress.js";
+import { loadSnapshot, saveSnapshot } from "./collect/snapshot-io.js";
+import { buildScorecard } from "./model/scorecard.js";
+import type { Scorecard } from "./model/types.js";
+import { writeFilesAtomically } from "./output.js";
+import { renderCsv } from "./render/csv.js";
+import { formatCount, formatDelta, formatPercent, formatTime } from "./render/format.js";
+import { renderHtml } from "./render/html.js";
+import { renderJson } from "./render/json.js";
+import { renderMarkdown } from "./render/markdown.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** `baseline report` exit codes (0 ok, 1 invalid input or failure, as every command). */
+export const EXIT_GATE_FAILED = 2;
+/** The report was written, but some data could not be read; a failed gate (2) takes precedence. */
+export const EXIT_PARTIAL_DATA = 3;
+
+interface ReportOptions {
+  aggregator?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  securityhub: boolean;
+  fromAwsCli?: string;
+  fromSnapshot?: string;
+  saveSnapshot?: string;
+  previous?: string;
+  config?: string;
+  html?: string;
+  json?: string;
+  csv?: string;
+  markdown?: string;
+  failUnder?: number;
+}
+
+function percentage(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
+  return n;
+}
+
+export function reportCommand(program: Command): void {
+  program
+    .command("report")
+    .description("compliance scorecard (HTML, JSON, CSV, Markdown) from AWS Config aggregator, Security Hub and Organizations data")
+    .option("--aggregator <name>", "read live: the AWS Config aggregator to read")
+    .option("--region <region>", "read live: region of the aggregator (and Security Hub home region)")
+    .option("--profile <profile>", "read live: AWS shared-config profile (default credential chain otherwise)")
+    .option("--endpoint-url <url>", "read live: endpoint for the Config, Organizations and Security Hub clients")
+    .option("--no-securityhub", "read live: skip Security Hub")
+    .option("--from-aws-cli <dir>", "read JSON files saved by the AWS CLI from this directory")
+    .option("--from-snapshot <file>", "read a snapshot saved by --save-snapshot")
+    .option("--save-snapshot <file>", "write the normalized data collected")
+    .option("--previous <file>", "an earlier snapshot: adds what changed since")
+    .option("--config <file>", "organization config: adds declared vs observed")
+    .option("--html <file>", "write the self-contained HTML scorecard")
+    .option("--json <file>", "write the full scorecard as JSON")
+    .option("--csv <file>", "write one row per non-compliant resource")
+    .option("--markdown <file>", "write a summary for a pull request or CI step summary")
+    .option("--fail-under <pct>", `exit ${EXIT_GATE_FAILED} when the overall Config score is below this percentage`, percentage)
+    .addHelpText(
+      "after",
+      `\nExactly one input: --aggregator with --region (live), --from-aws-cli DIR or --from-snapshot FILE.\n` +
+        `Exit codes: 0 ok; 1 invalid input or failure; ${EXIT_GATE_FAILED} --fail-under not met; ` +
+        `${EXIT_PARTIAL_DATA} written, but some data could not be read (${EXIT_GATE_FAILED} takes precedence).`,
+    )
+    .action(async (opts: ReportOptions) => {
+      process.exitCode = await runReport(opts);
+    });
+}
+
+/** Runs the report and returns its exit code; throws (exit 1) on invalid input. */
+export async function runReport(opts: ReportOptions, out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const inputs = [opts.aggregator !== undefined, opts.fromAwsCli !== undefined, opts.fromSnapshot !== undefined].filter(Boolean).length;
+  if (inputs !== 1) throw new Error("report: give exactly one input: --aggregator NAME --region R, --from-aws-cli DIR or --from-snapshot FILE");
+  if (opts.aggregator !== undefined && !opts.region) throw new Error("report: --aggregator needs --region (the aggregator's region)");
+  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub"].filter(Boolean);
+  if (opts.aggregator === undefined && liveOnly.length > 0) throw new Error(`report: ${liveOnly.join(", ")} only apply with --aggregator`);
+
+  // Everything that can be invalid is read before collecting, so a bad file fails fast.
+  const org = opts.config ? loadConfig(opts.config) : undefined;
+  const previous = opts.previous ? loadSnapshot(opts.previous) : undefined;
+  const snapshot = await collect(opts);
+  if (opts.saveSnapshot) {
+    mkdirSync(dirname(opts.saveSnapshot), { recursive: true });
+    saveSnapshot(opts.saveSnapshot, snapshot);
+  }
+
+  const card = buildScorecard(snapshot, { previous, declared: org ? { org } : undefined });
+  const files: Array<{ path: string; content: string }> = [];
+  if (opts.html) {
+    const title = org ? `Compliance scorecard: ${org.config.organization.name}` : undefined;
+    const jsonFile = opts.json ? relative(dirname(opts.html), opts.json) : undefined;
+    files.push({ path: opts.html, content: renderHtml(card, { title, jsonFile, failUnder: opts.failUnder }) });
+  }
+  if (opts.json) files.push({ path: opts.json, content: renderJson(card) });
+  if (opts.csv) files.push({ path: opts.csv, content: renderCsv(card) });
+  if (opts.markdown) files.push({ path: opts.markdown, content: renderMarkdown(card, { failUnder: opts.failUnder }) });
+  writeFilesAtomically(files);
+
+  for (const line of summary(card)) out(line);
+  for (const f of files) out(`wrote ${f.path}`);
+  if (opts.saveSnapshot) out(`wrote ${opts.saveSnapshot}`);
+
+  const overall = card.score.overall;
+  if (opts.failUnder !== undefined && (overall === null || overall < opts.failUnder)) {
+    console.error(`gate failed: Config score ${formatPercent(overall)} is below the required ${opts.failUnder}%`);
+    return EXIT_GATE_FAILED;
+  }
+  return isPartial(card) ? EXIT_PARTIAL_DATA : 0;
+}
+
+async function collect(opts: ReportOptions): Promise<Snapshot> {
+  if (opts.fromSnapshot) return loadSnapshot(opts.fromSnapshot);
+  if (opts.fromAwsCli) return collectFromAwsCli(opts.fromAwsCli);
+  // The AWS SDK clients load only when reading live: offline reports start faster.
+  const { collectLive } = await import("./collect/live.js");
+  return collectLive({
+    aggregator: opts.aggregator!,
+    region: opts.region!,
+    profile: opts.profile,
+    endpointUrl: opts.endpointUrl,
+    securityHub: opts.securityhub,
+    progress: stderrProgress(),
+  });
+}
+
+/** Some data could not be read: a collection gap, or a cell without a readable result. */
+function isPartial(card: Scorecard): boolean {
+  return card.gaps.length > 0 || card.summary.unreadable > 0;
+}
+
+function summary(card: Scorecard): string[] {
+  const s = card.summary;
+  const trend = card.trend ? ` (${formatDelta(card.trend.overall.delta) || "no comparable score"} since ${formatTime(card.trend.previousCollectedAt)})` : "";
+  const sh = card.securityHub ? ` · Security Hub score ${formatPercent(card.securityHub.score)}` : "";
+  const lines = [
+    `Config score ${formatPercent(card.score.overall)}${trend}${sh}`,
+    `${formatCount(s.accounts)} accounts (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) · ` +
+      `${formatCount(s.rules)} rules · ${formatCount(s.regions)} regions · ${formatCount(s.nonCompliantResources)} non-compliant resources`,
+  ];
+  if (card.declared) {
+    const d = card.declared;
+    lines.push(
+      `declared vs observed: ${formatCount(d.accountsNotReporting.length)} declared accounts not reporting, ` +
+        `${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere`,
+    );
+  }
+  if (isPartial(card)) {
+    const gaps = card.gaps.reduce((n, g) => n + g.count, 0);
+    lines.push(`partial data: ${formatCount(gaps)} reads failed, ${formatCount(s.unreadable)} cells unreadable (counted as no data, never as compliant)`);
+  }
+  return lines;
+}
