@@ -63,7 +63,8 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
     { name: "Workflows match the config", run: script(cli("workflow", "--config", configPath, "--out", ".github/workflows", "--check")) },
     { name: "Synthesize", run: script(cli("synth", "--config", configPath, "--out", "cdktf.out", "--quiet")) },
   ];
-  if (pipelines.check) steps.push({ name: "Preflight check", run: script(cli("check", "--config", configPath)) });
+  // The stacks were just synthesized into cdktf.out: check them there rather than synthesizing again.
+  if (pipelines.check) steps.push({ name: "Preflight check", run: script(cli("check", "--config", configPath, "--out", "cdktf.out", "--no-synth")) });
   if (pipelines.changedStacksOnly) {
     steps.push({ ...checkoutStep(settings, { ref: "${{ github.event.pull_request.base.sha }}", path: BASE_DIR }), name: "Check out the base branch" });
   }

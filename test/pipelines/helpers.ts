@@ -21,13 +21,13 @@ export function exampleWithPipelines(changes: Record<string, unknown>): Resolved
   return parseConfig(doc.toString(), "test-config.yaml");
 }
 
-/** An organization of `count` accounts in two regions each (2 × count stacks). */
-export function largeOrg(count: number, pipelines: Record<string, unknown> = {}): ResolvedOrg {
+/** An organization of `count` accounts in two regions each (2 × count stacks); `longNames` uses the longest account names allowed. */
+export function largeOrg(count: number, pipelines: Record<string, unknown> = {}, longNames = false): ResolvedOrg {
   const accounts = Array.from({ length: count }, (_, i) => ({
     id: String(100000000000 + i),
-    name: `acct-${String(i).padStart(4, "0")}`,
+    name: longNames ? `acct-${String(i).padStart(4, "0")}-`.padEnd(41, "x") : `acct-${String(i).padStart(4, "0")}`,
     role: i === 0 ? "management" : i === 1 ? "security" : "workload",
-    environment: ["dev", "staging", "prod"][i % 3],
+    environment: longNames && i > 2 ? `e${"x".repeat(31)}` : ["dev", "staging", "prod"][i % 3],
     ou: "/Workloads",
   }));
   const config = {

@@ -53,6 +53,17 @@ describe("a 1000-account organization (2000 stacks)", () => {
     expect(withGate).toEqual(["baseline-plan-1.yml"]);
   });
 
+  it("keeps each literal stack list within Linux's 128 KiB limit for one environment variable, even with the longest names", () => {
+    const longest = largeOrg(128, { planRoleName: `p${"x".repeat(63)}`, applyRoleName: `a${"x".repeat(63)}` }, true);
+    const files = generate(longest);
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      for (const s of Object.values(f.workflow.jobs).flatMap((j) => j.steps)) {
+        if (s.env?.STACKS) expect(Buffer.byteLength(s.env.STACKS)).toBeLessThan(128 * 1024);
+      }
+    }
+  });
+
   it("honours a smaller stacksPerWorkflow, and is deterministic", () => {
     const small = generate(largeOrg(10, { stacksPerWorkflow: 7 }));
     expect(small.map((f) => f.name)).toEqual(["baseline-plan-1.yml", "baseline-apply-1.yml", "baseline-plan-2.yml", "baseline-apply-2.yml", "baseline-plan-3.yml", "baseline-apply-3.yml"]);
