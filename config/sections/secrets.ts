@@ -61,9 +61,10 @@ const reader = z.strictObject({
 });
 
 /** Fields that would carry a secret value: refused, because config and Terraform state are not secret stores. */
+// A custom check, not z.never(): a type error would echo the value back in the message.
 const noValue = z
-  .never({
-    error: () =>
+  .custom<never>(() => false, {
+    error:
       "secrets are declared by name only: a value here would be stored in plain text in this file, in the synthesized JSON and in Terraform state; let rotation set it or put it out of band (see README)",
   })
   .optional();

@@ -179,13 +179,15 @@ export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Reso
     if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action) && action !== "*") problems.push(`${JSON.stringify(action)} is not an action of the form service:Action`);
   }
   if (s.Effect !== "Allow") return problems;
+  const specific: string[] = [];
   for (const action of actions) {
     if (action === "*" || action === "*:*") problems.push(`action ${JSON.stringify(action)} allows every action of every service (full admin); name the actions`);
     else if (/^[a-z0-9-]+:\*$/.test(action)) problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
+    else specific.push(action);
   }
   if (resources.some(isEveryResource)) {
     for (const [dangerous, why] of NEVER_ON_EVERY_RESOURCE) {
-      if (actions.some((a) => actionMatches(a, dangerous))) problems.push(`${dangerous} on every resource: ${why}`);
+      if (specific.some((a) => actionMatches(a, dangerous))) problems.push(`${dangerous} on every resource: ${why}`);
     }
   }
   for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
