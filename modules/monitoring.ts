@@ -26,15 +26,28 @@ export function accessDeniedPattern(): string {
   return `{ ${SECRET_READ} && ($.errorCode = "AccessDenied*") }`;
 }
 
+/** Whom an account's secret reads are compared with. */
+export interface ExpectedReaders {
+  /** Declared reader roles (CloudTrail names a role session's role as `sessionIssuer.arn`). */
+  roleArns: string[];
+  /** Secrets read by ABAC tag match: their readers are decided by tags, not a list, so their reads are not compared. */
+  tagReadSecrets: string[];
+}
+
 /**
  * Successful GetSecretValue calls in one account by anyone but its declared readers:
  * IAM users and root always, assumed roles unless the session's role is a declared reader.
  */
-export function unexpectedReadsPattern(accountId: string, readerRoleArns: readonly string[]): string {
-  const readers = [...new Set(readerRoleArns)].sort().map((arn) => `($.userIdentity.sessionContext.sessionIssuer.arn != "${arn}")`);
-  const role = ['($.userIdentity.type = "AssumedRole")', ...readers].join(" && ");
+export function unexpectedReadsPattern(accountId: string, readers: ExpectedReaders): string {
+  const issuer = [...new Set(readers.roleArns)].sort().map((arn) => `($.userIdentity.sessionContext.sessionIssuer.arn != "${arn}")`);
+  const role = ['($.userIdentity.type = "AssumedRole")', ...issuer].join(" && ");
+  // A secret is named by name or by ARN (`...:secret:<name>-<6 random characters>`).
+  const abac = [...new Set(readers.tagReadSecrets)]
+    .sort()
+    .flatMap((name) => [`($.requestParameters.secretId != "${name}")`, `($.requestParameters.secretId != "*:secret:${name}-*")`]);
   const pattern =
     `{ ${SECRET_READ} && ($.recipientAccountId = "${accountId}") && ($.errorCode NOT EXISTS) && ` +
+    abac.map((c) => `${c} && `).join("") +
     `(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (${role})) }`;
   if (pattern.length > MAX_PATTERN_LENGTH) {
     throw new Error(`the undeclared-reads filter of account ${accountId} needs ${pattern.length} characters, over CloudWatch's ${MAX_PATTERN_LENGTH}: too many reader roles for one pattern`);
@@ -45,8 +58,8 @@ export function unexpectedReadsPattern(accountId: string, readerRoleArns: readon
 export interface MonitoredAccount {
   id: string;
   name: string;
-  /** Role ARNs declared as readers of the account's secrets; undefined when the account declares no secrets. */
-  readerRoleArns?: string[];
+  /** Undefined when the account neither owns nor reads secrets: only denied reads are counted. */
+  readers?: ExpectedReaders;
 }
 
 export interface SecretAlarmsProps {
@@ -102,12 +115,12 @@ export class SecretAccessAlarms extends Construct {
 
     const sorted = [...props.accounts].sort((a, b) => a.name.localeCompare(b.name, "en"));
     for (const account of sorted) {
-      const watchesReads = account.readerRoleArns !== undefined;
+      const watchesReads = account.readers !== undefined;
       if (watchesReads) {
         new CloudwatchLogMetricFilter(this, `unexpected-${account.name}`, {
           name: `org-baseline-undeclared-secret-reads-${account.name}`,
           logGroupName: props.trailLogGroup,
-          pattern: unexpectedReadsPattern(account.id, account.readerRoleArns!),
+          pattern: unexpectedReadsPattern(account.id, account.readers!),
           metricTransformation: { name: UNEXPECTED_METRIC, namespace: props.namespace, value: "1", dimensions },
         });
       }

@@ -1,7 +1,7 @@
 import { daysFor } from "../config/sections/logs.js";
 import { LogGroups, type LogGroupSpec } from "../modules/log-groups.js";
 import { SecretAccessAlarms } from "../modules/monitoring.js";
-import { secretReaderRoleArns } from "../modules/secret-readers.js";
+import { expectedSecretReaders } from "../modules/secret-readers.js";
 import type { Capability } from "./capabilities.js";
 import type { StackContext } from "./context.js";
 
@@ -28,7 +28,7 @@ export const loggingCapability: Capability = (scope, ctx) => {
   new SecretAccessAlarms(scope, "secret-alarms", {
     accountId: stack.account.id,
     trailLogGroup: monitoring.trail.logGroup,
-    accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readerRoleArns: secretReaderRoleArns(org, a) })),
+    accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readers: expectedSecretReaders(org, a) })),
     topicName: monitoring.topicName,
     emails: monitoring.emails,
     namespace: monitoring.namespace,

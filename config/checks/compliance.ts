@@ -41,6 +41,13 @@ export const complianceChecks: ConfigCheck = (config, report) => {
   });
 
   checkRules(config, report);
+  compliance.exceptions.forEach((e, k) => {
+    const path = ["compliance", "exceptions", k];
+    knownAccount(e.account, [...path, "account"]);
+    e.controls.forEach((id, m) => {
+      if (!controlById(id)) report([...path, "controls", m], unknownControl(id));
+    });
+  });
   checkSecurityHub(config, report);
 
   const monitoring = compliance.monitoring;

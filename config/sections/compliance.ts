@@ -83,10 +83,24 @@ const monitoring = z.strictObject({
   periodSeconds: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)]).default(300),
 });
 
+/**
+ * A preflight exception: one resource of one account may break these controls, for a
+ * recorded reason. `baseline check` lists it as excepted instead of failing; the deployed
+ * Config rules still evaluate the resource, so the scorecard keeps showing it.
+ */
+const exception = z.strictObject({
+  controls: z.array(controlId).min(1, "at least one control id"),
+  account: accountName,
+  /** The resource's name as AWS knows it (a secret's or log group's name), or its Terraform address. */
+  resource: z.string().min(1),
+  reason,
+});
+
 /** AWS Config, Security Hub and monitoring settings (issue: compliance). */
 export const complianceSchema = z
   .strictObject({
     config: config.prefault({}),
+    exceptions: z.array(exception).default([]),
     securityHub: securityHub.prefault({}),
     /** "Make security noisy": secret-access alarms; omit to create none. */
     monitoring: monitoring.optional(),
@@ -95,3 +109,4 @@ export const complianceSchema = z
 
 export type ComplianceConfig = z.infer<typeof complianceSchema>;
 export type MonitoringConfig = z.infer<typeof monitoring>;
+export type ExceptionConfig = z.infer<typeof exception>;

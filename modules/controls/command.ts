@@ -15,11 +15,17 @@ export function checkCommand(program: Command): void {
     .option("--config <file>", "organization config", configPathFromEnv())
     .option("--out <dir>", "synthesis folder, where check.json is written too (default: $CDKTF_OUTDIR or cdktf.out)")
     .option("--no-synth", "check the stacks already in the folder instead of synthesizing first")
-    .action((opts: { config: string; out?: string; synth: boolean }) => {
+    .action(async (opts: { config: string; out?: string; synth: boolean }) => {
       const org = loadConfig(opts.config);
       const out = outDirFrom(opts.out);
-      if (opts.synth) synthesizeAtomically(org, out);
-      const result = evaluate(readSynthesized(out), activeControls(org.config.compliance));
+      if (opts.synth) await synthesizeAtomically(org, out);
+      const exceptions = org.config.compliance.exceptions.map((e) => ({
+        controls: e.controls,
+        stacks: org.stacks.filter((s) => s.account.name === e.account).map((s) => s.name),
+        resource: e.resource,
+        reason: e.reason,
+      }));
+      const result = evaluate(readSynthesized(out), activeControls(org.config.compliance), exceptions);
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, CHECK_JSON), `${JSON.stringify(result, null, 2)}\n`);
       console.log(formatFindings(result));

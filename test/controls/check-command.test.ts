@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { controls } from "../../modules/controls/catalog.js";
+import type { CheckResult } from "../../modules/controls/check.js";
+import { runCli } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "baseline-check-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("baseline check", () => {
+  it("passes on the example organization, prints so and writes check.json", () => {
+    const out = join(dir, "example");
+    const result = runCli(["check", "--config", "config/org.yaml", "--out", out]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^check passed: \d+ controls on \d+ stacks, no violations \(3 excepted\)$/m);
+    const json = JSON.parse(readFileSync(join(out, "check.json"), "utf8")) as CheckResult;
+    expect(json.passed).toBe(true);
+    expect(json.findings).toEqual([]);
+    expect(json.controls.map((c) => c.id)).toEqual(controls.map((c) => c.id));
+    expect(json.controls.find((c) => c.id === "LOGS-RETENTION")!.parameters).toEqual({ MinRetentionTime: "90" });
+    // The example's out-of-band webhook token is excepted, with its reason, not silently passed.
+    expect(json.excepted.map((e) => [e.control, e.stack])).toEqual([
+      ["SECRETS-ROTATION", "payments-prod-eu-west-1"],
+      ["SECRETS-ROTATION-SUCCESS", "payments-prod-eu-west-1"],
+      ["SECRETS-PERIODIC-ROTATION", "payments-prod-eu-west-1"],
+    ]);
+    expect(json.excepted[0]!.reason).toMatch(/card processor/);
+    expect(json.unusedExceptions).toEqual([]);
+  });
+
+  it("exits 2 with a control/stack/resource/why table when a configured threshold is not met", () => {
+    const config = join(dir, "strict.yaml");
+    const text = readFileSync("config/org.yaml", "utf8");
+    expect(text).toContain('LOGS-RETENTION: { MinRetentionTime: "90" }');
+    writeFileSync(config, text.replace('LOGS-RETENTION: { MinRetentionTime: "90" }', 'LOGS-RETENTION: { MinRetentionTime: "365" }'));
+    const out = join(dir, "strict");
+    const result = runCli(["check", "--config", config, "--out", out]);
+    expect(result.status).toBe(2);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^control\s+stack\s+resource\s+why$/);
+    expect(result.stdout).toMatch(/^LOGS-RETENTION\s+payments-dev-eu-west-1\s+aws_cloudwatch_log_group\.\S+\s+retention_in_days is 90; at least 365 required$/m);
+    const json = JSON.parse(readFileSync(join(out, "check.json"), "utf8")) as CheckResult;
+    expect(json.passed).toBe(false);
+    expect(new Set(json.findings.map((f) => f.control))).toEqual(new Set(["LOGS-RETENTION"]));
+    // dev and shared keep 90 days in both regions; prod keeps 365 or more.
+    expect(json.findings.map((f) => f.stack)).toEqual([
+      "payments-dev-eu-central-1",
+      "payments-dev-eu-west-1",
+      "shared-services-eu-central-1",
+      "shared-services-eu-west-1",
+    ]);
+    expect(result.stdout).toContain("check failed: 4 violations of 1 controls on 11 stacks");
+  });
+
+  it("--no-synth checks what is already synthesized, so tampered output is caught", () => {
+    const out = join(dir, "tampered");
+    expect(runCli(["synth", "--config", "config/org.yaml", "--out", out, "--quiet"]).status).toBe(0);
+    const file = join(out, "stacks", "payments-prod-eu-west-1", "cdk.tf.json");
+    const json = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    for (const group of Object.values(json.resource.aws_cloudwatch_log_group!)) delete group.kms_key_id;
+    writeFileSync(file, JSON.stringify(json));
+    const result = runCli(["check", "--config", "config/org.yaml", "--out", out, "--no-synth"]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/^LOGS-ENCRYPTED\s+payments-prod-eu-west-1\s+aws_cloudwatch_log_group\.\S+\s+kms_key_id is not set$/m);
+  });
+
+  it("--no-synth on a folder without stacks is an input error", () => {
+    const result = runCli(["check", "--config", "config/org.yaml", "--out", join(dir, "empty"), "--no-synth"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no synthesized stacks/);
+  });
+});
