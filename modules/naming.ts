@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ResolvedAccount, ResolvedOrg } from "../config/model.js";
 
 /**
@@ -13,6 +14,14 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** Alias of a baseline KMS key, e.g. `alias/org-baseline/logs`; identity policies match keys by it (`kms:ResourceAliases`). */
 export function keyAliasName(name: string): string {
   return `alias/org-baseline/${name}`;
+}
+
+/**
+ * The rotation function deployed for a secret from an AWS template (modules/secret.ts names
+ * its application this way); the baseline pre-creates its log group `/aws/lambda/<name>`.
+ */
+export function rotationFunctionName(accountId: string, region: string, secretName: string): string {
+  return `org-baseline-rotation-${createHash("sha256").update(`${accountId}/${region}/${secretName}`).digest("hex").slice(0, 8)}`;
 }
 
 export function roleArn(accountId: string, name: string, path = "/"): string {

@@ -1,17 +1,26 @@
 import { daysFor } from "../config/sections/logs.js";
 import { LogGroups, type LogGroupSpec } from "../modules/log-groups.js";
 import { SecretAccessAlarms } from "../modules/monitoring.js";
+import { rotationFunctionName } from "../modules/naming.js";
 import { expectedSecretReaders } from "../modules/secret-readers.js";
 import type { Capability } from "./capabilities.js";
 import type { StackContext } from "./context.js";
 
-/** The log groups of this account-region: declared ones, with the environment's retention unless they set their own. */
+/**
+ * The log groups of this account-region: declared ones, with the environment's retention
+ * unless they set their own, and those of functions the baseline deploys (secret rotation
+ * from AWS templates), created ahead of Lambda so they too are retained and encrypted.
+ */
 export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
-  const { logs } = org.config;
-  const fallback = daysFor(logs.retentionDays, stack.account.environment);
-  return stack.account.logGroups
-    .filter((g) => (g.regions ?? stack.account.regions).includes(stack.region))
+  const { account, region } = stack;
+  const fallback = daysFor(org.config.logs.retentionDays, account.environment);
+  const declared = account.logGroups
+    .filter((g) => (g.regions ?? account.regions).includes(region))
     .map((g) => ({ name: g.name, retentionDays: g.retentionDays ?? fallback, tags: g.tags }));
+  const rotation = account.secrets
+    .filter((s) => s.rotation?.template && (s.region ?? account.homeRegion) === region)
+    .map((s) => ({ name: `/aws/lambda/${rotationFunctionName(account.id, region, s.name)}`, retentionDays: fallback }));
+  return [...declared, ...rotation];
 }
 
 /** Encrypted, retained log groups (with the account-region logs key), and the secret-access alarms where the trail lands. */
