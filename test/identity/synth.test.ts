@@ -1,0 +1,305 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../config/load.js";
+import type { ResolvedOrg } from "../../config/model.js";
+import { pipelineRoles } from "../../modules/naming.js";
+import { isKnownConditionOperator, type PolicyDocument, type Statement } from "../../modules/policies/document.js";
+import { synthesizeInto } from "../../stacks/synth.js";
+import { treeHashes } from "../helpers/cli.js";
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+interface Stack {
+  name: string;
+  resource: Resources;
+  data: Resources;
+}
+
+let org: ResolvedOrg;
+let out: string;
+let stacks: Map<string, Stack>;
+
+beforeAll(() => {
+  org = loadConfig("config/org.yaml");
+  out = mkdtempSync(join(tmpdir(), "identity-synth-"));
+  synthesizeInto(org, out);
+  stacks = new Map(
+    readdirSync(join(out, "stacks")).map((name) => {
+      const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Resources; data?: Resources };
+      return [name, { name, resource: json.resource ?? {}, data: json.data ?? {} }];
+    }),
+  );
+});
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function stack(name: string): Stack {
+  const s = stacks.get(name);
+  if (!s) throw new Error(`no stack ${name}`);
+  return s;
+}
+
+/** The one resource of `type` whose construct id starts with `prefix`. */
+function resource(s: Stack, type: string, prefix: string): Record<string, unknown> {
+  const matches = Object.entries(s.resource[type] ?? {}).filter(([id]) => id.startsWith(prefix));
+  if (matches.length !== 1) throw new Error(`${s.name}: expected one ${type} ${prefix}*, found ${matches.length}`);
+  return matches[0]![1];
+}
+
+const policyOf = (r: Record<string, unknown>, field = "policy") => JSON.parse(r[field] as string) as PolicyDocument;
+const statement = (doc: PolicyDocument, sid: string): Statement => {
+  const s = doc.Statement.find((x) => x.Sid === sid);
+  if (!s) throw new Error(`no statement ${sid} in ${JSON.stringify(doc)}`);
+  return s;
+};
+
+describe("identity wiring in the example organization", () => {
+  it("wires a cross-account reader end to end: reader role, secret policy, key policy in every region of the secret", () => {
+    const shared = stack("shared-services-eu-west-1");
+    const secret = resource(shared, "aws_secretsmanager_secret", "secret-payments_2f_db-credentials");
+    const keyId = Object.keys(shared.resource.aws_kms_key!).find((id) => id.startsWith("key-shared-secrets"))!;
+    expect(secret.kms_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(secret.replica).toEqual([{ region: "eu-central-1", kms_key_id: "alias/org-baseline/shared-secrets" }]);
+
+    const readerArn = "arn:aws:iam::555555555555:role/payments-api";
+    const secretPolicy = resource(shared, "aws_secretsmanager_secret_policy", "secret-payments_2f_db-credentials");
+    expect(secretPolicy.block_public_policy).toBe(true);
+    expect(statement(policyOf(secretPolicy), "NamedReaders")).toEqual({
+      Sid: "NamedReaders",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::555555555555:root" },
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": readerArn }, StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } },
+    });
+
+    for (const region of ["eu-west-1", "eu-central-1"]) {
+      const key = resource(stack(`shared-services-${region}`), "aws_kms_key", "key-shared-secrets");
+      expect(statement(policyOf(key), "CrossAccountUsers1")).toEqual({
+        Sid: "CrossAccountUsers1",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::555555555555:root" },
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": readerArn },
+          StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "kms:CallerAccount": "555555555555", "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+        },
+      });
+    }
+
+    const reader = policyOf(resource(stack("payments-prod-eu-west-1"), "aws_iam_role_policy", "role-payments-api"));
+    expect(statement(reader, "ReadSecrets").Resource).toEqual(
+      expect.arrayContaining([
+        "arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-credentials-??????",
+        "arn:aws:secretsmanager:eu-central-1:444444444444:secret:payments/db-credentials-??????",
+      ]),
+    );
+    const decrypt = reader.Statement.find((s) => JSON.stringify(s.Condition ?? {}).includes("alias/org-baseline/shared-secrets"))!;
+    expect(decrypt).toMatchObject({
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: ["arn:aws:kms:eu-central-1:444444444444:key/*", "arn:aws:kms:eu-west-1:444444444444:key/*"],
+      Condition: { StringEquals: { "kms:ViaService": ["secretsmanager.eu-central-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] } },
+    });
+  });
+
+  it("wires a same-account reader: the secret's key is the stack's key, the role reads the exact ARN", () => {
+    const prod = stack("payments-prod-eu-west-1");
+    const secret = resource(prod, "aws_secretsmanager_secret", "secret-payments_2f_webhook-token");
+    const keyId = Object.keys(prod.resource.aws_kms_key!).find((id) => id.startsWith("key-payments-data"))!;
+    expect(secret.kms_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    const policy = policyOf(resource(prod, "aws_secretsmanager_secret_policy", "secret-payments_2f_webhook-token"));
+    expect(statement(policy, "NamedReaders").Condition).toEqual({
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" },
+      StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" },
+    });
+    const reader = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-api"));
+    expect(statement(reader, "ReadSecrets").Resource).toContain("arn:aws:secretsmanager:eu-west-1:555555555555:secret:payments/webhook-token-??????");
+    // The key policy lets the declared user encrypt and decrypt only through S3 and Secrets Manager.
+    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Condition).toEqual({
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" },
+      StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] },
+    });
+  });
+
+  it("grants ABAC access on both sides: tagged readers on the secret, tag-matching grants on the role", () => {
+    const prod = stack("payments-prod-eu-west-1");
+    const policy = policyOf(resource(prod, "aws_secretsmanager_secret_policy", "secret-payments_2f_signing-key"));
+    expect(statement(policy, "TagReaders1").Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "aws:PrincipalTag/Project": "payments" } });
+    const role = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-api"));
+    expect(statement(role, "AbacReadSecrets").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "${aws:PrincipalTag/Project}" } });
+  });
+
+  it("rotates through an AWS-published template or a given function, with the invoke permission pinned to the account", () => {
+    const shared = stack("shared-services-eu-west-1");
+    const app = resource(shared, "aws_serverlessapplicationrepository_cloudformation_stack", "secret-payments_2f_db-credentials");
+    expect(app.application_id).toBe("arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser");
+    expect(resource(shared, "aws_lambda_permission", "secret-payments_2f_db-credentials")).toMatchObject({
+      principal: "secretsmanager.amazonaws.com",
+      source_account: "444444444444",
+    });
+    expect(resource(shared, "aws_secretsmanager_secret_rotation", "secret-payments_2f_db-credentials").rotation_rules).toEqual({ automatically_after_days: 30 });
+    const prod = stack("payments-prod-eu-west-1");
+    expect(resource(prod, "aws_secretsmanager_secret_rotation", "secret-payments_2f_signing-key").rotation_rules).toEqual({ schedule_expression: "rate(30 days)", duration: "2h" });
+  });
+
+  it("creates the break-glass and brokered roles with their bounds", () => {
+    const security = stack("security-eu-west-1");
+    const breakGlass = resource(security, "aws_iam_role", "role-break-glass-admin");
+    expect(statement(policyOf(breakGlass, "assume_role_policy"), "PeopleWithMfa").Condition).toMatchObject({
+      Bool: { "aws:MultiFactorAuthPresent": true },
+      NumericLessThan: { "aws:MultiFactorAuthAge": 900 },
+    });
+    expect(statement(policyOf(resource(security, "aws_iam_role_policy", "role-break-glass-admin")), "DenyAfterSessionBound").Condition).toEqual({
+      NumericGreaterThan: { "aws:MultiFactorAuthAge": 900 },
+    });
+    const brokered = resource(stack("payments-prod-eu-west-1"), "aws_iam_role", "role-payments-operator");
+    expect(brokered.path).toBe("/jit/");
+    expect(statement(policyOf(brokered, "assume_role_policy"), "BrokerWithSourceIdentity").Condition).toMatchObject({
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/access-broker" },
+      Null: { "sts:SourceIdentity": "false" },
+    });
+  });
+
+  it("creates the GitHub OIDC provider and the pipeline roles the workflows assume, in home regions only", () => {
+    for (const account of org.accounts) {
+      const names = pipelineRoles(org, account)!;
+      for (const region of account.regions) {
+        const s = stack(`${account.name}-${region}`);
+        const providers = Object.values(s.resource.aws_iam_openid_connect_provider ?? {});
+        if (region !== account.homeRegion) {
+          expect(providers).toEqual([]);
+          continue;
+        }
+        expect(providers).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] })]);
+        const plan = resource(s, "aws_iam_role", "pipeline-roles_plan");
+        const apply = resource(s, "aws_iam_role", "pipeline-roles_apply");
+        expect(`arn:aws:iam::${account.id}:role${plan.path}${plan.name}`).toBe(names.plan);
+        expect(`arn:aws:iam::${account.id}:role${apply.path}${apply.name}`).toBe(names.apply);
+        expect(statement(policyOf(plan, "assume_role_policy"), "GithubActions").Condition).toEqual({
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp/org-baseline-live:pull_request" },
+        });
+        expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": `repo:example-corp/org-baseline-live:environment:${account.environment}`,
+          },
+        });
+        const applyPolicy = policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_apply"));
+        expect(statement(applyPolicy, "AssumeDeployRole").Resource).toBe(account.deployRoleArn);
+        const ownKeys = account.regions.map((r) => `arn:aws:s3:::example-corp-baseline-tfstate/org-baseline/${account.name}-${r}.tfstate`).sort();
+        expect(statement(applyPolicy, "ReadWriteOwnState").Resource).toEqual(ownKeys.length === 1 ? ownKeys[0] : ownKeys);
+      }
+    }
+  });
+
+  it("synthesizes byte-identical output twice", () => {
+    const again = mkdtempSync(join(tmpdir(), "identity-synth-"));
+    try {
+      synthesizeInto(loadConfig("config/org.yaml"), again);
+      expect(treeHashes(join(again, "stacks"))).toEqual(treeHashes(join(out, "stacks")));
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every policy document in a stack, with where it came from. */
+function policies(s: Stack): Array<{ where: string; doc: PolicyDocument }> {
+  const found: Array<{ where: string; doc: PolicyDocument }> = [];
+  const visit = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v === "string" && /policy$/.test(k) && v.trimStart().startsWith("{")) found.push({ where: `${where}.${k}`, doc: JSON.parse(v) as PolicyDocument });
+        else visit(v, `${where}.${k}`);
+      }
+    }
+  };
+  for (const [type, byId] of Object.entries(s.resource)) for (const [id, r] of Object.entries(byId)) visit(r, `${s.name}/${type}.${id}`);
+  return found;
+}
+
+const toList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+describe("safety scan of every synthesized stack", () => {
+  it("finds no secret value", () => {
+    for (const s of stacks.values()) {
+      expect(Object.keys(s.resource).filter((t) => t === "aws_secretsmanager_secret_version" || t === "aws_ssm_parameter"), s.name).toEqual([]);
+      const text = JSON.stringify(s.resource);
+      for (const field of ["secret_string", "secret_binary", "secret_string_wo", "password"]) expect(text, `${s.name} ${field}`).not.toContain(`"${field}"`);
+    }
+  });
+
+  it("finds no wildcard OIDC subject and no loose audience", () => {
+    let subjects = 0;
+    for (const s of stacks.values()) {
+      for (const { where, doc } of policies(s)) {
+        for (const st of doc.Statement) {
+          for (const [operator, byKey] of Object.entries(st.Condition ?? {})) {
+            for (const [key, value] of Object.entries(byKey)) {
+              if (!key.startsWith("token.actions.githubusercontent.com:")) continue;
+              expect(operator, where).toBe("StringEquals");
+              if (key.endsWith(":aud")) expect(value, where).toBe("sts.amazonaws.com");
+              if (key.endsWith(":sub")) {
+                subjects++;
+                for (const v of toList(value)) expect(String(v), where).toMatch(/^repo:[\w.-]+\/[\w.-]+:(pull_request|environment:[\w.-]+|ref:refs\/heads\/[\w./-]+)$/);
+              }
+            }
+          }
+          if (toList(st.Action).includes("sts:AssumeRoleWithWebIdentity")) expect(JSON.stringify(st.Condition), where).toContain(":sub");
+        }
+      }
+    }
+    expect(subjects).toBeGreaterThan(0);
+  });
+
+  it("finds no unconditioned * principal, no Action *, no service:* Allow except the key-policy root statement, only known operators", () => {
+    for (const s of stacks.values()) {
+      for (const { where, doc } of policies(s)) {
+        for (const st of doc.Statement) {
+          const open = st.Principal === "*" || toList(typeof st.Principal === "object" ? st.Principal.AWS : undefined).includes("*");
+          if (open && st.Effect === "Allow") expect(st.Condition, `${where} ${st.Sid}`).toBeDefined();
+          for (const action of toList(st.Action)) {
+            // A VPC endpoint policy grants nothing: it only narrows what passes the endpoint, so the
+            // data-perimeter pattern (Action "*" for organization principals and resources) is exempt.
+            if (!/\/aws_vpc_endpoint\./.test(where)) expect(["*", "*:*"], where).not.toContain(action);
+            if (st.Effect === "Allow" && /^[a-z0-9-]+:\*$/.test(action)) {
+              // The only service-wide Allow is KMS's lockout-safety statement for the key's own account root.
+              expect({ action, principal: st.Principal }, where).toEqual({ action: "kms:*", principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) } });
+            }
+          }
+          for (const operator of Object.keys(st.Condition ?? {})) expect(isKnownConditionOperator(operator), `${where} ${operator}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("finds no key without rotation and no key bypassing the lockout check", () => {
+    let keys = 0;
+    for (const s of stacks.values()) {
+      for (const [id, key] of Object.entries(s.resource.aws_kms_key ?? {})) {
+        keys++;
+        expect(key.enable_key_rotation, `${s.name} ${id}`).toBe(true);
+        expect(key.bypass_policy_lockout_safety_check, `${s.name} ${id}`).toBeUndefined();
+      }
+    }
+    expect(keys).toBeGreaterThan(0);
+  });
+
+  it("finds no role without the permission boundary or with an unbounded session", () => {
+    let roles = 0;
+    for (const s of stacks.values()) {
+      const account = org.stacks.find((x) => x.name === s.name)!.account;
+      for (const [id, role] of Object.entries(s.resource.aws_iam_role ?? {})) {
+        roles++;
+        expect(role.permissions_boundary, `${s.name} ${id}`).toBe(account.permissionBoundaryArn);
+        expect(role.max_session_duration, `${s.name} ${id}`).toBeGreaterThanOrEqual(3600);
+        expect(role.max_session_duration, `${s.name} ${id}`).toBeLessThanOrEqual(43200);
+      }
+    }
+    expect(roles).toBeGreaterThan(0);
+  });
+});
