@@ -75,6 +75,11 @@ function resolveJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings):
         with: { name: "plan-manifest", path: "manifest", "run-id": "${{ steps.run.outputs.run-id }}", "github-token": "${{ github.token }}" },
       },
       {
+        name: "Download the plan summaries",
+        uses: usesRef("actions/download-artifact", settings.pins),
+        with: { pattern: "summary-*", path: "summaries", "merge-multiple": true, "run-id": "${{ steps.run.outputs.run-id }}", "github-token": "${{ github.token }}" },
+      },
+      {
         name: "Check the manifest",
         id: "manifest",
         env: {

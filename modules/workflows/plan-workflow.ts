@@ -155,7 +155,7 @@ function planJob(settings: WorkflowSettings): Job {
       {
         name: "Upload the plan summary",
         uses: usesRef("actions/upload-artifact", settings.pins),
-        with: { name: "summary-${{ matrix.stack }}", path: "summary/", "if-no-files-found": "error", "retention-days": 1, overwrite: true },
+        with: { name: "summary-${{ matrix.stack }}", path: "summary/", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
       },
     ],
   };

@@ -76,7 +76,7 @@ export function bundleScript(dir: string): string {
   return script(
     `cd ${dir}`,
     `terraform show -json ${PLAN_FILE} > "$RUNNER_TEMP/plan.json"`,
-    `counts=$(jq -c '[.resource_changes[]?.change.actions] | {add: map(select(index("create"))) | length, change: map(select(. == ["update"])) | length, destroy: map(select(index("delete"))) | length}' "$RUNNER_TEMP/plan.json")`,
+    `counts=$(jq -c '[.resource_changes[]?.change.actions] as $r | {add: ($r | map(select(index("create"))) | length), change: ($r | map(select(. == ["update"])) | length), destroy: ($r | map(select(index("delete"))) | length), changed: (any($r[]; . != ["no-op"]) or any((.output_changes // {})[]; .actions != ["no-op"]))}' "$RUNNER_TEMP/plan.json")`,
     `rm -f "$RUNNER_TEMP/plan.json"`,
     `terraform show -no-color ${PLAN_FILE} > "$RUNNER_TEMP/plan.txt"`,
     `bundle="$GITHUB_WORKSPACE/bundle"`,
@@ -182,7 +182,9 @@ export function findPlanRunScript(): string {
 /**
  * Checks the run's manifest: made from the tree being applied, for this workflow's
  * stacks, and (unless only changed stacks are planned) planning every one of them.
- * Env: STACKS, SHARD, TREE, RUN_ID, SHA.
+ * Stacks whose reviewed plan changes nothing get no apply job (and so ask no
+ * environment reviewer); a stack without a summary is applied, and its verification
+ * then decides. Env: STACKS, SHARD, TREE, RUN_ID, SHA.
  */
 export function checkManifestScript(changedOnly: boolean): string {
   const coverage = changedOnly
@@ -201,10 +203,14 @@ export function checkManifestScript(changedOnly: boolean): string {
     `[ "$planned_tree" = "$TREE" ] || fail "stale: the plans were made from tree $planned_tree but $SHA has tree $TREE (the branch moved after the plan); plan again in a pull request"`,
     `planned=$(jq -c '.stacks' "$manifest")`,
     ...coverage,
-    `matrix=$(jq -c --argjson planned "$planned" '{include: [.[] | select(.stack as $s | any($planned[]; . == $s))]}' <<<"$STACKS")`,
+    `unchanged=$(jq -r '.[]' <<<"$planned" | while IFS= read -r stack; do`,
+    `  summary="summaries/$stack.json"`,
+    `  if [ -f "$summary" ] && jq -e --arg stack "$stack" '.stack == $stack and .changed == false' "$summary" > /dev/null; then printf '%s\\n' "$stack"; fi`,
+    `done | jq -R . | jq -sc .)`,
+    `matrix=$(jq -c --argjson planned "$planned" --argjson unchanged "$unchanged" '{include: [.[] | select(.stack as $s | any($planned[]; . == $s) and (any($unchanged[]; . == $s) | not))]}' <<<"$STACKS")`,
     `count=$(jq '.include | length' <<<"$matrix")`,
     `{ echo "count=$count"; echo "matrix=$matrix"; } >> "$GITHUB_OUTPUT"`,
-    `echo "applying $count of $(jq length <<<"$STACKS") stacks"`,
+    `echo "applying $count of $(jq length <<<"$STACKS") stacks; reviewed plans without changes: $(jq -r 'join(", ")' <<<"$unchanged")" | tee -a "$GITHUB_STEP_SUMMARY"`,
   );
 }
 

@@ -33,7 +33,9 @@ stub(
   `echo "terraform $*" >> "$TF_LOG"
 case "$1" in
   show)
-    if [ "$2" = -json ]; then
+    if [ "$2" = -json ] && [ -n "\${TF_SHOW_JSON:-}" ]; then
+      echo "$TF_SHOW_JSON"
+    elif [ "$2" = -json ]; then
       echo '{"resource_changes":[{"change":{"actions":["create"]}},{"change":{"actions":["update"]}},{"change":{"actions":["delete"]}},{"change":{"actions":["delete","create"]}},{"change":{"actions":["no-op"]}}]}'
     else
       echo 'plan: aws_iam_role.x <will be created> & "tags" = {}'
@@ -104,13 +106,13 @@ const TREE = "a".repeat(40);
 const stack = org.stacks.find((s) => s.name === STACK)!;
 
 /** A plan job's workspace after `terraform plan`, bundled by the generated script. */
-function planAndBundle(): { workspace: string; result: Run } {
+function planAndBundle(showJson = ""): { workspace: string; result: Run } {
   const workspace = freshDir("plan");
   const dir = join(workspace, "synth/stacks", STACK);
   mkdirSync(join(dir, "assets/lambda"), { recursive: true });
   writeFileSync(join(dir, "cdk.tf.json"), '{"resource":{}}');
   writeFileSync(join(dir, "assets/lambda/code.zip"), "zip");
-  const env = { STACK, ACCOUNT_ID: stack.account.id, REGION: stack.region, ROLE: "arn:aws:iam::555555555555:role/org-baseline-github-plan", TREE, HEAD_SHA: "beef", TERRAFORM_VERSION: "1.14.6" };
+  const env = { STACK, ACCOUNT_ID: stack.account.id, REGION: stack.region, ROLE: "arn:aws:iam::555555555555:role/org-baseline-github-plan", TREE, HEAD_SHA: "beef", TERRAFORM_VERSION: "1.14.6", TF_SHOW_JSON: showJson };
   for (const name of ["terraform init", "terraform plan"]) expect(run(step(planJob, name), workspace, env).status).toBe(0);
   writeFileSync(join(dir, "tfplan"), "binary plan");
   return { workspace, result: run(step(planJob, "Summarize and bundle the plan"), workspace, env) };
@@ -133,7 +135,7 @@ describe.skipIf(tools.length > 0)("the plan → apply hand-off, run for real", (
 
   it("the plan job counts changes, escapes the plan text and bundles the stack folder with checksums", () => {
     expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(workspace, "summary", `${STACK}.json`), "utf8"))).toMatchObject({ stack: STACK, add: 2, change: 1, destroy: 2 });
+    expect(JSON.parse(readFileSync(join(workspace, "summary", `${STACK}.json`), "utf8"))).toMatchObject({ stack: STACK, add: 2, change: 1, destroy: 2, changed: true });
     expect(result.summary).toContain("2 to add, 1 to change, 2 to destroy");
     expect(result.summary).toContain("&lt;will be created&gt; &amp;");
     expect(result.summary).not.toContain("<will be created>");
@@ -141,6 +143,14 @@ describe.skipIf(tools.length > 0)("the plan → apply hand-off, run for real", (
     expect(sums.split("\n").filter(Boolean).map((l) => l.slice(66)).sort()).toEqual([".terraform.lock.hcl", "assets/lambda/code.zip", "cdk.tf.json", "plan-meta.json", "tfplan"]);
     expect(existsSync(join(bundle, ".terraform"))).toBe(false);
     expect(JSON.parse(readFileSync(join(bundle, "plan-meta.json"), "utf8"))).toMatchObject({ stack: STACK, accountId: "555555555555", region: "eu-west-1", tree: TREE, runId: "4242", commit: "c0ffee", head: "beef" });
+  });
+
+  it("a plan that changes no resource and no output is marked unchanged", () => {
+    const noop = planAndBundle('{"resource_changes":[{"change":{"actions":["no-op"]}}],"output_changes":{"x":{"actions":["no-op"]}}}');
+    expect(noop.result.status, noop.result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(noop.workspace, "summary", `${STACK}.json`), "utf8"))).toEqual({ stack: STACK, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), add: 0, change: 0, destroy: 0, changed: false });
+    const output = planAndBundle('{"resource_changes":[],"output_changes":{"x":{"actions":["update"]}}}');
+    expect(JSON.parse(readFileSync(join(output.workspace, "summary", `${STACK}.json`), "utf8")).changed).toBe(true);
   });
 
   it("an intact plan verifies, and the apply runs terraform apply on exactly that file", () => {
@@ -288,5 +298,18 @@ describe.skipIf(tools.length > 0)("finding the reviewed plan run", () => {
     expect(run(check, withManifest({ ...base, tree: "b".repeat(40) }), checkEnv).stdout).toMatch(/stale: the plans were made from tree b{40}/);
     expect(run(check, withManifest({ ...base, stacks: stacks.slice(1) }), checkEnv).stdout).toMatch(/missing: the plan run has no plan for management-eu-west-1/);
     expect(run(check, freshDir("manifest"), checkEnv).stdout).toMatch(/missing: run 99 has no plan manifest/);
+
+    // Reviewed plans that change nothing get no apply job; a stack whose summary is missing or changed is applied.
+    const ws = withManifest(base);
+    mkdirSync(join(ws, "summaries"));
+    const summary = (stack: string, changed: boolean) => writeFileSync(join(ws, "summaries", `${stack}.json`), JSON.stringify({ stack, changed }));
+    summary(stacks[0]!, false);
+    summary(stacks[1]!, true);
+    summary(stacks[2]!, false);
+    writeFileSync(join(ws, "summaries", `${stacks[3]}.json`), JSON.stringify({ stack: stacks[4], changed: false }));
+    const skipped = run(check, ws, checkEnv);
+    expect(skipped.status, skipped.stdout).toBe(0);
+    expect(JSON.parse(skipped.outputs.matrix!).include.map((e: { stack: string }) => e.stack)).toEqual(stacks.filter((_, i) => i !== 0 && i !== 2));
+    expect(skipped.summary).toContain(`reviewed plans without changes: ${stacks[0]}, ${stacks[2]}`);
   });
 });

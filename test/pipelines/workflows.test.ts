@@ -127,7 +127,10 @@ describe("the example organization's workflows", () => {
     expect(verify).toContain("sha256sum --check --strict --quiet SHA256SUMS");
     for (const field of ["stack", "accountId", "region", "runId", "tree"]) expect(verify).toContain(`$(meta ${field})`);
     const resolve = apply.workflow.jobs.resolve!;
-    expect(resolve.steps.map((s) => s.name)).toEqual(["Find the plan run", "Download the plan manifest", "Check the manifest"]);
+    expect(resolve.steps.map((s) => s.name)).toEqual(["Find the plan run", "Download the plan manifest", "Download the plan summaries", "Check the manifest"]);
+    for (const name of ["Download the plan manifest", "Download the plan summaries"]) {
+      expect(step(resolve, name).with).toMatchObject({ "run-id": "${{ steps.run.outputs.run-id }}", "github-token": "${{ github.token }}" });
+    }
     expect(step(resolve, "Check the manifest").run).toContain('fail "stale:');
   });
 
