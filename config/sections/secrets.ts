@@ -67,6 +67,8 @@ const noValue = z
     error:
       "secrets are declared by name only: a value here would be stored in plain text in this file, in the synthesized JSON and in Terraform state; let rotation set it or put it out of band (see README)",
   })
+  // `not: {}` makes editors flag the field too, before the loader does.
+  .meta({ description: "Refused: secret values never go in config (see README).", not: {} })
   .optional();
 
 export const secretSchema = z.strictObject({
