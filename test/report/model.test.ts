@@ -260,10 +260,11 @@ describe("controls the config deploys", () => {
   it("organization mode: the security account's regions, global rules in its home region", () => {
     const yaml = DECLARED_YAML.replace("mode: account", "mode: organization").replace(
       "accounts:\n",
-      "accounts:\n  - { id: \"777777777777\", name: security, role: security, environment: security, ou: /Security, regions: [eu-central-1] }\n",
+      "accounts:\n  - { id: \"777777777777\", name: security, role: security, environment: security, ou: /Security, regions: [eu-central-1, eu-west-1] }\n",
     );
     const org = parseConfig(yaml, "org.yaml");
-    expect(deployed(org, "mgmt-eu-west-1")).toEqual([]);
+    // mgmt's home region is eu-west-1, the security account's is eu-central-1: that is where the IAM rule runs.
+    expect(deployed(org, "mgmt-eu-west-1")).toEqual(["S3-TLS", "EBS-ENCRYPTION"]);
     expect(deployed(org, "mgmt-eu-central-1")).toEqual(["S3-TLS", "EBS-ENCRYPTION", "IAM-ROOT-MFA"]);
   });
 });
