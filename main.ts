@@ -25,7 +25,7 @@ function buildProgram(): Command {
 async function main(argv: string[]): Promise<void> {
   // `cdktf synth` runs the app with no arguments: synthesize BASELINE_CONFIG into CDKTF_OUTDIR.
   if (argv.length === 0) {
-    synthesizeAtomically(loadConfig(configPathFromEnv()), outDirFrom(undefined));
+    await synthesizeAtomically(loadConfig(configPathFromEnv()), outDirFrom(undefined));
     return;
   }
   await buildProgram().parseAsync(argv, { from: "user" });

@@ -9,10 +9,10 @@ export function synthCommand(program: Command): void {
     .option("--config <file>", "organization config", configPathFromEnv())
     .option("--out <dir>", "output folder (default: $CDKTF_OUTDIR or cdktf.out)")
     .option("--quiet", "print only the totals")
-    .action((opts: { config: string; out?: string; quiet?: boolean }) => {
+    .action(async (opts: { config: string; out?: string; quiet?: boolean }) => {
       const org = loadConfig(opts.config);
       const out = outDirFrom(opts.out);
-      const summary = synthesizeAtomically(org, out);
+      const summary = await synthesizeAtomically(org, out);
       console.log(formatSummary(summary, out, opts.quiet ?? false));
     });
 }

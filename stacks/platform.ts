@@ -4,4 +4,6 @@
  * and in the provider-aws submodule imports, not the design.
  */
 export { App, CloudBackend, Fn, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+/** Written into the merged manifest.json, as cdktf itself does. */
+export const CDKTF_VERSION = "0.21.0";
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";

@@ -103,17 +103,25 @@ describe("stack options", () => {
     expect(stackJson(out, "app-prod-eu-central-1").provider.aws[0]!.region).toBe("eu-central-1");
   });
 
-  it("leaves the previous output exactly as it was when synthesis fails midway", () => {
+  it("splits large organizations across worker threads with output identical to one thread", () => {
+    const serial = join(tmp, "serial");
+    const parallel = join(tmp, "parallel");
+    expect(runCli(["synth", "--config", "config/org.yaml", "--out", serial], { BASELINE_SYNTH_WORKERS: "1" }).status).toBe(0);
+    expect(runCli(["synth", "--config", "config/org.yaml", "--out", parallel], { BASELINE_SYNTH_WORKERS: "3" }).status).toBe(0);
+    expect(treeHashes(parallel)).toEqual(treeHashes(serial));
+  });
+
+  it("leaves the previous output exactly as it was when synthesis fails midway", async () => {
     const org = parseConfig(base, "minimal.yaml");
     const out = join(tmp, "atomic");
-    synthesizeAtomically(org, out);
+    await synthesizeAtomically(org, out);
     const before = treeHashes(out);
     const failing = () => {
       throw new Error("boom while building a stack");
     };
     capabilities.push(failing);
     try {
-      expect(() => synthesizeAtomically(org, out)).toThrow("boom");
+      await expect(synthesizeAtomically(org, out)).rejects.toThrow("boom");
     } finally {
       capabilities.splice(capabilities.indexOf(failing), 1);
     }

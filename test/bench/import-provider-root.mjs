@@ -1,0 +1,2 @@
+// Preloaded for comparison only: what the app would cost if anything imported the provider package root.
+await import("@cdktf/provider-aws");
