@@ -9,7 +9,7 @@ import { generateOrg, type OrgSpec } from "./org.js";
 export const DEMO_DIR = "reports/demo/aws-cli";
 
 export const DEMO_SPEC: OrgSpec = {
-  seed: 2026,
+  seed: 2045,
   accounts: 8,
   rules: 12,
   regions: ["eu-west-1", "us-east-1"],

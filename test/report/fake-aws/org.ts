@@ -185,6 +185,8 @@ const NAMED_ACCOUNTS: Array<[string, string]> = [
   ["checkout-dev", "NonProd"],
 ];
 
+const CONTROL_FAILURE_RATES = [0.3, 0, 0.1, 0, 0.05, 0.2, 0, 0.02, 0, 0.15, 0, 0.08];
+
 export const HOSTILE_RESOURCE_ID = `"><script>alert(1)</script>`;
 export const HOSTILE_ACCOUNT_NAME = `<img src=x onerror=alert(1)>`;
 const HOSTILE_ANNOTATION = `Bucket policy allows "*" & <b>anyone</b>`;
@@ -285,6 +287,9 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
   let largePlaced = !spec.largeCell;
   for (const account of accounts) {
     if (account.status !== "ACTIVE") continue;
+    // Some accounts are well kept, some are not: the non-compliance rate varies per account.
+    const quality = rand();
+    const nonCompliantRate = 0.03 + 0.3 * quality * quality;
     const duplicated = rules.findIndex((_, i) => i % 3 === 0 && (Number(account.id.slice(-3)) + i) % 11 === 0);
     for (const region of spec.regions) {
       rules.forEach((rule, index) => {
@@ -292,7 +297,7 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
         if (index > 0 && rand() < 0.03) return;
         const roll = rand();
         const status: ComplianceType =
-          roll < 0.7 ? "COMPLIANT" : roll < 0.86 ? "NON_COMPLIANT" : roll < 0.94 ? "NOT_APPLICABLE" : "INSUFFICIENT_DATA";
+          roll < 0.08 ? "NOT_APPLICABLE" : roll < 0.13 ? "INSUFFICIENT_DATA" : roll < 0.13 + nonCompliantRate ? "NON_COMPLIANT" : "COMPLIANT";
         const cell: GenCell = {
           rule,
           ruleName: deployedName(rule, index, account.id),
@@ -352,8 +357,9 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
           Description: control.title,
           Resources: [{ Type: control.resourceType, Id: `arn:aws:${control.resourceType.toLowerCase()}:${region}:${account.id}:${control.id.toLowerCase()}` }],
         };
-        // Mostly PASSED / FAILED; some noise the score must ignore.
-        const status = roll < 0.72 ? "PASSED" : roll < 0.92 ? "FAILED" : roll < 0.96 ? "WARNING" : "NOT_AVAILABLE";
+        // Some controls fail often, some never; plus results the score must ignore.
+        const failRate = CONTROL_FAILURE_RATES[controls.indexOf(control) % CONTROL_FAILURE_RATES.length]!;
+        const status = roll < 0.04 ? "WARNING" : roll < 0.07 ? "NOT_AVAILABLE" : roll < 0.07 + failRate ? "FAILED" : "PASSED";
         const noise = rand();
         findings.push({
           ...base,
