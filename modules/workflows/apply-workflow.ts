@@ -3,8 +3,8 @@ import { usesRef } from "./actions.js";
 import type { Job, WorkflowFile } from "./model.js";
 import { applyScript, checkManifestScript, findPlanRunScript, initScript, verifyPlanScript } from "./scripts.js";
 import { applyEntry, entriesJson, type Shard } from "./shards.js";
-import { setupTerraformStep, shardLabel } from "./plan-workflow.js";
 import type { WorkflowSettings } from "./settings.js";
+import { setupTerraformStep, shardLabel } from "./steps.js";
 
 const PLAN_DIR = "plan";
 

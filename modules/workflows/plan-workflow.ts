@@ -7,6 +7,7 @@ import { bundleScript, cliCommand, type RawWord, commentScript, initScript, plan
 import { entriesJson, planEntry, type Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
+import { checkoutStep, nodeSteps, setupTerraformStep, shardLabel } from "./steps.js";
 
 const BASE_DIR = ".baseline-base";
 const STACK_DIR = `"synth/stacks/$STACK"`;
@@ -29,29 +30,6 @@ export function planWorkflow(org: ResolvedOrg, shard: Shard, settings: WorkflowS
       jobs,
     },
   };
-}
-
-export function shardLabel(shard: Shard): string {
-  return shard.count === 1 ? "" : ` (stacks ${shard.index} of ${shard.count})`;
-}
-
-export function checkoutStep(settings: WorkflowSettings, extra: Record<string, string> = {}): Step {
-  return { name: "Check out", uses: usesRef("actions/checkout", settings.pins), with: { ...extra, "persist-credentials": false } };
-}
-
-export function setupTerraformStep(settings: WorkflowSettings): Step {
-  return {
-    name: "Set up Terraform",
-    uses: usesRef("hashicorp/setup-terraform", settings.pins),
-    with: { terraform_version: settings.pipelines.terraformVersion, terraform_wrapper: false },
-  };
-}
-
-export function nodeSteps(settings: WorkflowSettings): Step[] {
-  return [
-    { name: "Set up Node.js", uses: usesRef("actions/setup-node", settings.pins), with: { "node-version": settings.pipelines.nodeVersion, cache: "npm" } },
-    { name: "Install", run: script("npm ci --no-audit --no-fund") },
-  ];
 }
 
 function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): Job {

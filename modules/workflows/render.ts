@@ -1,4 +1,4 @@
-import { Document, isMap, isPair, isScalar, visit } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import { pinComment, type ActionPins } from "./actions.js";
 import type { WorkflowFile } from "./model.js";
 
@@ -10,12 +10,11 @@ export function renderWorkflow(file: WorkflowFile, configPath: string, pins: Act
   const doc = new Document(file.workflow);
   visit(doc, {
     Pair(_, pair) {
-      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== "uses" || !isScalar(pair.value)) return;
+      if (!isScalar(pair.key) || pair.key.value !== "uses" || !isScalar(pair.value)) return;
       const comment = pinComment(String(pair.value.value), pins);
       if (comment) pair.value.comment = comment;
     },
   });
-  if (!isMap(doc.contents)) throw new Error("a workflow is a mapping");
   const header = [
     `${GENERATED_MARKER} from ${configPath}. Do not edit:`,
     "# change the config and run `baseline workflow` again.",
