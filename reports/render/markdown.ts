@@ -113,8 +113,8 @@ function icon(score: number | null): string {
 
 /**
  * Text from AWS made inert in GitHub Markdown: HTML special characters become entities,
- * Markdown punctuation is backslash-escaped, line breaks (which would end a table row)
- * become spaces, and `@` cannot start a mention.
+ * inline Markdown punctuation (and list or heading markers at the start) is backslash-escaped,
+ * line breaks (which would end a table row) become spaces, and `@` cannot start a mention.
  */
 export function md(text: string): string {
   return text
@@ -123,6 +123,9 @@ export function md(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, "\\$&")
+    .replace(/[\\`*_{}[\]()|~:]/g, "\\$&")
+    // Block syntax only counts at the start of a line, where a value may land after "- ".
+    .replace(/^[-+#]/, "\\$&")
+    .replace(/^(\d+)\./, "$1\\.")
     .replace(/@/g, "@\u200b");
 }

@@ -80,7 +80,7 @@ describe("Markdown", () => {
     expect(text).toContain("| Gate | **failed**: Config score < 80% required |");
     expect(text).toContain("### Lowest-scoring accounts");
     expect(text).toContain("2 newly failing, 1 fixed");
-    expect(text).toContain("1 of 4 declared accounts not reporting: data\\-prod \\(666666666666\\)");
+    expect(text).toContain("1 of 4 declared accounts not reporting: data-prod \\(666666666666\\)");
     expect(text).toContain("### ⚠️ Could not read");
     expect(text).toContain("<details><summary>How the scores are computed</summary>");
   });
@@ -90,6 +90,7 @@ describe("Markdown", () => {
     expect(text).not.toContain(EVIL_NAME);
     expect(text).toContain("&lt;img src=x onerror=alert\\(2\\)&gt;");
     expect(md("a|b [x](javascript:y) @team\n*z*")).toBe("a\\|b \\[x\\]\\(javascript\\:y\\) @\u200bteam \\*z\\*");
+    expect([md("- item"), md("# head"), md("1. first"), md("a-b.c")]).toEqual(["\\- item", "\\# head", "1\\. first", "a-b.c"]);
   });
 });
 
