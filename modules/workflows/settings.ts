@@ -1,4 +1,4 @@
-import { posix } from "node:path";
+import { isAbsolute, posix, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../config/errors.js";
 import type { ResolvedOrg } from "../../config/model.js";
 import type { OrgConfig } from "../../config/schema.js";
@@ -24,11 +24,11 @@ export function workflowSettings(org: ResolvedOrg, configPath: string): Workflow
   return { pipelines, configPath: repositoryPath(configPath), pins: actionPins(pipelines) };
 }
 
-/** A path inside the repository, as the workflow's shell sees it from the checkout root. */
-export function repositoryPath(path: string): string {
-  const normalized = posix.normalize(path.replace(/\\/g, "/"));
-  if (posix.isAbsolute(normalized) || normalized === ".." || normalized.startsWith("../")) {
-    throw new Error(`the config file ${path} must be inside the repository: run baseline workflow from the repository root with a relative --config`);
+/** A path inside the repository (the current folder), as the workflow's shell sees it from the checkout root. */
+export function repositoryPath(path: string, root = process.cwd()): string {
+  const inside = relative(root, resolve(root, path));
+  if (isAbsolute(inside) || inside === ".." || inside.startsWith(`..${sep}`) || inside === "") {
+    throw new Error(`the config file ${path} must be inside the repository: run baseline workflow from the repository root`);
   }
-  return normalized;
+  return inside.split(sep).join(posix.sep);
 }

@@ -14,9 +14,9 @@ export function staleGenerated(dir: string, files: readonly GeneratedFile[]): st
 }
 
 /**
- * Writes every file to a temporary sibling first and renames only once all were
- * written, so a failure leaves the previous workflows as they were; then removes
- * generated files that are no longer produced. Other files in the folder are untouched.
+ * Writes every file to a temporary sibling first and renames them into place only once
+ * all were written, so no file is ever half-written and a failed write replaces nothing;
+ * then removes generated files that are no longer produced. Other files are untouched.
  */
 export function writeWorkflows(dir: string, files: readonly GeneratedFile[]): { written: string[]; removed: string[] } {
   mkdirSync(dir, { recursive: true });

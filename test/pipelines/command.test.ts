@@ -61,6 +61,17 @@ describe("baseline workflow", () => {
     expect(() => readdirSync(out)).toThrow();
   });
 
+  it("names the config relative to the repository root, however it was given", () => {
+    const out = join(root, "absolute");
+    expect(runCli(["workflow", "--config", join(process.cwd(), EXAMPLE_CONFIG), "--out", out]).status).toBe(0);
+    expect(readFileSync(join(out, "baseline-plan.yml"), "utf8")).toBe(generateWorkflows(exampleOrg(), EXAMPLE_CONFIG)[0]!.content);
+    const elsewhere = join(root, "org.yaml");
+    writeFileSync(elsewhere, readFileSync(EXAMPLE_CONFIG));
+    const outside = runCli(["workflow", "--config", elsewhere, "--out", join(root, "outside")]);
+    expect(outside.status).toBe(1);
+    expect(outside.stderr).toContain(`the config file ${elsewhere} must be inside the repository`);
+  });
+
   it("leaves no temporary file behind when a write fails", () => {
     const out = join(root, "failing");
     mkdirSync(join(out, "baseline-apply.yml"), { recursive: true });
