@@ -32,6 +32,11 @@ export interface ExpectedReaders {
   roleArns: string[];
   /** Secrets read by ABAC tag match: their readers are decided by tags, not a list, so their reads are not compared. */
   tagReadSecrets: string[];
+  /**
+   * Rotation functions of the account's secrets: a Lambda runs as a role session named after
+   * the function (`assumed-role/<role>/<function>`), and its role is only known at apply.
+   */
+  rotationFunctions: string[];
 }
 
 /**
@@ -40,7 +45,8 @@ export interface ExpectedReaders {
  */
 export function unexpectedReadsPattern(accountId: string, readers: ExpectedReaders): string {
   const issuer = [...new Set(readers.roleArns)].sort().map((arn) => `($.userIdentity.sessionContext.sessionIssuer.arn != "${arn}")`);
-  const role = ['($.userIdentity.type = "AssumedRole")', ...issuer].join(" && ");
+  const rotation = [...new Set(readers.rotationFunctions)].sort().map((fn) => `($.userIdentity.arn != "*/${fn}")`);
+  const role = ['($.userIdentity.type = "AssumedRole")', ...issuer, ...rotation].join(" && ");
   // A secret is named by name or by ARN (`...:secret:<name>-<6 random characters>`).
   const abac = [...new Set(readers.tagReadSecrets)]
     .sort()

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { complianceSchema } from "../../config/sections/compliance.js";
 import { activeControls } from "../../modules/controls/active.js";
@@ -53,6 +54,17 @@ describe("controls catalog", () => {
 
   it("IAM rules run in the home region only; the rest everywhere", () => {
     expect(controls.filter((c) => c.configRule?.global).map((c) => c.id)).toEqual(["IAM-NO-ADMIN", "IAM-NO-WILDCARD-ACTIONS"]);
+  });
+
+
+  it("is documented: the README's network section lists every control and its rule", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const start = readme.indexOf("<!-- section:network -->");
+    const section = readme.slice(start, readme.indexOf("<!-- section:", start + 10));
+    for (const c of controls) {
+      expect(section).toContain(`\`${c.id}\``);
+      if (c.configRule) expect(section).toContain(`\`${c.configRule.name}\``);
+    }
   });
 });
 

@@ -144,18 +144,19 @@ describe("secret access filter patterns", () => {
     const pattern = unexpectedReadsPattern("555555555555", {
       roleArns: ["arn:aws:iam::555555555555:role/b", "arn:aws:iam::555555555555:role/a", "arn:aws:iam::555555555555:role/a"],
       tagReadSecrets: ["app/signing"],
+      rotationFunctions: ["rotate-db"],
     });
     expect(pattern).toBe(
       '{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && ($.recipientAccountId = "555555555555") && ($.errorCode NOT EXISTS) && ' +
         '($.requestParameters.secretId != "app/signing") && ($.requestParameters.secretId != "*:secret:app/signing-*") && ' +
         '(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (($.userIdentity.type = "AssumedRole") && ' +
-        '($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/a") && ($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/b"))) }',
+        '($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/a") && ($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/b") && ($.userIdentity.arn != "*/rotate-db"))) }',
     );
   });
 
   it("refuses a pattern over CloudWatch's length limit instead of writing one AWS rejects", () => {
     const roles = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::555555555555:role/reader-role-number-${i}`);
-    expect(() => unexpectedReadsPattern("555555555555", { roleArns: roles, tagReadSecrets: [] })).toThrow(new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`));
+    expect(() => unexpectedReadsPattern("555555555555", { roleArns: roles, tagReadSecrets: [], rotationFunctions: [] })).toThrow(new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`));
   });
 });
 

@@ -242,6 +242,11 @@ describe("secret access alarms", () => {
     expect(reads).toEqual(["org-baseline-undeclared-secret-reads-payments-prod", "org-baseline-undeclared-secret-reads-shared-services"]);
     const prodReads = filters.find((f) => f.name === "org-baseline-undeclared-secret-reads-payments-prod")!;
     expect(prodReads.pattern).toContain('($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/payments-api")');
+    expect(prodReads.pattern).toContain('($.userIdentity.arn != "*/payments-signing-key-rotation")');
+    // The shared secret rotates through a function deployed from a template: its sessions are expected.
+    const app = one(example("shared-services-eu-west-1"), "aws_serverlessapplicationrepository_cloudformation_stack");
+    const sharedReads = filters.find((f) => f.name === "org-baseline-undeclared-secret-reads-shared-services")!;
+    expect(sharedReads.pattern).toContain(`($.userIdentity.arn != "*/${app.name}")`);
 
     const alarms = all(json, "aws_cloudwatch_metric_alarm");
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
