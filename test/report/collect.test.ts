@@ -26,6 +26,7 @@ describe("collectLive against the loopback AWS (throttling, empty token pages)",
 
   it("was throttled and still read everything", () => {
     expect(server.stats.throttled).toBeGreaterThan(5);
+    expect(server.stats.emptyPages).toBeGreaterThan(20);
     expect(snapshot.gaps).toEqual([]);
     expect(snapshot.apiCalls).toBe(server.stats.requests);
   });

@@ -35,6 +35,8 @@ export interface FakeAwsOptions {
 export interface FakeAwsStats {
   requests: number;
   throttled: number;
+  /** Empty pages that carry a NextToken, plus tokens handed out that lead to an empty last page. */
+  emptyPages: number;
   byOperation: Record<string, number>;
 }
 
@@ -66,7 +68,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const unreadable = options.unreadable ?? {};
   const failAccounts = new Set(unreadable.accounts ?? []);
   const failRegions = new Set(unreadable.regions ?? []);
-  const stats: FakeAwsStats = { requests: 0, throttled: 0, byOperation: {} };
+  const stats: FakeAwsStats = { requests: 0, throttled: 0, emptyPages: 0, byOperation: {} };
 
   const rows = complianceRows(org, unreadable);
   const details = cellsByDeployedName(org);
@@ -86,13 +88,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
     const encode = (o: number, e: boolean) => Buffer.from(`p${o}${e ? "e" : ""}`).toString("base64url");
     if (options.emptyPages && !emptied && offset > 0 && offset < all.length && (offset / limit) % 2 === 1) {
+      stats.emptyPages++;
       return { items: [], token: encode(offset, true) };
     }
     const slice = all.slice(offset, offset + limit);
     const next = offset + limit;
     if (next < all.length) return { items: slice, token: encode(next, false) };
     // Like AWS, sometimes hand out a token whose page turns out empty.
-    if (options.emptyPages && offset < all.length && all.length > 0) return { items: slice, token: encode(all.length, false) };
+    if (options.emptyPages && offset < all.length && all.length > 0) {
+      stats.emptyPages++;
+      return { items: slice, token: encode(all.length, false) };
+    }
     return { items: slice };
   }
 
