@@ -115,6 +115,18 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       secrets.set(secretId({ account: a.name, name: s.name }), entry);
     }
   }
+  // Key users declared on a key get the matching identity policy: a key policy naming the
+  // account root (as ours do) only delegates to IAM, so the role needs both sides.
+  const keysUsedBy = new Map<string, KeyUseGrant[]>();
+  for (const a of org.accounts) {
+    for (const k of a.keys) {
+      for (const u of k.users) {
+        const arn = arnOf(qualifyRole(u.role, a.name));
+        const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions, via: u.via, access: "encrypt-decrypt" };
+        (keysUsedBy.get(arn) ?? keysUsedBy.set(arn, []).get(arn)!).push(grant);
+      }
+    }
+  }
   const secretsReadBy = new Map<string, Set<string>>();
   const addRead = (role: string, secret: string) => (secretsReadBy.get(role) ?? secretsReadBy.set(role, new Set()).get(role)!).add(secret);
   for (const a of org.accounts) {
@@ -137,10 +149,13 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         const e = secrets.get(id)!;
         return { accountId: e.account.id, name: e.secret.name, regions: e.regions, ...(e.secret.key ? { keyName: e.secret.key } : {}) };
       });
-      const keys: KeyUseGrant[] = r.grants.keys.map((g) => {
-        const k = keyOf(qualifyKey(g.key, a.name));
-        return { accountId: k.account.id, keyName: k.key.name, regions: k.regions, via: g.via, access: g.access };
-      });
+      const keys: KeyUseGrant[] = [
+        ...r.grants.keys.map((g): KeyUseGrant => {
+          const k = keyOf(qualifyKey(g.key, a.name));
+          return { accountId: k.account.id, keyName: k.key.name, regions: k.regions, via: g.via, access: g.access };
+        }),
+        ...(keysUsedBy.get(arn) ?? []),
+      ];
       const sessionBound = r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind];
       const mfa = r.kind === "human" || r.kind === "break-glass";
       const policy = identityPolicy({

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../config/load.js";
+import { loadConfig, parseConfig } from "../../config/load.js";
 import type { ResolvedOrg } from "../../config/model.js";
 import { pipelineRoles } from "../../modules/naming.js";
 import { isKnownConditionOperator, type PolicyDocument, type Statement } from "../../modules/policies/document.js";
@@ -117,6 +117,19 @@ describe("identity wiring in the example organization", () => {
     });
     const reader = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-api"));
     expect(statement(reader, "ReadSecrets").Resource).toContain("arn:aws:secretsmanager:eu-west-1:555555555555:secret:payments/webhook-token-??????");
+    // A key user declared on the key gets the identity side too: use by alias, through the same services.
+    expect(reader.Statement).toContainEqual({
+      Sid: expect.stringMatching(/^UseKey\d+$/),
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: ["arn:aws:kms:eu-central-1:555555555555:key/*", "arn:aws:kms:eu-west-1:555555555555:key/*"],
+      Condition: {
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/payments-data" },
+        StringEquals: {
+          "kms:ViaService": ["s3.eu-central-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-central-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"],
+        },
+      },
+    });
     // The key policy lets the declared user encrypt and decrypt only through S3 and Secrets Manager.
     expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" },
@@ -192,6 +205,30 @@ describe("identity wiring in the example organization", () => {
         const ownKeys = account.regions.map((r) => `arn:aws:s3:::example-corp-baseline-tfstate/org-baseline/${account.name}-${r}.tfstate`).sort();
         expect(statement(applyPolicy, "ReadWriteOwnState").Resource).toEqual(ownKeys.length === 1 ? ownKeys[0] : ownKeys);
       }
+    }
+  });
+
+  it("trusts the pinned branch for apply and grants no S3 state with an HCP backend", () => {
+    const text = readFileSync("config/org.yaml", "utf8")
+      .replace("applyTrust: environment", "applyTrust: branch")
+      .replace(/\nbackend:\n(  .*\n)+/, "\nbackend:\n  type: hcp\n  organization: example-corp\n");
+    expect(text).toContain("type: hcp");
+    const variant = parseConfig(text, "variant.yaml");
+    const dir = mkdtempSync(join(tmpdir(), "identity-synth-"));
+    try {
+      synthesizeInto(variant, dir);
+      const json = JSON.parse(readFileSync(join(dir, "stacks", "payments-prod-eu-west-1", "cdk.tf.json"), "utf8")) as { resource: Resources };
+      const s: Stack = { name: "payments-prod-eu-west-1", resource: json.resource, data: {} };
+      const apply = resource(s, "aws_iam_role", "pipeline-roles_apply");
+      expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp/org-baseline-live:ref:refs/heads/main" },
+      });
+      expect(policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_apply")).Statement).toEqual([
+        { Sid: "AssumeDeployRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole" },
+      ]);
+      expect(JSON.stringify(policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_plan")))).not.toContain("s3:ListBucket");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
