@@ -34,8 +34,12 @@ export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[],
   // Observed = a readable result; an unreadable cell is a gap, not evidence the rule is there.
   const reportingStacks = new Set<string>();
   const observedRules = new Set<string>();
+  const unreadable = new Map<string, string>();
   for (const c of cells) {
-    if (c.status === "NO_DATA") continue;
+    if (c.status === "NO_DATA") {
+      if (!unreadable.has(c.accountId)) unreadable.set(c.accountId, c.reason ?? "unreadable");
+      continue;
+    }
     reportingStacks.add(`${c.accountId}\u0000${c.region}`);
     observedRules.add(`${c.rule}\u0000${c.accountId}\u0000${c.region}`);
   }
@@ -43,7 +47,10 @@ export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[],
 
   const accountsNotReporting = org.accounts
     .filter((a) => !reporting.has(a.id))
-    .map((a) => ({ accountId: a.id, name: a.name, ou: a.ou }))
+    .map((a) => {
+      const why = unreadable.get(a.id);
+      return { accountId: a.id, name: a.name, ou: a.ou, reason: why ? `could not be read: ${why}` : "no AWS Config results" };
+    })
     .sort((a, b) => compare(a.name, b.name));
   const regionsNotReporting = org.stacks
     .filter((s) => reporting.has(s.account.id) && !reportingStacks.has(`${s.account.id}\u0000${s.region}`))

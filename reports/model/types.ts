@@ -172,8 +172,8 @@ export interface Trend {
 export interface DeclaredVsObserved {
   configFile: string;
   declaredAccounts: number;
-  /** Declared accounts with no readable Config result at all. */
-  accountsNotReporting: Array<{ accountId: string; name: string; ou: string }>;
+  /** Declared accounts with no readable Config result at all, and why: no results, or results that could not be read. */
+  accountsNotReporting: Array<{ accountId: string; name: string; ou: string; reason: string }>;
   /** Declared (account, region) stacks of reporting accounts with no readable Config result. */
   regionsNotReporting: Array<{ accountId: string; name: string; region: string }>;
   /** Accounts Config reports on that the config does not declare. */

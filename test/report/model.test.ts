@@ -233,13 +233,24 @@ describe("declared vs observed", () => {
     const c = buildScorecard(currentSnapshot(), { lookup: testLookup, declared: { org, controlsForStack: () => TEST_CONTROLS } });
     const d = c.declared!;
     expect(d.declaredAccounts).toBe(4);
-    expect(d.accountsNotReporting).toEqual([{ accountId: "666666666666", name: "data-prod", ou: "/Workloads/Prod" }]);
+    expect(d.accountsNotReporting).toEqual([{ accountId: "666666666666", name: "data-prod", ou: "/Workloads/Prod", reason: "no AWS Config results" }]);
     expect(d.regionsNotReporting).toEqual([{ accountId: "111111111111", name: "mgmt", region: "eu-central-1" }]);
     expect(d.undeclaredAccounts).toEqual([{ accountId: "444444444444", name: EVIL_NAME }]);
     expect(d.declaredControls).toBe(2);
     expect(d.controlsNotObserved.map((x) => [x.controlId, x.expected, x.missing.map((m) => `${m.name}/${m.region}`)])).toEqual([
       ["EBS-ENCRYPTION", 8, ["data-prod/eu-central-1", "data-prod/eu-west-1", "mgmt/eu-central-1", "mgmt/eu-west-1", "payments-dev/eu-central-1"]],
       ["S3-TLS", 8, ["data-prod/eu-central-1", "data-prod/eu-west-1", "mgmt/eu-central-1"]],
+    ]);
+  });
+
+  it("tells a declared account whose results could not be read from one with no results", () => {
+    const org = parseConfig(DECLARED_YAML, "org.yaml");
+    const snap = currentSnapshot();
+    snap.cells = snap.cells.map((c) => (c.accountId === "333333333333" ? { ...c, status: "NO_DATA" as const, reason: "AccessDeniedException" } : c));
+    const d = buildScorecard(snap, { lookup: testLookup, declared: { org, controlsForStack: () => TEST_CONTROLS } }).declared!;
+    expect(d.accountsNotReporting.map((a) => [a.name, a.reason])).toEqual([
+      ["data-prod", "no AWS Config results"],
+      ["payments-dev", "could not be read: AccessDeniedException"],
     ]);
   });
 });
