@@ -24,7 +24,7 @@ export interface BaselineRoleProps {
  */
 export class BaselineRole extends Construct {
   readonly role: IamRole;
-  /** Known at synth time: `arn:aws:iam::<account>:role<path><name>` comes from config, but this is the resource's own. */
+  /** The role's ARN (a Terraform reference, so dependents wait for the role). */
   readonly arn: string;
 
   constructor(scope: Construct, id: string, props: BaselineRoleProps) {

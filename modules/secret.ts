@@ -7,7 +7,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack/index.js";
 import { createHash } from "node:crypto";
 import type { RotationConfig } from "../config/sections/secrets.js";
-import { keyAliasName } from "./naming.js";
+import { keyAliasName, rotationFunctionName } from "./naming.js";
 import { policyJson } from "./policies/document.js";
 import { secretPolicy, type SecretPolicyInput } from "./policies/secret-policy.js";
 
@@ -86,7 +86,7 @@ export class BaselineSecret extends Construct {
   private rotationFunction(props: BaselineSecretProps, rotation: RotationConfig): { functionArn: string; roleArn: string } {
     let functionArn: string;
     if (rotation.template) {
-      const functionName = `org-baseline-rotation-${shortHash(`${props.accountId}/${props.region}/${props.name}`)}`;
+      const functionName = rotationFunctionName(props.accountId, props.region, props.name);
       const app = new ServerlessapplicationrepositoryCloudformationStack(this, "rotation-app", {
         name: functionName,
         applicationId: `${ROTATION_APPS_ARN_PREFIX}${rotation.template.application}`,
