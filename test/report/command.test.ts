@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../reports/snapshot.js";
 import { runCli } from "../helpers/cli.js";
 import { writeAwsCliExports } from "./fake-aws/export-cli.js";
-import { expectedScores, generateOrg } from "./fake-aws/org.js";
+import { expectedScores, expectedSecurityHub, generateOrg } from "./fake-aws/org.js";
 import { startFakeAws, type FakeAws } from "./fake-aws/server.js";
 import { currentSnapshot, DECLARED_YAML, previousSnapshot } from "./model-fixture.js";
 
@@ -168,6 +168,14 @@ describe("baseline report: live against a loopback AWS, and the same organizatio
       expect([a.accountId, a.score, a.compliant, a.nonCompliant]).toEqual([a.accountId, e?.score ?? null, e?.compliant ?? 0, e?.nonCompliant ?? 0]);
     }
     for (const r of json.rules) expect([r.rule, r.score]).toEqual([r.rule, expected.byRule.get(r.rule)!.score]);
+    // Security Hub as the console scores an organization: a control fails if it failed in any account.
+    const controlFailed = new Map<string, boolean>();
+    for (const [key, status] of expectedSecurityHub(org).controls) {
+      const control = key.split("|")[0]!;
+      controlFailed.set(control, (controlFailed.get(control) ?? false) || status === "FAILED");
+    }
+    const passed = [...controlFailed.values()].filter((failed) => !failed).length;
+    expect(json.score.securityHub).toBe(Math.round((1000 * passed) / controlFailed.size) / 10);
 
     writeAwsCliExports(org, file("exports"));
     const offline = runCli(["report", "--from-aws-cli", file("exports"), "--json", file("offline.json")]);
