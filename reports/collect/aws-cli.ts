@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import type { CollectionGap, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
 import {
   accountFromRow,
   activeAccountIds,
@@ -12,7 +12,9 @@ import {
   resourcesOfCells,
   securityHubFromFindings,
   silenceReason,
+  silentRegions,
   sortAccounts,
+  sortGaps,
   sortSources,
   sourceFromRow,
   type AccountRow,
@@ -154,10 +156,16 @@ export function collectFromAwsCli(dir: string): Snapshot {
   const matrix = new CellMatrix();
   for (const row of exports.compliance) matrix.add(row);
   const regions = [...new Set([...matrix.cells().map((c) => c.region), ...sources.flatMap((s) => (s.region ? [s.region] : []))])].sort();
+  const failedRegions = new Map<string, string>();
+  const gaps: CollectionGap[] = [];
+  for (const { region, reason, unreadable } of silentRegions(regions, matrix, sources)) {
+    if (unreadable) failedRegions.set(region, reason);
+    gaps.push({ scope: "region", operation: "describe-aggregate-compliance-by-config-rules export", reason, region });
+  }
   const silent = matrix.fillMissing({
     expectedAccounts: activeAccountIds(accounts),
     regions,
-    failedRegions: new Map(),
+    failedRegions,
     reasonFor: (accountId, region) => `not in the exports: ${silenceReason(sources, accountId, region)}`,
   });
   const cells = matrix.cells();
@@ -173,13 +181,16 @@ export function collectFromAwsCli(dir: string): Snapshot {
     cells,
     resources,
     sources,
-    gaps: silent.map(({ accountId, region, reason }) => ({
-      scope: "account",
-      operation: "describe-aggregate-compliance-by-config-rules export",
-      reason,
-      accountId,
-      region,
-    })),
+    gaps: sortGaps([
+      ...gaps,
+      ...silent.map(({ accountId, region, reason }): CollectionGap => ({
+        scope: "account",
+        operation: "describe-aggregate-compliance-by-config-rules export",
+        reason,
+        accountId,
+        region,
+      })),
+    ]),
     apiCalls: 0,
   };
   if (exports.findings) snapshot.securityHub = securityHubFromFindings(exports.findings);

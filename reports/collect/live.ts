@@ -1,6 +1,7 @@
 import {
   ConfigServiceClient,
   DescribeAggregateComplianceByConfigRulesCommand,
+  DescribeConfigurationAggregatorsCommand,
   DescribeConfigurationAggregatorSourcesStatusCommand,
   GetAggregateComplianceDetailsByConfigRuleCommand,
   SelectAggregateResourceConfigCommand,
@@ -26,6 +27,7 @@ import {
   resourcesOfCells,
   securityHubFromFindings,
   silenceReason,
+  silentRegions,
   sortAccounts,
   sortGaps,
   sortSources,
@@ -87,17 +89,18 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
   try {
     const securityHubRead = options.securityHub ? readSecurityHub(securityHub, gaps) : Promise.resolve(undefined);
 
-    progress.phase("organizations and aggregator sources", 2);
-    const [accounts, sources] = await Promise.all([
+    progress.phase("organizations and aggregator sources", 3);
+    const [accounts, sources, aggregatedRegions] = await Promise.all([
       walkOrganization(organizations, limit, gaps).finally(() => progress.advance()),
       readSources(configService, aggregator, gaps).finally(() => progress.advance()),
+      readAggregatedRegions(configService, aggregator).finally(() => progress.advance()),
     ]);
 
-    const regions = [...new Set(sources.flatMap((s) => (s.region ? [s.region] : [])))].sort();
     const matrix = new CellMatrix();
     const failedRegions = new Map<string, string>();
-    progress.phase("compliance matrix", Math.max(regions.length, 1));
-    const chains = regions.length > 0 ? regions : [undefined];
+    // One paging chain per region when the aggregator names its regions; one chain for all otherwise.
+    const chains = aggregatedRegions ?? [undefined];
+    progress.phase("compliance matrix", chains.length);
     const outcomes = await Promise.all(
       chains.map((region) =>
         limit(async () => {
@@ -135,6 +138,14 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       throw new Error(`cannot read the compliance of aggregator ${aggregator} in ${options.region}: ${outcomes[0]}`);
     }
 
+    const regions = [
+      ...new Set([...(aggregatedRegions ?? []), ...sources.flatMap((s) => (s.region ? [s.region] : [])), ...matrix.cells().map((c) => c.region)]),
+    ].sort();
+    for (const { region, reason, unreadable } of silentRegions(regions, matrix, sources)) {
+      if (failedRegions.has(region)) continue;
+      if (unreadable) failedRegions.set(region, reason);
+      gaps.push({ scope: "region", operation: "DescribeAggregateComplianceByConfigRules", reason, region });
+    }
     const expected = accounts.length > 0 ? activeAccountIds(accounts) : [...new Set(sources.filter((s) => s.sourceType === "ACCOUNT").map((s) => s.sourceId))];
     const accountFailures = await recheckSilentAccounts(configService, aggregator, matrix, expected, regions, failedRegions, limit, progress, gaps);
     const silent = matrix.fillMissing({
@@ -240,6 +251,25 @@ async function walkOrganization(client: OrganizationsClient, limit: Limit, gaps:
   };
   await Promise.all(roots.map((root) => visit(root, "")));
   return sortAccounts(accounts);
+}
+
+/**
+ * The regions the aggregator collects, from its definition; undefined when it collects all
+ * regions (or the definition cannot be read): then the matrix is read in one chain, since a
+ * region-filtered read of a region nobody listed would silently miss its rows.
+ */
+async function readAggregatedRegions(client: ConfigServiceClient, aggregator: string): Promise<string[] | undefined> {
+  try {
+    const { ConfigurationAggregators } = await client.send(new DescribeConfigurationAggregatorsCommand({ ConfigurationAggregatorNames: [aggregator] }));
+    const definition = ConfigurationAggregators?.[0];
+    if (!definition) return undefined;
+    const sources = [...(definition.OrganizationAggregationSource ? [definition.OrganizationAggregationSource] : []), ...(definition.AccountAggregationSources ?? [])];
+    if (sources.length === 0 || sources.some((s) => s.AllAwsRegions || !s.AwsRegions?.length)) return undefined;
+    return [...new Set(sources.flatMap((s) => s.AwsRegions ?? []))].sort();
+  } catch {
+    // The matrix read that follows reports the same problem (e.g. no such aggregator) with its reason.
+    return undefined;
+  }
 }
 
 async function readSources(client: ConfigServiceClient, aggregator: string, gaps: CollectionGap[]): Promise<SourceStatus[]> {

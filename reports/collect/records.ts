@@ -337,6 +337,27 @@ export function silenceReason(sources: SourceStatus[], accountId: string, region
   return "no evaluations reported by the aggregator for this account and region";
 }
 
+/**
+ * Regions the aggregator should cover that sent no evaluations at all. Where every source
+ * of the region failed, the region is unreadable (its cells become NO_DATA); otherwise it is
+ * only reported as a gap (Config may simply not run there).
+ */
+export function silentRegions(regions: string[], matrix: CellMatrix, sources: SourceStatus[]): Array<{ region: string; reason: string; unreadable: boolean }> {
+  const reporting = new Set(matrix.cells().map((c) => c.region));
+  return regions
+    .filter((region) => !reporting.has(region))
+    .map((region) => {
+      const regional = sources.filter((s) => s.region === region);
+      const failed = regional.filter((s) => s.status === "FAILED");
+      const codes = [...new Set(failed.flatMap((s) => (s.errorCode ? [s.errorCode] : [])))].sort();
+      const unreadable = regional.length > 0 && failed.length === regional.length;
+      const reason = unreadable
+        ? `no evaluations reported; every aggregator source of the region FAILED${codes.length ? ` (${codes.join(", ")})` : ""}`
+        : "no evaluations reported by the aggregator for this region";
+      return { region, reason, unreadable };
+    });
+}
+
 export function accountFromRow(row: AccountRow, ou: string | undefined): SnapshotAccount | undefined {
   if (!row.Id) return undefined;
   const account: SnapshotAccount = { accountId: row.Id };

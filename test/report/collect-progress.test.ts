@@ -21,7 +21,7 @@ describe("collection under a request-rate limit, with progress on a non-terminal
 
   beforeAll(async () => {
     useLoopbackCredentials();
-    server = await startFakeAws({ org, rateLimit: 15 });
+    server = await startFakeAws({ org, rateLimit: 8 });
     snapshot = await collectLive({
       aggregator: org.aggregator,
       region: "eu-west-1",
@@ -44,7 +44,7 @@ describe("collection under a request-rate limit, with progress on a non-terminal
 
   it("prints plain progress lines per phase and the number of API calls at the end", () => {
     const lines = output.lines();
-    expect(lines[0]).toMatch(/^report: organizations and aggregator sources 0\/2, \d+ API calls$/);
+    expect(lines[0]).toMatch(/^report: organizations and aggregator sources 0\/3, \d+ API calls$/);
     expect(lines.some((l) => /^report: compliance matrix \d+\/2, \d+ API calls$/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe(
       `report: ${snapshot.cells.length} cells, ${snapshot.resources.length} non-compliant resources, 0 gaps; ${snapshot.apiCalls} API calls`,

@@ -156,3 +156,44 @@ describe("collectLive when an account and a region cannot be read", () => {
     expect(snapshot.securityHub).toBeUndefined();
   });
 });
+
+describe("collectLive when the aggregator collects all regions (one paging chain)", () => {
+  const badRegion = "us-east-1";
+  let server: FakeAws;
+  let snapshot: Snapshot;
+
+  beforeAll(async () => {
+    useLoopbackCredentials();
+    server = await startFakeAws({ org, allRegions: true, unreadable: { regions: [badRegion] } });
+    snapshot = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: server.url, securityHub: false });
+  });
+  afterAll(() => server?.close());
+
+  it("reads the matrix unfiltered and still marks a region whose sources all failed as NO_DATA", () => {
+    // One unfiltered chain: the readable region's rows fit one page of 1000.
+    expect(org.cells.filter((c) => c.region === HOME).length).toBeLessThan(1000);
+    expect(server.stats.byOperation["DescribeAggregateComplianceByConfigRules"]).toBe(1);
+    const reference = expectedScores(org, { regions: [badRegion] });
+    expect(countsBy(snapshot.cells, (c) => c.accountId)).toEqual(withoutNoData(reference.byAccount));
+    const cells = snapshot.cells.filter((c) => c.region === badRegion);
+    expect(cells).toHaveLength(org.accounts.filter((a) => a.status === "ACTIVE").length * org.rules.length);
+    expect(new Set(cells.map((c) => `${c.status}: ${c.reason}`))).toEqual(
+      new Set(["NO_DATA: no evaluations reported; every aggregator source of the region FAILED (AccessDeniedException)"]),
+    );
+    expect(snapshot.gaps).toContainEqual(expect.objectContaining({ scope: "region", region: badRegion }));
+  });
+});
+
+describe("collectLive with an aggregator that does not exist", () => {
+  it("fails with the reason instead of reporting an empty organization", async () => {
+    useLoopbackCredentials();
+    const server = await startFakeAws({ org });
+    try {
+      await expect(collectLive({ aggregator: "nope", region: HOME, endpointUrl: server.url, securityHub: false })).rejects.toThrow(
+        /cannot read the compliance of aggregator nope in eu-west-1: NoSuchConfigurationAggregatorException/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -30,6 +30,8 @@ export interface FakeAwsOptions {
   emptyPages?: boolean;
   /** Accounts and regions whose aggregator sources fail: calls naming them are refused. */
   unreadable?: Unreadable;
+  /** The aggregator collects all regions (AllAwsRegions) instead of naming them. */
+  allRegions?: boolean;
 }
 
 export interface FakeAwsStats {
@@ -150,6 +152,24 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           ConfigRuleInvokedTime: epoch(r.ConfigRuleInvokedTime),
         })),
         NextToken: p.token,
+      };
+    },
+    DescribeConfigurationAggregators(body) {
+      const names = body["ConfigurationAggregatorNames"] as string[] | undefined;
+      if (names && !names.includes(org.aggregator)) {
+        throw new AwsError(400, "NoSuchConfigurationAggregatorException", `The configuration aggregator ${names.join(", ")} does not exist`);
+      }
+      const regions = options.allRegions ? { AllAwsRegions: true } : { AwsRegions: org.regions, AllAwsRegions: false };
+      return {
+        ConfigurationAggregators: [
+          {
+            ConfigurationAggregatorName: org.aggregator,
+            ConfigurationAggregatorArn: `arn:aws:config:${org.regions[0]}:${org.accounts[0]!.id}:config-aggregator/config-aggregator-loopback`,
+            OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${org.accounts[0]!.id}:role/aws-service-role/config-aggregator`, ...regions },
+            CreationTime: epoch(org.asOf),
+            LastUpdatedTime: epoch(org.asOf),
+          },
+        ],
       };
     },
     DescribeConfigurationAggregatorSourcesStatus(body) {
