@@ -8,6 +8,7 @@ import type { PolicyDocument } from "./policies/document.js";
 import {
   configStatement,
   identityPolicy,
+  KEY_ACCESS_ACTIONS,
   type KeyUseGrant,
   type SecretReadGrant,
 } from "./policies/identity-policy.js";
@@ -142,6 +143,28 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   }
   for (const [id, entry] of secrets) for (const arn of entry.readerArns) addRead(arn, id);
 
+  // Indexes, so a key's policy costs what its own users cost, not the size of the organization.
+  const secretsByKey = new Map<string, SecretEntry[]>();
+  const secretsByAccount = new Map<string, SecretEntry[]>();
+  for (const e of secrets.values()) {
+    (secretsByAccount.get(e.account.name) ?? secretsByAccount.set(e.account.name, []).get(e.account.name)!).push(e);
+    if (e.secret.key) {
+      const id = `${e.account.name}/${e.secret.key}`;
+      (secretsByKey.get(id) ?? secretsByKey.set(id, []).get(id)!).push(e);
+    }
+  }
+  const crossAccountKeyGrants = new Map<string, Array<{ arn: string; accountId: string; via: string[]; access: KeyUseGrant["access"] }>>();
+  for (const other of org.accounts) {
+    for (const r of other.roles) {
+      for (const g of r.grants.keys) {
+        const ref = qualifyKey(g.key, other.name);
+        if (ref.account === other.name) continue;
+        const id = `${ref.account}/${ref.name}`;
+        (crossAccountKeyGrants.get(id) ?? crossAccountKeyGrants.set(id, []).get(id)!).push({ arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access });
+      }
+    }
+  }
+
   function roles(a: ResolvedAccount, githubProvider?: string): PlannedRole[] {
     return a.roles.map((r) => {
       const arn = roleArn(a.id, r.name, r.path);
@@ -233,23 +256,15 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       const arn = arnOf(ref);
       const via = u.via.map((v) => viaService(v, region));
       if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via });
-      else addCross(arn, account(ref.account).id, via, ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]);
+      else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS["encrypt-decrypt"]);
     });
-    for (const other of org.accounts) {
-      if (other.name === a.name) continue;
-      for (const r of other.roles) {
-        for (const g of r.grants.keys) {
-          const ref = qualifyKey(g.key, other.name);
-          if (ref.account !== a.name || ref.name !== k.name) continue;
-          const actions: KeyCryptoAction[] =
-            g.access === "decrypt" ? ["kms:Decrypt", "kms:DescribeKey"] : g.access === "encrypt" ? ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
-          addCross(roleArn(other.id, r.name, r.path), other.id, g.via.map((v) => viaService(v, region)), actions);
-        }
-      }
+    for (const g of crossAccountKeyGrants.get(`${a.name}/${k.name}`) ?? []) {
+      const actions: KeyCryptoAction[] = KEY_ACCESS_ACTIONS[g.access];
+      addCross(g.arn, g.accountId, g.via.map((v) => viaService(v, region)), actions);
     }
     const tagUsers: CrossAccountKeyUser[] = [];
-    for (const e of secrets.values()) {
-      if (e.account.name !== a.name || e.secret.key !== k.name || !e.regions.includes(region)) continue;
+    for (const e of secretsByKey.get(`${a.name}/${k.name}`) ?? []) {
+      if (!e.regions.includes(region)) continue;
       const via = [viaService("secretsmanager", region)];
       for (const arn of e.readerArns) {
         const readerAccount = arn.split(":")[4]!;
@@ -275,8 +290,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   }
 
   function secretsOf(a: ResolvedAccount, region: string): PlannedSecret[] {
-    return [...secrets.values()]
-      .filter((e) => e.account.name === a.name && e.region === region)
+    return (secretsByAccount.get(a.name) ?? [])
+      .filter((e) => e.region === region)
       .map((e) => ({
         config: e.secret,
         region,

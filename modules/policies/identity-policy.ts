@@ -1,6 +1,6 @@
 import { keyAliasName } from "../naming.js";
 import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
-import { viaService } from "./key-policy.js";
+import { viaService, type KeyCryptoAction } from "./key-policy.js";
 
 /**
  * Identity (permission) policies of execution roles: least-privilege grants with
@@ -58,7 +58,8 @@ export interface IdentityPolicyInput {
 
 export const SECRET_READ_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
 
-const KEY_ACCESS_ACTIONS: Record<KeyUseGrant["access"], string[]> = {
+/** What a key grant's `access` allows; the key policy side grants the same actions. */
+export const KEY_ACCESS_ACTIONS: Record<KeyUseGrant["access"], KeyCryptoAction[]> = {
   decrypt: ["kms:Decrypt", "kms:DescribeKey"],
   encrypt: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
   "encrypt-decrypt": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
