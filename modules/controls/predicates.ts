@@ -32,19 +32,18 @@ export function secretsRotationEnabled(stack: SynthesizedStack): Violation[] {
 }
 
 export function secretsRotationSucceeds(stack: SynthesizedStack): Violation[] {
-  const permissions = resourcesOf(stack, "aws_lambda_permission");
+  const permissions = resourcesOf(stack, "aws_lambda_permission").filter(
+    (p) => p.body.principal === "secretsmanager.amazonaws.com" && p.body.source_account !== undefined,
+  );
   return secrets(stack).flatMap((secret) => {
     const rotation = rotationOf(stack, secret);
     if (!rotation) return [{ resource: secret.address, why: "no rotation is configured, so no rotation can succeed" }];
     const lambda = rotation.body.rotation_lambda_arn;
     if (typeof lambda !== "string" || lambda === "") return [{ resource: rotation.address, why: "rotation_lambda_arn is empty" }];
-    // A function defined in this stack needs this stack to let Secrets Manager invoke it.
+    // Secrets Manager must be allowed to invoke the function (bound to this account): the same ARN, or the function defined here.
     const fn = /^\$\{(aws_lambda_function\.[^.}]+)\./.exec(lambda)?.[1];
-    if (!fn) return [];
-    const invokable = permissions.some(
-      (p) => p.body.principal === "secretsmanager.amazonaws.com" && refersTo(p.body.function_name, fn) && p.body.source_account !== undefined,
-    );
-    return invokable ? [] : [{ resource: rotation.address, why: `no aws_lambda_permission lets secretsmanager.amazonaws.com (with source_account) invoke ${fn}` }];
+    const invokable = permissions.some((p) => p.body.function_name === lambda || (fn !== undefined && refersTo(p.body.function_name, fn)));
+    return invokable ? [] : [{ resource: rotation.address, why: `no aws_lambda_permission lets secretsmanager.amazonaws.com (with source_account) invoke ${fn ?? lambda}` }];
   });
 }
 

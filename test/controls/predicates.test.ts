@@ -19,6 +19,10 @@ const breakers: Record<string, Breaker[]> = {
     { stack: broken((r) => delete r.aws_lambda_permission), why: /no aws_lambda_permission lets secretsmanager.amazonaws.com/ },
     { stack: broken((r) => delete r.aws_lambda_permission!.rotate!.source_account), why: /with source_account/ },
     { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_lambda_arn = "")), why: /rotation_lambda_arn is empty/ },
+    {
+      stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_lambda_arn = "arn:aws:lambda:eu-west-1:555555555555:function:elsewhere")),
+      why: /invoke arn:aws:lambda:eu-west-1:555555555555:function:elsewhere/,
+    },
   ],
   "SECRETS-PERIODIC-ROTATION": [
     { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { automatically_after_days: 120 })), why: /rotates every 120 days; at most 90/ },
@@ -116,6 +120,15 @@ describe("catalog predicates", () => {
     expect(retention.check(goodStack(), { MinRetentionTime: "400" })).toEqual([
       { resource: "aws_cloudwatch_log_group.app", why: "retention_in_days is 365; at least 400 required" },
     ]);
+  });
+
+  it("accepts a rotation function named by ARN when the same ARN is invokable by Secrets Manager", () => {
+    const arn = "arn:aws:lambda:eu-west-1:555555555555:function:rotate";
+    const stack = broken((r) => {
+      r.aws_secretsmanager_secret_rotation!.db!.rotation_lambda_arn = arn;
+      r.aws_lambda_permission!.rotate!.function_name = arn;
+    });
+    expect(controls.find((c) => c.id === "SECRETS-ROTATION-SUCCESS")!.check(stack, {})).toEqual([]);
   });
 
   it("reads rotation schedules as day intervals", () => {
