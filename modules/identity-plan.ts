@@ -124,12 +124,12 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       for (const u of k.users) {
         const arn = arnOf(qualifyRole(u.role, a.name));
         const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions, via: u.via, access: "encrypt-decrypt" };
-        (keysUsedBy.get(arn) ?? keysUsedBy.set(arn, []).get(arn)!).push(grant);
+        entriesOf(keysUsedBy, arn, () => []).push(grant);
       }
     }
   }
   const secretsReadBy = new Map<string, Set<string>>();
-  const addRead = (role: string, secret: string) => (secretsReadBy.get(role) ?? secretsReadBy.set(role, new Set()).get(role)!).add(secret);
+  const addRead = (role: string, secret: string) => entriesOf(secretsReadBy, role, () => new Set()).add(secret);
   for (const a of org.accounts) {
     for (const r of a.roles) {
       const arn = roleArn(a.id, r.name, r.path);
@@ -147,10 +147,10 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   const secretsByKey = new Map<string, SecretEntry[]>();
   const secretsByAccount = new Map<string, SecretEntry[]>();
   for (const e of secrets.values()) {
-    (secretsByAccount.get(e.account.name) ?? secretsByAccount.set(e.account.name, []).get(e.account.name)!).push(e);
+    entriesOf(secretsByAccount, e.account.name, () => []).push(e);
     if (e.secret.key) {
       const id = `${e.account.name}/${e.secret.key}`;
-      (secretsByKey.get(id) ?? secretsByKey.set(id, []).get(id)!).push(e);
+      entriesOf(secretsByKey, id, () => []).push(e);
     }
   }
   const crossAccountKeyGrants = new Map<string, Array<{ arn: string; accountId: string; via: string[]; access: KeyUseGrant["access"] }>>();
@@ -160,7 +160,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         const ref = qualifyKey(g.key, other.name);
         if (ref.account === other.name) continue;
         const id = `${ref.account}/${ref.name}`;
-        (crossAccountKeyGrants.get(id) ?? crossAccountKeyGrants.set(id, []).get(id)!).push({ arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access });
+        entriesOf(crossAccountKeyGrants, id, () => []).push({ arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access });
       }
     }
   }
@@ -313,6 +313,13 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
 export function secretReaderArns(org: ResolvedOrg, account: ResolvedAccount): string[] {
   const plan = identityPlan(org);
   return [...new Set(account.regions.flatMap((r) => plan.secrets(account, r).flatMap((s) => s.policy.readerArns)))].sort();
+}
+
+/** The collection kept under `key`, created on first use. */
+function entriesOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = create()));
+  return value;
 }
 
 function dedupeTagUsers(users: CrossAccountKeyUser[]): CrossAccountKeyUser[] {
