@@ -58,7 +58,7 @@ function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegm
     human: "a stolen session of a person must expire within the hour",
     "break-glass": "break-glass access is the most powerful and must expire quickly (900 s by default, never over an hour)",
     brokered: "just-in-time access lasts exactly the 900 s the broker granted",
-    github: "a CI job needs at most an hour; a leaked token must not outlive it",
+    github: "a CI job's role keeps IAM's minimum of 3600 s, so a leaked token lives at most an hour; a job asks for less with role-duration-seconds",
   };
   const range = min === max ? `${min}` : `${min}-${max}`;
   report(at("maxSessionDuration"), `session duration ${role.maxSessionDuration} s is out of range for a ${role.kind} role (${range} s): ${why[role.kind]}`);

@@ -132,7 +132,7 @@ export const SESSION_RANGE: Record<RoleKind, [number, number]> = {
   human: [900, 3600],
   "break-glass": [900, 3600],
   brokered: [900, 900],
-  github: [900, 3600],
+  github: [3600, 3600],
 };
 
 export type RoleConfig = z.infer<typeof roleSchema>;

@@ -128,11 +128,13 @@ describe("identity refusals", () => {
     ["brokered", 3600, /just-in-time access lasts exactly the 900 s/],
     ["service", 900, /IAM allows 3600-43200 s/],
     ["service", 86400, /IAM allows 3600-43200 s/],
+    ["github", 7200, /leaked token lives at most an hour/],
   ] as const)("refuses a %s session of %i s", (kind, seconds, why) => {
     const role: Json = { name: "r", kind, maxSessionDuration: seconds };
     if (kind === "human" || kind === "break-glass") role.trusted = [{ account: "app", role: "people" }];
     if (kind === "brokered") role.broker = { account: "shared", role: "broker" };
     if (kind === "service") role.services = ["lambda.amazonaws.com"];
+    if (kind === "github") role.subjects = ["repo:example/live:environment:prod"];
     const out = problems((c) => roles(c, 1).push(role));
     expect(out).toEqual([expect.stringMatching(new RegExp(`^accounts\\[1\\]\\.roles\\[1\\]\\.maxSessionDuration: session duration ${seconds} s is out of range for a ${kind} role`))]);
     expect(out[0]).toMatch(why);
