@@ -137,7 +137,6 @@ export const SESSION_RANGE: Record<RoleKind, [number, number]> = {
 
 export type RoleConfig = z.infer<typeof roleSchema>;
 export type RoleKind = RoleConfig["kind"];
-export type RoleStatementConfig = z.infer<typeof statement>;
 export type PrincipalConfig = z.infer<typeof principal>;
 
 /** IAM's smallest MaxSessionDuration. */

@@ -96,5 +96,4 @@ export const secretSchema = z.strictObject({
 export const secretsSchema = z.array(secretSchema).default([]);
 
 export type SecretConfig = z.infer<typeof secretSchema>;
-export type SecretReaderConfig = z.infer<typeof reader>;
 export type RotationConfig = z.infer<typeof rotation>;
