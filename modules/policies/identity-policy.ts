@@ -186,7 +186,9 @@ export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Reso
     else if (/^[a-z0-9-]+:\*$/.test(action)) problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
     else specific.push(action);
   }
-  if (resources.some(isEveryResource)) {
+  // Every key or role of an account, unconditioned, is as broad as "*" for these actions.
+  const everyResource = resources.some(isEveryResource) || (!s.Condition && resources.some((r) => /:(key|role)\/\*$/.test(r)));
+  if (everyResource) {
     for (const [dangerous, why] of NEVER_ON_EVERY_RESOURCE) {
       if (specific.some((a) => actionMatches(a, dangerous))) problems.push(`${dangerous} on every resource: ${why}`);
     }

@@ -98,6 +98,11 @@ describe("statementProblems", () => {
     expect(allow(["iam:Pass*"], ["*"]).join()).toMatch(/privilege-escalation/);
     expect(allow(["iam:PassRole"], ["arn:aws:iam::5:role/app"])).toEqual([]);
   });
+  it("counts every key or role of an account, unconditioned, as every resource", () => {
+    expect(allow(["kms:Decrypt"], ["arn:aws:kms:eu-west-1:5:key/*"]).join()).toMatch(/every key/);
+    expect(allow(["iam:PassRole"], ["arn:aws:iam::5:role/*"]).join()).toMatch(/privilege-escalation/);
+    expect(allow(["kms:Decrypt"], ["arn:aws:kms:eu-west-1:5:key/*"], { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/x" } })).toEqual([]);
+  });
   it("refuses kms:Decrypt and kms:ReEncryptFrom on *", () => {
     expect(allow(["kms:Decrypt"], ["*"]).join()).toMatch(/every key/);
     expect(allow(["kms:ReEncrypt*"], ["*"]).join()).toMatch(/re-encrypting from every key/);

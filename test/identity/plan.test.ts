@@ -94,7 +94,7 @@ describe("identity plan", () => {
 
   it("defaults an ABAC reader to every account of the organization", () => {
     const p = plan({ sharedSecrets: [{ name: "db", key: "data", readers: [{ tags: { Project: "payments" } }] }] });
-    expect(p.secretPolicy().tagReaders[0]!.accountIds).toEqual(["111111111111", "222222222222", "333333333333"]);
+    expect(p.secretPolicy().tagReaders![0]!.accountIds).toEqual(["111111111111", "222222222222", "333333333333"]);
     expect(sid(p.keyPolicy(), "CrossAccountUsers")[0]!.Principal).toEqual({ AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
   });
 });
