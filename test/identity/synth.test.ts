@@ -118,22 +118,21 @@ describe("identity wiring in the example organization", () => {
     const reader = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-api"));
     expect(statement(reader, "ReadSecrets").Resource).toContain("arn:aws:secretsmanager:eu-west-1:555555555555:secret:payments/webhook-token-??????");
     // A key user declared on the key gets the identity side too: use by alias, through the same services.
-    expect(reader.Statement).toContainEqual({
-      Sid: expect.stringMatching(/^UseKey\d+$/),
+    const operator = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-operator"));
+    expect(statement(operator, "UseKey1")).toEqual({
+      Sid: "UseKey1",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
       Resource: ["arn:aws:kms:eu-central-1:555555555555:key/*", "arn:aws:kms:eu-west-1:555555555555:key/*"],
       Condition: {
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/payments-data" },
-        StringEquals: {
-          "kms:ViaService": ["s3.eu-central-1.amazonaws.com", "s3.eu-west-1.amazonaws.com", "secretsmanager.eu-central-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"],
-        },
+        StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"] },
       },
     });
-    // The key policy lets the declared user encrypt and decrypt only through S3 and Secrets Manager.
+    // The key policy lets the declared user use the key only through S3.
     expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Condition).toEqual({
-      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" },
-      StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] },
+      ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/jit/payments-operator" },
+      StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
     });
   });
 
