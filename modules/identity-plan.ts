@@ -123,7 +123,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     for (const k of a.keys) {
       for (const u of k.users) {
         const arn = arnOf(qualifyRole(u.role, a.name));
-        const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions, via: u.via, access: "encrypt-decrypt" };
+        const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions, via: u.via, access: u.access };
         entriesOf(keysUsedBy, arn, () => []).push(grant);
       }
     }
@@ -255,8 +255,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       const ref = qualifyRole(u.role, a.name);
       const arn = arnOf(ref);
       const via = u.via.map((v) => viaService(v, region));
-      if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via });
-      else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS["encrypt-decrypt"]);
+      if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via, actions: KEY_ACCESS_ACTIONS[u.access] });
+      else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS[u.access]);
     });
     for (const g of crossAccountKeyGrants.get(`${a.name}/${k.name}`) ?? []) {
       const actions: KeyCryptoAction[] = KEY_ACCESS_ACTIONS[g.access];

@@ -16,7 +16,15 @@ export const keySchema = z.strictObject({
   /** Roles that manage the key (no cryptographic use). The deploy role always is one. */
   administrators: z.array(roleRef).default([]),
   /** Roles that use the key through the named services (`kms:ViaService`). */
-  users: z.array(z.strictObject({ role: roleRef, via: z.array(serviceName).min(1, "name the services the key is used through") })).default([]),
+  users: z
+    .array(
+      z.strictObject({
+        role: roleRef,
+        via: z.array(serviceName).min(1, "name the services the key is used through"),
+        access: z.enum(["decrypt", "encrypt", "encrypt-decrypt"]).default("encrypt-decrypt"),
+      }),
+    )
+    .default([]),
   /** AWS services that use the key themselves: logs (CloudWatch Logs, bound to this account's log groups). */
   services: z.array(z.enum(["logs"])).default([]),
 });

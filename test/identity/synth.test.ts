@@ -122,14 +122,15 @@ describe("identity wiring in the example organization", () => {
     expect(statement(operator, "UseKey1")).toEqual({
       Sid: "UseKey1",
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: ["arn:aws:kms:eu-central-1:555555555555:key/*", "arn:aws:kms:eu-west-1:555555555555:key/*"],
       Condition: {
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/payments-data" },
         StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"] },
       },
     });
-    // The key policy lets the declared user use the key only through S3.
+    // The key policy lets the declared user decrypt only, and only through S3.
+    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Action).toEqual(["kms:Decrypt", "kms:DescribeKey"]);
     expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/jit/payments-operator" },
       StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
