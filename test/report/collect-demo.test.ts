@@ -2,31 +2,104 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../config/load.js";
+import { controls } from "../../modules/controls/catalog.js";
 import { collectFromAwsCli } from "../../reports/collect/aws-cli.js";
-import { DEMO_DIR, writeDemoExports } from "./fake-aws/demo.js";
-import { HOSTILE_ACCOUNT_NAME, HOSTILE_RESOURCE_ID } from "./fake-aws/org.js";
+import { loadSnapshot } from "../../reports/collect/snapshot-io.js";
+import { buildScorecard } from "../../reports/model/scorecard.js";
+import {
+  DEMO_CONFIG,
+  DEMO_DIR,
+  DEMO_NEW_ACCOUNT,
+  DEMO_NOT_DEPLOYED,
+  DEMO_PREVIOUS,
+  DEMO_ROOT,
+  DEMO_SPEC,
+  demoOrg,
+  demoPreviousOrg,
+  writeDemo,
+} from "./fake-aws/demo.js";
+import { expectedScores, HOSTILE_ACCOUNT_NAME, HOSTILE_RESOURCE_ID } from "./fake-aws/org.js";
 
-describe("demo AWS CLI exports (reports/demo/aws-cli)", () => {
-  it("are what the generator writes (UPDATE_DEMO=1 regenerates them)", () => {
-    if (process.env["UPDATE_DEMO"] === "1") writeDemoExports(DEMO_DIR);
+const demoFiles = (root: string) => [
+  ...readdirSync(join(root, "aws-cli"))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => `aws-cli/${n}`),
+  ...readdirSync(root).filter((n) => n.endsWith(".json")),
+];
+
+describe("demo data (reports/demo)", () => {
+  it("is what the generator writes (UPDATE_DEMO=1 regenerates it)", () => {
+    if (process.env["UPDATE_DEMO"] === "1") writeDemo(DEMO_ROOT);
     const fresh = mkdtempSync(join(tmpdir(), "demo-"));
     try {
-      const names = writeDemoExports(fresh).sort();
-      expect(readdirSync(DEMO_DIR).filter((n) => n.endsWith(".json")).sort()).toEqual(names);
-      for (const name of names) expect(readFileSync(join(DEMO_DIR, name), "utf8"), name).toBe(readFileSync(join(fresh, name), "utf8"));
+      const names = writeDemo(fresh).sort();
+      expect(demoFiles(DEMO_ROOT).sort()).toEqual(names);
+      for (const name of names) expect(readFileSync(join(DEMO_ROOT, name), "utf8"), name).toBe(readFileSync(join(fresh, name), "utf8"));
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
 
-  it("make a realistic snapshot with hostile strings to escape", () => {
+  it("runs the baseline's own controls, named as AWS deploys them", () => {
     const snapshot = collectFromAwsCli(DEMO_DIR);
-    expect(snapshot.accounts).toHaveLength(8);
-    expect(new Set(snapshot.cells.map((c) => c.rule)).size).toBe(12);
-    expect(new Set(snapshot.cells.map((c) => c.region))).toEqual(new Set(["eu-west-1", "us-east-1"]));
+    const catalogRules = controls.flatMap((c) => (c.configRule ? [c.configRule] : []));
+    const rules = new Set(snapshot.cells.map((c) => c.rule));
+    expect([...rules].sort()).toEqual(catalogRules.map((r) => r.name).filter((n) => n !== DEMO_NOT_DEPLOYED).sort());
+    const names = snapshot.cells.map((c) => c.ruleName);
+    expect(names.some((n) => /^OrgConfigRule-[a-z0-9-]+-[a-z0-9]{8}$/.test(n))).toBe(true);
+    expect(names.some((n) => rules.has(n))).toBe(true);
+    // IAM rules evaluate account-global resources: home region only.
+    for (const rule of catalogRules.filter((r) => r.global)) {
+      expect(new Set(snapshot.cells.filter((c) => c.rule === rule.name).map((c) => c.region))).toEqual(new Set([DEMO_SPEC.regions[0]]));
+    }
+  });
+
+  it("has every case the scorecard shows: hostile strings, a suspended account, a capped cell, no-data cells", () => {
+    const snapshot = collectFromAwsCli(DEMO_DIR);
+    expect(snapshot.accounts).toHaveLength(10);
     expect(snapshot.accounts.some((a) => a.name === HOSTILE_ACCOUNT_NAME)).toBe(true);
     expect(snapshot.resources.some((r) => r.resourceId === HOSTILE_RESOURCE_ID)).toBe(true);
-    expect(snapshot.cells.some((c) => c.status === "NON_COMPLIANT")).toBe(true);
+    expect(snapshot.accounts.filter((a) => a.state === "SUSPENDED")).toHaveLength(1);
+    expect(snapshot.cells.some((c) => c.nonCompliantResources?.capExceeded)).toBe(true);
+    expect(snapshot.cells.some((c) => c.status === "INSUFFICIENT_DATA")).toBe(true);
+    expect(snapshot.cells.some((c) => c.status === "NOT_APPLICABLE")).toBe(true);
     expect(snapshot.securityHub!.controls.some((c) => c.status === "FAILED")).toBe(true);
+    expect(snapshot.gaps).toEqual([]);
+  });
+
+  it("the previous snapshot is a week earlier, somewhat worse, with other failures and without the new account", () => {
+    const current = buildScorecard(collectFromAwsCli(DEMO_DIR), { previous: loadSnapshot(join(DEMO_ROOT, DEMO_PREVIOUS)) });
+    const trend = current.trend!;
+    expect(Date.parse(current.collectedAt) - Date.parse(trend.previousCollectedAt)).toBe(7 * 86_400_000);
+    // The trend is what the two generated organizations' reference scores say.
+    const now = expectedScores(demoOrg()).overall.score!;
+    const before = expectedScores(demoPreviousOrg()).overall.score!;
+    expect(trend.overall).toEqual({ before, after: now, delta: Math.round((now - before) * 10) / 10 });
+    expect(trend.overall.delta).toBeGreaterThan(0);
+    expect(trend.securityHub.delta).toBeGreaterThan(0);
+    expect(trend.newlyFailing.length).toBeGreaterThan(0);
+    expect(trend.fixed.length).toBeGreaterThan(trend.newlyFailing.length);
+    const added = current.accounts.find((a) => a.name === DEMO_NEW_ACCOUNT)!;
+    expect(trend.accounts.find((a) => a.accountId === added.accountId)).toMatchObject({ before: null, delta: null });
+  });
+
+  it("the demo config matches the organization: one declared account not reporting, one control not deployed", () => {
+    const org = loadConfig(DEMO_CONFIG);
+    const generated = demoOrg();
+    expect(org.config.organization.id).toBe(generated.organizationId);
+    // Every active account is declared, under the OU Organizations puts it in.
+    for (const account of generated.accounts.filter((a) => a.status === "ACTIVE")) {
+      expect(org.accountById.get(account.id)?.ou, account.name).toBe(account.ouPath);
+    }
+    const card = buildScorecard(collectFromAwsCli(DEMO_DIR), { declared: { org } });
+    const declared = card.declared!;
+    expect(declared.accountsNotReporting.map((a) => a.name)).toEqual(["checkout-prod"]);
+    expect(declared.undeclaredAccounts).toEqual([]);
+    expect(declared.regionsNotReporting).toEqual([]);
+    const notDeployed = declared.controlsNotObserved.find((c) => c.rule === DEMO_NOT_DEPLOYED)!;
+    expect(notDeployed.missing).toHaveLength(notDeployed.expected);
+    // Every rule the scorecard shows has its catalog title, severity, remediation and doc link.
+    for (const rule of card.rules) expect([rule.controlId, rule.severity, rule.remediation, rule.docUrl].every((v) => v !== null), rule.rule).toBe(true);
   });
 });

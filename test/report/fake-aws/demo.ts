@@ -1,23 +1,65 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { controls } from "../../../modules/controls/catalog.js";
+import { collectFromAwsCli } from "../../../reports/collect/aws-cli.js";
+import { saveSnapshot } from "../../../reports/collect/snapshot-io.js";
 import { writeAwsCliExports } from "./export-cli.js";
-import { generateOrg, type OrgSpec } from "./org.js";
+import { earlierOrg } from "./history.js";
+import { generateOrg, type GeneratedOrg, type OrgSpec } from "./org.js";
 
 /**
- * The sample exports behind `npm run report:demo` (reports/demo/aws-cli/): a small
- * organization with attacker-controlled strings, so escaping is visible in the scorecard.
- * Regenerate with `UPDATE_DEMO=1 npx vitest run test/report/collect-demo.test.ts`.
+ * The sample data behind `npm run report:demo` (reports/demo/): a small organization running
+ * the baseline's own controls, with attacker-controlled strings so escaping is visible, a
+ * snapshot from a week earlier for the trend, and a config (org.yaml, written by hand) for
+ * declared vs observed. Regenerate with `UPDATE_DEMO=1 npx vitest run test/report/collect-demo.test.ts`.
  */
-export const DEMO_DIR = "reports/demo/aws-cli";
+export const DEMO_ROOT = "reports/demo";
+export const DEMO_DIR = `${DEMO_ROOT}/aws-cli`;
+export const DEMO_PREVIOUS = "previous-snapshot.json";
+export const DEMO_CONFIG = `${DEMO_ROOT}/org.yaml`;
+
+/** A catalog control still being rolled out: declared by the config, not deployed yet. */
+export const DEMO_NOT_DEPLOYED = "secretsmanager-secret-unused";
+/** Created since the previous snapshot: it has no earlier score. */
+export const DEMO_NEW_ACCOUNT = "research-sandbox";
+
+const catalogRules = controls.flatMap((c) => (c.configRule ? [c.configRule] : []));
 
 export const DEMO_SPEC: OrgSpec = {
-  seed: 2045,
-  accounts: 8,
-  rules: 12,
+  seed: 2055,
+  accounts: 10,
+  rules: catalogRules.map((r) => r.name).filter((name) => name !== DEMO_NOT_DEPLOYED),
+  globalRules: catalogRules.filter((r) => r.global).map((r) => r.name),
+  // The home region (global rules run there) first, as in the demo config.
   regions: ["eu-west-1", "us-east-1"],
-  securityHubControls: 10,
+  securityHubControls: 12,
   hostile: true,
   largeCell: true,
 };
 
-export function writeDemoExports(dir: string): string[] {
-  return writeAwsCliExports(generateOrg(DEMO_SPEC), dir);
+export function demoOrg(): GeneratedOrg {
+  return generateOrg(DEMO_SPEC);
+}
+
+/** The organization a week before: somewhat worse, other failures, one account not created yet. */
+export function demoPreviousOrg(org: GeneratedOrg = demoOrg()): GeneratedOrg {
+  const newAccount = org.accounts.find((a) => a.name === DEMO_NEW_ACCOUNT)!;
+  return earlierOrg(org, { seed: 7, days: 7, newAccounts: [newAccount.id] });
+}
+
+/** Writes the exports to `<root>/aws-cli/` and the previous snapshot to `<root>/previous-snapshot.json`; returns the paths under root. */
+export function writeDemo(root: string): string[] {
+  const org = demoOrg();
+  const exports = writeAwsCliExports(org, join(root, "aws-cli")).map((name) => `aws-cli/${name}`);
+  // The previous snapshot is what the report collected from that week's exports.
+  const scratch = mkdtempSync(join(tmpdir(), "demo-previous-"));
+  try {
+    writeAwsCliExports(demoPreviousOrg(org), scratch);
+    mkdirSync(root, { recursive: true });
+    saveSnapshot(join(root, DEMO_PREVIOUS), collectFromAwsCli(scratch));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return [...exports, DEMO_PREVIOUS];
 }

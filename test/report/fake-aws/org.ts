@@ -11,7 +11,8 @@ import type { ComplianceType } from "../../../reports/snapshot.js";
 export interface OrgSpec {
   seed?: number;
   accounts: number;
-  rules: number;
+  /** How many rules of the managed-rule list, or the normalized names of the rules to deploy (the demo uses the controls catalog's). */
+  rules: number | string[];
   regions: string[];
   /** Security Hub controls evaluated per account (one finding per control, account and region). */
   securityHubControls?: number;
@@ -19,6 +20,10 @@ export interface OrgSpec {
   hostile?: boolean;
   /** Put one non-compliant cell with more than 100 resources (CapExceeded, several detail pages). */
   largeCell?: boolean;
+  /** Rules on account-global resources (IAM): evaluated in the home region (the first of `regions`) only. */
+  globalRules?: string[];
+  /** When the data is "as of" (ISO 8601); default 2026-11-20T06:00:00.000Z. */
+  asOf?: string;
 }
 
 export interface GenOu {
@@ -95,6 +100,7 @@ export interface GeneratedOrg {
   asOf: string;
   ous: GenOu[];
   accounts: GenAccount[];
+  /** Normalized rule names, in deployment order. */
   rules: string[];
   regions: string[];
   cells: GenCell[];
@@ -154,6 +160,16 @@ const RESOURCE_TYPE_OF: Record<string, string> = {
   ecr: "AWS::ECR::Repository",
   eks: "AWS::EKS::Cluster",
   elb: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+  cmk: "AWS::KMS::Key",
+  cw: "AWS::Logs::LogGroup",
+  service: "AWS::EC2::VPC",
+  securityhub: "AWS::::Account",
+};
+
+/** Rules whose resource type their first word does not tell. */
+const RULE_RESOURCE_TYPE: Record<string, string> = {
+  "iam-policy-no-statements-with-admin-access": "AWS::IAM::Policy",
+  "iam-policy-no-statements-with-full-access": "AWS::IAM::Policy",
 };
 
 const SECURITY_HUB_CONTROLS: Array<{ id: string; title: string; severity: string; resourceType: string }> = [
@@ -191,8 +207,76 @@ export const HOSTILE_RESOURCE_ID = `"><script>alert(1)</script>`;
 export const HOSTILE_ACCOUNT_NAME = `<img src=x onerror=alert(1)>`;
 const HOSTILE_ANNOTATION = `Bucket policy allows "*" & <b>anyone</b>`;
 
+/** Names for resources that AWS identifies by name or ARN. */
+const SECRET_NAMES = ["payments/db-credentials", "checkout/stripe-api-key", "data/warehouse-password", "identity/scim-token", "platform/github-app-key"];
+const LOG_GROUP_NAMES = ["/aws/lambda/payments-webhook", "/aws/ecs/checkout-api", "/aws/rds/instance/orders/postgresql", "/aws/vpc/flow-logs", "/platform/audit"];
+
+/** Deterministic hex digits from a serial (FNV-1a rounds), so ids vary without consuming the random stream. */
+function hexOf(serial: number, length: number): string {
+  let out = "";
+  for (let round = 0; out.length < length; round++) {
+    let h = 0x811c9dc5 ^ round;
+    for (const byte of [serial & 0xff, (serial >>> 8) & 0xff, (serial >>> 16) & 0xff, round]) h = Math.imul(h ^ byte, 0x01000193);
+    out += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return out.slice(0, length);
+}
+
+/** A resource id in the form AWS Config reports for the type. */
+export function resourceIdFor(type: string, rule: string, accountId: string, region: string, serial: number): string {
+  const hex = (n: number) => hexOf(serial, n);
+  switch (type) {
+    case "AWS::KMS::Key":
+      return `${hex(8)}-${hex(12).slice(8)}-4${hex(15).slice(12)}-8${hex(18).slice(15)}-${hex(30).slice(18)}`;
+    case "AWS::IAM::Policy":
+      return `ANPA${hex(17).toUpperCase()}`;
+    case "AWS::IAM::User":
+      return `AIDA${hex(17).toUpperCase()}`;
+    case "AWS::SecretsManager::Secret":
+      return `arn:aws:secretsmanager:${region}:${accountId}:secret:${SECRET_NAMES[serial % SECRET_NAMES.length]}-${hex(6)}`;
+    case "AWS::Logs::LogGroup":
+      return `${LOG_GROUP_NAMES[serial % LOG_GROUP_NAMES.length]}-${hex(4)}`;
+    case "AWS::EC2::VPC":
+      return `vpc-0${hex(16)}`;
+    case "AWS::EC2::Volume":
+      return `vol-0${hex(16)}`;
+    case "AWS::EC2::SecurityGroup":
+      return `sg-0${hex(16)}`;
+    case "AWS::EC2::Instance":
+      return `i-0${hex(16)}`;
+    case "AWS::EC2::Snapshot":
+      return `snap-0${hex(16)}`;
+    case "AWS::::Account":
+      return accountId;
+    default:
+      return `${rule.split("-")[0]}-${region}-${serial.toString(36)}`;
+  }
+}
+
+/** What the managed rule says about a non-compliant resource. */
+const ANNOTATIONS: Record<string, string> = {
+  "secretsmanager-rotation-enabled-check": "Automatic rotation is not enabled for this secret.",
+  "secretsmanager-scheduled-rotation-success-check": "The last scheduled rotation did not complete.",
+  "secretsmanager-secret-periodic-rotation": "The secret has not been rotated in the last 90 days.",
+  "secretsmanager-secret-unused": "The secret has not been accessed in the last 90 days.",
+  "secretsmanager-using-cmk": "The secret is encrypted with the AWS managed key aws/secretsmanager.",
+  "cmk-backing-key-rotation-enabled": "Automatic key rotation is not enabled.",
+  "kms-cmk-not-scheduled-for-deletion": "The key is pending deletion.",
+  "iam-policy-no-statements-with-admin-access": 'The policy allows "Action": "*" on "Resource": "*".',
+  "iam-policy-no-statements-with-full-access": "The policy allows all actions of a service (service:*).",
+  "cw-loggroup-retention-period-check": "The log group keeps events for less than 90 days.",
+  "cloudwatch-log-group-encrypted": "The log group is not encrypted with a KMS key.",
+  "securityhub-enabled": "Security Hub is not enabled in this Region.",
+};
+
+export function annotationFor(rule: string): string {
+  const endpoint = /^service-vpc-endpoint-enabled-(.+)$/.exec(rule);
+  if (endpoint) return `The VPC has no interface endpoint for ${endpoint[1]}.`;
+  return ANNOTATIONS[rule] ?? `${rule} evaluated NON_COMPLIANT`;
+}
+
 /** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -214,8 +298,8 @@ export function ruleList(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i < MANAGED_RULES.length ? MANAGED_RULES[i]! : `custom-baseline-check-${i + 1}`));
 }
 
-function resourceTypeFor(rule: string): string {
-  return RESOURCE_TYPE_OF[rule.split("-")[0]!] ?? "AWS::CloudFormation::Stack";
+export function resourceTypeFor(rule: string): string {
+  return RULE_RESOURCE_TYPE[rule] ?? RESOURCE_TYPE_OF[rule.split("-")[0]!] ?? "AWS::CloudFormation::Stack";
 }
 
 export function generateOrg(spec: OrgSpec): GeneratedOrg {
@@ -272,7 +356,9 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
     accounts.push(account);
   }
 
-  const rules = ruleList(spec.rules);
+  const rules = typeof spec.rules === "number" ? ruleList(spec.rules) : [...spec.rules];
+  const globalRules = new Set(spec.globalRules ?? []);
+  const homeRegion = spec.regions[0];
   const orgRuleSuffix = new Map(rules.map((r) => [r, suffix(rand, 8)]));
   const packId = new Map(accounts.map((a) => [a.id, suffix(rand, 9)]));
   const deployedName = (rule: string, index: number, accountId: string): string => {
@@ -293,6 +379,7 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
     const duplicated = rules.findIndex((_, i) => i % 3 === 0 && (Number(account.id.slice(-3)) + i) % 11 === 0);
     for (const region of spec.regions) {
       rules.forEach((rule, index) => {
+        if (globalRules.has(rule) && region !== homeRegion) return;
         // A few rules have no results in an account and region: AWS omits those rows. Never all of them.
         if (index > 0 && rand() < 0.03) return;
         const roll = rand();
@@ -316,8 +403,8 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
           const type = resourceTypeFor(rule);
           for (let k = 0; k < count; k++) {
             resourceSerial++;
-            let resourceId = `${rule.split("-")[0]}-${region}-${resourceSerial.toString(36)}`;
-            let annotation = `${rule} evaluated NON_COMPLIANT`;
+            let resourceId = resourceIdFor(type, rule, account.id, region, resourceSerial);
+            let annotation = annotationFor(rule);
             if (!hostilePlaced) {
               resourceId = HOSTILE_RESOURCE_ID;
               annotation = HOSTILE_ANNOTATION;
@@ -332,7 +419,8 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
     }
   }
 
-  const asOf = "2026-11-20T06:00:00.000Z";
+  const asOf = spec.asOf ?? "2026-11-20T06:00:00.000Z";
+  const findingsUpdated = new Date(Date.parse(asOf) - 3_600_000).toISOString();
   const findings: GenFinding[] = [];
   const controls = SECURITY_HUB_CONTROLS.slice(0, spec.securityHubControls ?? 8);
   let findingSerial = 0;
@@ -351,7 +439,7 @@ export function generateOrg(spec: OrgSpec): GeneratedOrg {
           Region: region,
           Types: ["Software and Configuration Checks/Industry and Regulatory Standards"],
           CreatedAt: "2026-10-01T00:00:00.000Z",
-          UpdatedAt: "2026-11-20T05:00:00.000Z",
+          UpdatedAt: findingsUpdated,
           Severity: { Label: control.severity },
           Title: control.title,
           Description: control.title,
