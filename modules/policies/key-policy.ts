@@ -134,13 +134,19 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   return policyDocument(statements);
 }
 
-/** CloudWatch Logs encrypting the account's log groups in one region, and nothing else. */
+/**
+ * CloudWatch Logs encrypting the account's log groups in one region, and nothing else.
+ * `aws:SourceAccount` is checked where Logs sends it (IfExists: not every call carries it).
+ */
 export function logsServiceUser(region: string, accountId: string): KeyServiceUser {
   return {
     sid: "CloudWatchLogs",
     service: `logs.${region}.amazonaws.com`,
     actions: [...KEY_CRYPTO_ACTIONS],
-    conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
+    conditions: {
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
+      StringEqualsIfExists: { "aws:SourceAccount": accountId },
+    },
   };
 }
 

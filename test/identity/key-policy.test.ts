@@ -65,7 +65,10 @@ describe("keyPolicy", () => {
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },
       Action: [...KEY_CRYPTO_ACTIONS].sort(),
       Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" } },
+      Condition: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" },
+        StringEqualsIfExists: { "aws:SourceAccount": "555555555555" },
+      },
     });
   });
 
