@@ -86,6 +86,18 @@ function registerHelpers(hbs: typeof Handlebars, assets: { css: string; js: stri
   hbs.registerHelper("distX", (width: number) => Math.round(840 + width * 19.6 + 60) / 10);
   hbs.registerHelper("gaugeArc", gaugeArc);
   hbs.registerHelper("depth", (depth: number) => Math.min(Math.max(0, depth), 6));
+  hbs.registerHelper("codeSpans", codeSpans);
+}
+
+/**
+ * Catalog text marks code with backticks (`aws kms enable-key-rotation`): split it into
+ * segments the template wraps in <code>, so every piece still goes through `{{ }}` escaping.
+ */
+export function codeSpans(text: string | null): Array<{ text: string; code: boolean }> {
+  return (text ?? "")
+    .split(/`([^`]+)`/)
+    .map((part, i) => ({ text: part, code: i % 2 === 1 }))
+    .filter((s) => s.text !== "");
 }
 
 /** Widths (out of 100) of the compliant / non-compliant / no-data segments of a row's bar. */

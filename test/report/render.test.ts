@@ -146,6 +146,13 @@ describe("HTML", () => {
     expect(page).not.toContain("javascript:");
   });
 
+  it("shows the catalog's `code` in remediation as code, still escaped", () => {
+    const coded = TEST_CONTROLS.map((c) => ({ ...c, remediation: "Run `aws kms enable-key-rotation`; never `<b>x</b>` or <i>y</i>." }));
+    const page = renderHtml(buildScorecard(currentSnapshot(), { lookup: (r) => coded.find((c) => c.configRule?.name === r) }));
+    expect(page).toContain("Run <code>aws kms enable-key-rotation</code>; never <code>&lt;b&gt;x&lt;/b&gt;</code> or &lt;i&gt;y&lt;/i&gt;.");
+    expect(page).not.toContain("<b>x");
+  });
+
   it("is deterministic", () => {
     expect(renderHtml(fullCard(), { jsonFile: "scorecard.json", failUnder: 80 })).toBe(html);
   });
