@@ -10,8 +10,8 @@ import { principalsByAccount } from "./principals.js";
 /**
  * Service principals that send `aws:SourceAccount` when assuming a role, so the
  * trust can be pinned to the account (confused-deputy protection). Others, such as
- * lambda.amazonaws.com and ec2.amazonaws.com, are not documented to send it, and a
- * condition on a missing key would stop them assuming the role at all.
+ * ec2.amazonaws.com, are not documented to send it, and a condition on a missing
+ * key would stop them assuming the role at all.
  */
 export const SERVICES_WITH_SOURCE_ACCOUNT: ReadonlySet<string> = new Set([
   "backup.amazonaws.com",
@@ -21,6 +21,7 @@ export const SERVICES_WITH_SOURCE_ACCOUNT: ReadonlySet<string> = new Set([
   "events.amazonaws.com",
   "firehose.amazonaws.com",
   "glue.amazonaws.com",
+  "lambda.amazonaws.com",
   "sagemaker.amazonaws.com",
   "scheduler.amazonaws.com",
   "states.amazonaws.com",

@@ -14,15 +14,15 @@ const ORG = "o-exampleorg1";
 
 describe("serviceTrust", () => {
   it("pins services that send aws:SourceAccount to the account, and trusts the others plainly", () => {
-    expect(canonicalPolicy(serviceTrust({ accountId: "555555555555", services: ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"] })).Statement).toEqual([
+    expect(canonicalPolicy(serviceTrust({ accountId: "555555555555", services: ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "ec2.amazonaws.com"] })).Statement).toEqual([
       {
         Sid: "ServicesOfThisAccount",
         Effect: "Allow",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Principal: { Service: ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"] },
         Action: "sts:AssumeRole",
         Condition: { StringEquals: { "aws:SourceAccount": "555555555555" } },
       },
-      { Sid: "Services", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      { Sid: "Services", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
   });
 });
