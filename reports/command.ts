@@ -147,7 +147,7 @@ function summary(card: Scorecard): string[] {
   if (card.declared) {
     const d = card.declared;
     lines.push(
-      `declared vs observed: ${formatCount(d.accountsNotReporting.length)} declared accounts not reporting, ` +
+      `declared vs observed: ${formatCount(d.accountsNotReporting.length)} of ${formatCount(d.declaredAccounts)} declared accounts not reporting, ` +
         `${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere`,
     );
   }

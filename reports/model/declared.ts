@@ -61,8 +61,10 @@ export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[],
     .map((a) => ({ accountId: a.accountId, name: a.name }))
     .sort((a, b) => compare(a.accountId, b.accountId));
 
+  // Stacks that report nothing at all are listed above; here only rules missing where Config otherwise reports.
   const perControl = new Map<string, DeclaredVsObserved["controlsNotObserved"][number]>();
   for (const stack of org.stacks) {
+    if (!reportingStacks.has(`${stack.account.id}\u0000${stack.region}`)) continue;
     for (const control of controlsForStack(stack)) {
       const rule = control.configRule?.name;
       if (!rule) continue;

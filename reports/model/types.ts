@@ -179,13 +179,13 @@ export interface DeclaredVsObserved {
   /** Accounts Config reports on that the config does not declare. */
   undeclaredAccounts: Array<{ accountId: string; name: string | null }>;
   declaredControls: number;
-  /** Catalog controls the config deploys, per control: the declared stacks where the rule is not observed. */
+  /** Catalog controls the config deploys, per control: the reporting declared stacks where the rule is not observed. */
   controlsNotObserved: Array<{
     controlId: string;
     rule: string;
     title: string;
     severity: string;
-    /** Declared (account, region) pairs expecting the rule. */
+    /** Declared (account, region) pairs that report to Config and expect the rule. */
     expected: number;
     missing: Array<{ accountId: string; name: string; region: string }>;
   }>;
