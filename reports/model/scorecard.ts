@@ -27,7 +27,10 @@ export function buildScorecard(snapshot: Snapshot, options: ScorecardOptions = {
   if (before) {
     const accountScore = new Map(before.card.accounts.map((a) => [a.accountId, a.score]));
     const ruleScore = new Map(before.card.rules.map((r) => [r.rule, r.score]));
-    for (const a of core.card.accounts) a.delta = delta(a.score, accountScore.get(a.accountId));
+    for (const a of core.card.accounts) {
+      a.delta = delta(a.score, accountScore.get(a.accountId));
+      a.newSincePrevious = !accountScore.has(a.accountId);
+    }
     for (const r of core.card.rules) r.delta = delta(r.score, ruleScore.get(r.rule));
   }
   const trend = before ? trendBetween(before, core) : null;
@@ -98,6 +101,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
       failingRules: [...c.failingRules].sort(compare),
       securityHub: sh ? (sh.byAccount.get(accountId) ?? { passed: 0, failed: 0, score: null }) : null,
       delta: null,
+      newSincePrevious: false,
     };
   });
   accounts.sort(worstFirst((a) => a.accountId));

@@ -64,6 +64,8 @@ export interface AccountRow extends Tally {
   securityHub: SecurityHubTally | null;
   /** Score change since the previous snapshot. */
   delta: number | null;
+  /** The account is absent from the previous snapshot (so it has no change to show). */
+  newSincePrevious: boolean;
 }
 
 export interface RegionRow extends Tally {

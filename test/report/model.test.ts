@@ -4,6 +4,7 @@ import { controlsDeployedIn } from "../../reports/model/declared.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { percent } from "../../reports/model/score.js";
 import type { Snapshot } from "../../reports/snapshot.js";
+import { renderHtml } from "../../reports/render/html.js";
 import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
 
 const card = () => buildScorecard(currentSnapshot(), { lookup: testLookup });
@@ -220,6 +221,15 @@ describe("trend", () => {
     expect(c.accounts.find((a) => a.accountId === "333333333333")!.delta).toBe(-50);
     expect(c.accounts.find((a) => a.accountId === "222222222222")!.delta).toBe(0);
     expect(c.rules.find((r) => r.rule === "s3-bucket-ssl")!.delta).toBe(-35);
+  });
+
+  it("marks accounts absent from the previous snapshot as new rather than unchanged", () => {
+    const previous = previousSnapshot();
+    previous.accounts = previous.accounts.filter((a) => a.accountId !== "333333333333");
+    previous.cells = previous.cells.filter((c) => c.accountId !== "333333333333");
+    const c = buildScorecard(currentSnapshot(), { previous, lookup: testLookup });
+    expect(c.accounts.filter((a) => a.newSincePrevious).map((a) => [a.accountId, a.delta])).toEqual([["333333333333", null]]);
+    expect(renderHtml(c)).toContain('<span class="tag">new</span>');
   });
 
   it("is null without a previous snapshot", () => {
