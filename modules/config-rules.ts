@@ -5,13 +5,11 @@ import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-conf
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status/index.js";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel/index.js";
 import { ConfigOrganizationManagedRule } from "@cdktf/provider-aws/lib/config-organization-managed-rule/index.js";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator/index.js";
 import type { ActiveControl } from "./controls/active.js";
 import { roleArn } from "./naming.js";
 import { CONFIG_AGGREGATOR_POLICY, CONFIG_RECORDER_POLICY, configDeliveryPolicy, configServiceTrust } from "./policies/config-policies.js";
-import { policyJson } from "./policies/document.js";
+import { BaselineRole } from "./roles.js";
 
 /** Name of the recorder and delivery channel the baseline creates. */
 export const RECORDER_NAME = "org-baseline";
@@ -36,27 +34,20 @@ export class ConfigRecorder extends Construct {
     super(scope, id);
     const arn = roleArn(props.accountId, props.roleName);
     if (props.isHomeRegion) {
-      const role = new IamRole(this, "role", {
+      new BaselineRole(this, "role", {
         name: props.roleName,
         description: "AWS Config recorder and delivery channel (org-baseline)",
-        assumeRolePolicy: policyJson(configServiceTrust(props.accountId)),
+        trust: configServiceTrust(props.accountId),
+        policy: configDeliveryPolicy({
+          bucket: props.deliveryBucket,
+          keyPrefix: props.deliveryKeyPrefix,
+          accountId: props.accountId,
+          kmsKeyArn: props.deliveryKmsKeyArn,
+        }),
+        managedPolicyArns: [CONFIG_RECORDER_POLICY],
         permissionsBoundary: props.permissionBoundaryArn,
         maxSessionDuration: 3600,
-        inlinePolicy: [
-          {
-            name: "deliver-to-bucket",
-            policy: policyJson(
-              configDeliveryPolicy({
-                bucket: props.deliveryBucket,
-                keyPrefix: props.deliveryKeyPrefix,
-                accountId: props.accountId,
-                kmsKeyArn: props.deliveryKmsKeyArn,
-              }),
-            ),
-          },
-        ],
       });
-      new IamRolePolicyAttachment(this, "role-policy", { role: role.name, policyArn: CONFIG_RECORDER_POLICY });
     }
     this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
       name: RECORDER_NAME,
@@ -145,19 +136,19 @@ export class ConfigAggregator extends Construct {
 
   constructor(scope: Construct, id: string, props: AggregatorProps) {
     super(scope, id);
-    const role = new IamRole(this, "role", {
+    const role = new BaselineRole(this, "role", {
       name: props.roleName,
       description: "AWS Config organization aggregator (org-baseline)",
-      assumeRolePolicy: policyJson(configServiceTrust(props.accountId)),
+      trust: configServiceTrust(props.accountId),
+      managedPolicyArns: [CONFIG_AGGREGATOR_POLICY],
       permissionsBoundary: props.permissionBoundaryArn,
       maxSessionDuration: 3600,
     });
-    const attachment = new IamRolePolicyAttachment(this, "role-policy", { role: role.name, policyArn: CONFIG_AGGREGATOR_POLICY });
     this.aggregator = new ConfigConfigurationAggregator(this, "aggregator", {
       name: props.name,
       // Every region, so resources in a region the baseline does not deploy to still show up.
       organizationAggregationSource: { allRegions: true, roleArn: role.arn },
-      dependsOn: [attachment],
+      dependsOn: role.permissions,
     });
   }
 }

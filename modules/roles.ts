@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "../stacks/platform.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
@@ -26,6 +27,8 @@ export class BaselineRole extends Construct {
   readonly role: IamRole;
   /** The role's ARN (a Terraform reference, so dependents wait for the role). */
   readonly arn: string;
+  /** Its inline policy and managed-policy attachments, for dependents that need the permissions in place. */
+  readonly permissions: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: BaselineRoleProps) {
     super(scope, id);
@@ -41,9 +44,11 @@ export class BaselineRole extends Construct {
       ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: Object.fromEntries(Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b, "en"))) } : {}),
     });
     this.arn = this.role.arn;
-    if (props.policy) new IamRolePolicy(this, "permissions", { name: "permissions", role: this.role.name, policy: policyJson(props.policy) });
+    if (props.policy) {
+      this.permissions.push(new IamRolePolicy(this, "permissions", { name: "permissions", role: this.role.name, policy: policyJson(props.policy) }));
+    }
     for (const arn of [...new Set(props.managedPolicyArns ?? [])].sort()) {
-      new IamRolePolicyAttachment(this, `managed-${arn.split("/").pop()}`, { role: this.role.name, policyArn: arn });
+      this.permissions.push(new IamRolePolicyAttachment(this, `managed-${arn.split("/").pop()}`, { role: this.role.name, policyArn: arn }));
     }
   }
 }

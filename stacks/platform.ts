@@ -3,6 +3,7 @@
  * Moving to the maintained fork (CDK Terrain, `cdktn`) changes the imports here
  * and in the provider-aws submodule imports, not the design.
  */
+export type { ITerraformDependable } from "cdktf";
 export { App, CloudBackend, Fn, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 /** Written into the merged manifest.json, as cdktf itself does. */
 export const CDKTF_VERSION = "0.21.0";
