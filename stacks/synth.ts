@@ -50,7 +50,7 @@ async function synthesizeParallel(org: ResolvedOrg, outdir: string, workers: num
     shares.map(
       (names, i) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_FILE, { workerData: { configFile: org.source, outdir: parts[i], names } });
+          const worker = new Worker(WORKER_FILE, { workerData: { config: org.config, source: org.source, outdir: parts[i], names } });
           worker.once("error", reject);
           worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`synth worker ${i} exited with code ${code}`))));
         }),
