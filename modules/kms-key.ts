@@ -3,6 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
 import { keyAliasName } from "./naming.js";
 import { policyJson, type PolicyDocument } from "./policies/document.js";
+import { tagsArg } from "./tags.js";
 
 export interface BaselineKeyProps {
   /** Short name; the alias is `alias/org-baseline/<name>` (see `keyAliasName`). */
@@ -50,15 +51,11 @@ export class BaselineKey extends Construct {
       rotationPeriodInDays: rotation,
       deletionWindowInDays: deletion,
       policy: policyJson(props.policy),
-      ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: sortedTags(props.tags) } : {}),
+      ...tagsArg(props.tags),
     });
     this.alias = new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
     this.keyId = this.key.keyId;
     this.aliasArn = this.alias.arn;
   }
-}
-
-function sortedTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b, "en")));
 }

@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { BaselineKey } from "./kms-key.js";
 import { keyPolicy, logsServiceUser } from "./policies/key-policy.js";
 import type { PolicyDocument } from "./policies/document.js";
+import { tagsArg } from "./tags.js";
 
 export interface LogGroupSpec {
   name: string;
@@ -55,7 +56,7 @@ export class LogGroups extends Construct {
           name: group.name,
           retentionInDays: group.retentionDays,
           kmsKeyId: this.key.arn,
-          ...(group.tags && Object.keys(group.tags).length > 0 ? { tags: group.tags } : {}),
+          ...tagsArg(group.tags),
         }),
     );
   }

@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { policyJson, type PolicyDocument } from "./policies/document.js";
+import { tagsArg } from "./tags.js";
 
 export interface BaselineRoleProps {
   name: string;
@@ -41,7 +42,7 @@ export class BaselineRole extends Construct {
       assumeRolePolicy: policyJson(props.trust),
       permissionsBoundary: props.permissionsBoundary,
       maxSessionDuration: props.maxSessionDuration,
-      ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: Object.fromEntries(Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b, "en"))) } : {}),
+      ...tagsArg(props.tags),
     });
     this.arn = this.role.arn;
     if (props.policy) {

@@ -10,6 +10,7 @@ import type { RotationConfig } from "../config/sections/secrets.js";
 import { keyAliasName, rotationFunctionName } from "./naming.js";
 import { policyJson } from "./policies/document.js";
 import { secretPolicy, type SecretPolicyInput } from "./policies/secret-policy.js";
+import { tagsArg } from "./tags.js";
 
 /** Account publishing the AWS rotation functions in the Serverless Application Repository. */
 export const ROTATION_APPS_ARN_PREFIX = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/";
@@ -49,7 +50,7 @@ export class BaselineSecret extends Construct {
       ...(props.replicaRegions.length > 0
         ? { replica: [...props.replicaRegions].sort().map((region) => ({ region, ...(props.keyName ? { kmsKeyId: keyAliasName(props.keyName) } : {}) })) }
         : {}),
-      ...(props.tags && Object.keys(props.tags).length > 0 ? { tags: Object.fromEntries(Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b, "en"))) } : {}),
+      ...tagsArg(props.tags),
     });
     this.arn = this.secret.arn;
 
@@ -93,7 +94,7 @@ export class BaselineSecret extends Construct {
         semanticVersion: rotation.template.semanticVersion,
         capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
         parameters: {
-          ...Object.fromEntries(Object.entries(rotation.template.parameters).sort(([a], [b]) => a.localeCompare(b, "en"))),
+          ...rotation.template.parameters,
           endpoint: `https://secretsmanager.${props.region}.amazonaws.com`,
           functionName,
           ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}),
