@@ -29,6 +29,10 @@ export interface ResolvedOrg {
   stacks: StackSpec[];
   accountByName: ReadonlyMap<string, ResolvedAccount>;
   accountById: ReadonlyMap<string, ResolvedAccount>;
+  /** The account with role `security` (delegated administrator, aggregator), if any. */
+  securityAccount: ResolvedAccount | undefined;
+  /** Every region some account uses, sorted. */
+  regions: AwsRegion[];
 }
 
 export function stackName(accountName: string, region: string): string {
@@ -58,5 +62,7 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     stacks,
     accountByName: new Map(accounts.map((a) => [a.name, a])),
     accountById: new Map(accounts.map((a) => [a.id, a])),
+    securityAccount: accounts.find((a) => a.role === "security"),
+    regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
   };
 }

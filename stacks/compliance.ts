@@ -12,7 +12,7 @@ import { TerraformOutput } from "./platform.js";
 export const complianceCapability: Capability = (scope, { org, stack }) => {
   const { account, region, isHomeRegion } = stack;
   const { compliance } = org.config;
-  const security = org.accounts.find((a) => a.role === "security");
+  const security = org.securityAccount;
   const isSecurity = security?.id === account.id;
   const isManagement = account.role === "management";
   const controls = activeControls(compliance);
@@ -57,16 +57,15 @@ export const complianceCapability: Capability = (scope, { org, stack }) => {
     disabledControls: hubConfig.disabledControls.map((d) => ({ control: d.control, standards: d.standards ?? hubConfig.standards, reason: d.reason })),
   });
 
-  const orgRegions = [...new Set(org.accounts.flatMap((a) => a.regions))].sort();
   if (isManagement && isHomeRegion && security) {
     new ConfigDelegatedAdmin(scope, "config-delegated-admin", { securityAccountId: security.id });
-    new SecurityHubDelegatedAdmin(scope, "security-hub-delegated-admin", { securityAccountId: security.id, regions: orgRegions, dependsOn: hub.account });
+    new SecurityHubDelegatedAdmin(scope, "security-hub-delegated-admin", { securityAccountId: security.id, regions: org.regions, dependsOn: hub.account });
   }
   if (isSecurity) {
     new SecurityHubAdministration(scope, "security-hub-administration", {
       homeRegion: account.homeRegion,
       isHomeRegion,
-      regions: orgRegions,
+      regions: org.regions,
       memberAccountIds: org.accounts.filter((a) => a.id !== account.id && a.regions.includes(region)).map((a) => a.id),
       account: hub.account,
     });

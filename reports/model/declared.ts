@@ -19,7 +19,7 @@ export interface DeclaredInput {
  */
 export function controlsDeployedIn(org: ResolvedOrg, stack: StackSpec, all: readonly Control[] = catalog): Control[] {
   const rules = org.config.compliance.config.rules;
-  const deployer = rules.mode === "organization" ? org.accounts.find((a) => a.role === "security") : stack.account;
+  const deployer = rules.mode === "organization" ? org.securityAccount : stack.account;
   if (!deployer || !deployer.regions.includes(stack.region)) return [];
   return activeControls(org.config.compliance, all)
     .map((a) => a.control)
