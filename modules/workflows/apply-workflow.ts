@@ -4,7 +4,7 @@ import type { Job, WorkflowFile } from "./model.js";
 import { applyScript, checkManifestScript, findPlanRunScript, initScript, verifyPlanScript } from "./scripts.js";
 import { applyEntry, entriesJson, type Shard } from "./shards.js";
 import type { WorkflowSettings } from "./settings.js";
-import { setupTerraformStep, shardLabel } from "./steps.js";
+import { assumeRoleStep, MATRIX_TARGET, setupTerraformStep, shardLabel } from "./steps.js";
 
 const PLAN_DIR = "plan";
 
@@ -132,16 +132,7 @@ function applyJob(settings: WorkflowSettings): Job {
         run: verifyPlanScript(PLAN_DIR),
       },
       setupTerraformStep(settings),
-      {
-        name: "Assume the apply role (OIDC)",
-        uses: usesRef("aws-actions/configure-aws-credentials", settings.pins),
-        with: {
-          "role-to-assume": "${{ matrix.role }}",
-          "aws-region": "${{ matrix.region }}",
-          "role-session-name": `${pipelines.workflowPrefix}-apply-\${{ github.run_id }}`,
-          "allowed-account-ids": "${{ matrix.accountId }}",
-        },
-      },
+      assumeRoleStep(settings, "Assume the apply role (OIDC)", "apply", MATRIX_TARGET),
       { name: "terraform init", run: initScript(PLAN_DIR, ["-lockfile=readonly"]) },
       { name: "terraform apply (the verified plan file only)", run: applyScript(PLAN_DIR) },
     ],

@@ -7,7 +7,7 @@ import { bundleScript, cliCommand, type RawWord, commentScript, initScript, plan
 import { entriesJson, planEntry, type Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
-import { checkoutStep, nodeSteps, setupTerraformStep, shardLabel } from "./steps.js";
+import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel } from "./steps.js";
 
 const BASE_DIR = ".baseline-base";
 const STACK_DIR = `"synth/stacks/$STACK"`;
@@ -94,16 +94,7 @@ function planJob(settings: WorkflowSettings): Job {
     steps: [
       { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
       setupTerraformStep(settings),
-      {
-        name: "Assume the plan role (OIDC)",
-        uses: usesRef("aws-actions/configure-aws-credentials", settings.pins),
-        with: {
-          "role-to-assume": "${{ matrix.role }}",
-          "aws-region": "${{ matrix.region }}",
-          "role-session-name": `${pipelines.workflowPrefix}-plan-\${{ github.run_id }}`,
-          "allowed-account-ids": "${{ matrix.accountId }}",
-        },
-      },
+      assumeRoleStep(settings, "Assume the plan role (OIDC)", "plan", MATRIX_TARGET),
       { name: "terraform init", run: initScript(STACK_DIR) },
       { name: "terraform plan", run: planScript(STACK_DIR) },
       {
@@ -196,16 +187,11 @@ function reportGateJob(org: ResolvedOrg, settings: WorkflowSettings): Job {
     steps: [
       checkoutStep(settings),
       ...nodeSteps(settings),
-      {
-        name: `Assume the plan role of ${account.name} (OIDC)`,
-        uses: usesRef("aws-actions/configure-aws-credentials", settings.pins),
-        with: {
-          "role-to-assume": pipelineRoles(org, account)!.plan,
-          "aws-region": gate.region,
-          "role-session-name": `${pipelines.workflowPrefix}-report-\${{ github.run_id }}`,
-          "allowed-account-ids": account.id,
-        },
-      },
+      assumeRoleStep(settings, `Assume the plan role of ${account.name} (OIDC)`, "report", {
+        role: pipelineRoles(org, account)!.plan,
+        region: gate.region,
+        accountId: account.id,
+      }),
       { name: `Config score of at least ${gate.failUnder}%`, run: reportGateScript(report) },
     ],
   };

@@ -22,6 +22,28 @@ export function setupTerraformStep(settings: WorkflowSettings): Step {
   };
 }
 
+/** Short-lived credentials for `role` through GitHub's OIDC token; never static keys. */
+export function assumeRoleStep(
+  settings: WorkflowSettings,
+  name: string,
+  purpose: string,
+  target: { role: string; region: string; accountId: string },
+): Step {
+  return {
+    name,
+    uses: usesRef("aws-actions/configure-aws-credentials", settings.pins),
+    with: {
+      "role-to-assume": target.role,
+      "aws-region": target.region,
+      "role-session-name": `${settings.pipelines.workflowPrefix}-${purpose}-\${{ github.run_id }}`,
+      "allowed-account-ids": target.accountId,
+    },
+  };
+}
+
+/** The matrix job's own stack: its role, region and account come from the matrix entry. */
+export const MATRIX_TARGET = { role: "${{ matrix.role }}", region: "${{ matrix.region }}", accountId: "${{ matrix.accountId }}" };
+
 export function nodeSteps(settings: WorkflowSettings): Step[] {
   return [
     { name: "Set up Node.js", uses: usesRef("actions/setup-node", settings.pins), with: { "node-version": settings.pipelines.nodeVersion, cache: "npm" } },
