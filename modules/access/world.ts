@@ -1,0 +1,311 @@
+import type { SynthesizedStack } from "../controls/types.js";
+import { accountOf, evaluate, type AccessRequest, type Decision, type NamedPolicy, type PolicySet, type ResourceKind } from "./evaluate.js";
+import type { ContextValue } from "./conditions.js";
+import { UnsupportedPolicyError } from "./errors.js";
+import { MANAGED_POLICIES, UNKNOWN_BOUNDARY } from "./managed-policies.js";
+
+/**
+ * The organization as the synthesized stacks will create it: every role, key,
+ * secret and endpoint with its documents, read from `cdk.tf.json` (not from the
+ * code that wrote it). `ask` assembles the policies that apply to a request and
+ * evaluates it.
+ *
+ * Terraform strings are read as Terraform will evaluate them: `$${` is a literal
+ * `${` (an IAM policy variable) and an interpolation `${expr}` becomes the opaque
+ * value `«expr»` (a reference known only at apply, such as a rotation function's
+ * role). An unescaped IAM variable therefore never matches, as in AWS it would
+ * never get that far: Terraform refuses the template.
+ */
+
+export interface WorldRole {
+  stack: string;
+  address: string;
+  account: string;
+  name: string;
+  arn: string;
+  trust: NamedPolicy;
+  identity: NamedPolicy[];
+  boundary?: NamedPolicy;
+  tags: Record<string, string>;
+}
+
+export interface WorldKey {
+  stack: string;
+  address: string;
+  account: string;
+  region: string;
+  arn: string;
+  aliases: string[];
+  policy: NamedPolicy;
+  tags: Record<string, string>;
+}
+
+export interface WorldSecret {
+  stack: string;
+  address: string;
+  account: string;
+  name: string;
+  /** Primary region first, then replicas. */
+  regions: string[];
+  /** The secret's key in each region, when it has a customer-managed one. */
+  keys: Record<string, WorldKey | undefined>;
+  policy?: NamedPolicy;
+  tags: Record<string, string>;
+}
+
+export interface WorldEndpoint {
+  stack: string;
+  address: string;
+  account: string;
+  region: string;
+  /** The service part of the endpoint's service name: `sts`, `ecr.api`, `s3`. */
+  service: string;
+  type: string;
+  policy?: NamedPolicy;
+}
+
+/** SCPs and RCPs on each account's path from the root, filled by whichever stack attaches them. */
+export interface OrganizationPolicies {
+  managementAccount?: string;
+  scps(account: string): NamedPolicy[][] | undefined;
+  rcps(account: string): NamedPolicy[][] | undefined;
+}
+
+export interface World {
+  orgId: string;
+  /** Accounts of the organization (the synthesized ones). */
+  accounts: ReadonlySet<string>;
+  roles: ReadonlyMap<string, WorldRole>;
+  keys: readonly WorldKey[];
+  secrets: readonly WorldSecret[];
+  endpoints: readonly WorldEndpoint[];
+  organization?: OrganizationPolicies;
+}
+
+/** A Terraform string as Terraform will evaluate it (see the header). */
+export function terraformValue(value: string): string {
+  return value.replace(/\$\$\{|%%\{|\$\{((?:[^{}]|\{[^{}]*\})*)\}/g, (match, expr: string | undefined) => {
+    if (match === "$${") return "${";
+    if (match === "%%{") return "%{";
+    return `«${expr}»`;
+  });
+}
+
+const REF = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/;
+
+/** `${aws_kms_key.name.arn}` → `aws_kms_key.name`. */
+function refAddress(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = REF.exec(value);
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+export const secretArn = (region: string, account: string, name: string) => `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
+export const keyArn = (region: string, account: string, alias: string) => `arn:aws:kms:${region}:${account}:key/${alias.replace(/^alias\//, "").replace(/\//g, "-")}`;
+
+interface StackFacts {
+  account: string;
+  region: string;
+  tags: Record<string, string>;
+}
+
+function stackFacts(stack: SynthesizedStack): StackFacts {
+  const provider = (stack.json.provider?.aws as Array<Record<string, unknown>> | undefined)?.[0];
+  const account = (provider?.allowed_account_ids as string[] | undefined)?.[0];
+  const region = provider?.region as string | undefined;
+  if (!account || !region) throw new UnsupportedPolicyError(`stack ${stack.name} without an AWS provider pinned to one account and region`);
+  const tags = ((provider?.default_tags as Array<{ tags?: Record<string, string> }> | undefined)?.[0]?.tags ?? {}) as Record<string, string>;
+  return { account, region, tags };
+}
+
+const blocks = (stack: SynthesizedStack, type: string) => Object.entries(stack.json.resource?.[type] ?? {});
+const named = (name: string, doc: string): NamedPolicy => ({ name, document: terraformValue(doc) });
+
+export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): World {
+  const roles = new Map<string, WorldRole>();
+  const keys: WorldKey[] = [];
+  const secrets: WorldSecret[] = [];
+  const endpoints: WorldEndpoint[] = [];
+  const accounts = new Set<string>();
+  const keyByAlias = new Map<string, WorldKey>();
+
+  for (const stack of stacks) {
+    const facts = stackFacts(stack);
+    accounts.add(facts.account);
+    const byAddress = new Map<string, WorldRole>();
+    for (const [id, r] of blocks(stack, "aws_iam_role")) {
+      const name = r.name as string;
+      const arn = `arn:aws:iam::${facts.account}:role${(r.path as string | undefined) ?? "/"}${name}`;
+      const boundary = r.permissions_boundary as string | undefined;
+      const role: WorldRole = {
+        stack: stack.name,
+        address: `aws_iam_role.${id}`,
+        account: facts.account,
+        name,
+        arn,
+        trust: named(`trust policy of ${name}`, r.assume_role_policy as string),
+        identity: [],
+        boundary: boundary ? { name: `permissions boundary ${boundary}`, document: UNKNOWN_BOUNDARY } : undefined,
+        tags: { ...facts.tags, ...((r.tags as Record<string, string> | undefined) ?? {}) },
+      };
+      roles.set(arn, role);
+      byAddress.set(role.address, role);
+    }
+    for (const [id, p] of blocks(stack, "aws_iam_role_policy")) {
+      const role = byAddress.get(refAddress(p.role) ?? "");
+      if (!role) throw new UnsupportedPolicyError(`aws_iam_role_policy.${id} of a role outside its stack`);
+      role.identity.push(named(`${role.name} inline policy ${p.name as string}`, p.policy as string));
+    }
+    for (const [id, a] of blocks(stack, "aws_iam_role_policy_attachment")) {
+      const role = byAddress.get(refAddress(a.role) ?? "");
+      const arn = a.policy_arn as string;
+      const document = MANAGED_POLICIES[arn];
+      if (!role || !document) throw new UnsupportedPolicyError(`aws_iam_role_policy_attachment.${id}: managed policy ${arn} is not modelled`);
+      role.identity.push({ name: `${role.name} managed policy ${arn.split("/").pop()!}`, document });
+    }
+
+    const keyByAddress = new Map<string, WorldKey>();
+    for (const [id, k] of blocks(stack, "aws_kms_key")) {
+      const address = `aws_kms_key.${id}`;
+      const aliases = blocks(stack, "aws_kms_alias")
+        .filter(([, a]) => refAddress(a.target_key_id) === address)
+        .map(([, a]) => a.name as string)
+        .sort();
+      const key: WorldKey = {
+        stack: stack.name,
+        address,
+        account: facts.account,
+        region: facts.region,
+        arn: keyArn(facts.region, facts.account, aliases[0] ?? id),
+        aliases,
+        policy: named(`key policy of ${aliases[0] ?? address}`, k.policy as string),
+        tags: { ...facts.tags, ...((k.tags as Record<string, string> | undefined) ?? {}) },
+      };
+      keys.push(key);
+      keyByAddress.set(address, key);
+      for (const alias of aliases) keyByAlias.set(`${facts.account}/${facts.region}/${alias}`, key);
+    }
+
+    const policies = new Map(blocks(stack, "aws_secretsmanager_secret_policy").map(([, p]) => [refAddress(p.secret_arn), p.policy as string]));
+    for (const [id, s] of blocks(stack, "aws_secretsmanager_secret")) {
+      const address = `aws_secretsmanager_secret.${id}`;
+      const replicas = (s.replica as Array<{ region: string; kms_key_id?: string }> | undefined) ?? [];
+      const policy = policies.get(address);
+      const name = s.name as string;
+      const secret: WorldSecret = {
+        stack: stack.name,
+        address,
+        account: facts.account,
+        name,
+        regions: [facts.region, ...replicas.map((r) => r.region)],
+        keys: { [facts.region]: keyByAddress.get(refAddress(s.kms_key_id) ?? "") },
+        policy: policy ? named(`resource policy of secret ${name}`, policy) : undefined,
+        tags: { ...facts.tags, ...((s.tags as Record<string, string> | undefined) ?? {}) },
+      };
+      // Replica keys live in other stacks: resolved by alias once every stack is read.
+      for (const r of replicas) secret.keys[r.region] = r.kms_key_id ? ({ aliases: [r.kms_key_id] } as WorldKey) : undefined;
+      secrets.push(secret);
+    }
+
+    for (const [id, e] of blocks(stack, "aws_vpc_endpoint")) {
+      const service = (e.service_name as string).replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
+      endpoints.push({
+        stack: stack.name,
+        address: `aws_vpc_endpoint.${id}`,
+        account: facts.account,
+        region: facts.region,
+        service,
+        type: e.vpc_endpoint_type as string,
+        policy: e.policy ? named(`${service} endpoint policy (${stack.name})`, e.policy as string) : undefined,
+      });
+    }
+  }
+  for (const secret of secrets) {
+    for (const region of secret.regions.slice(1)) {
+      const alias = secret.keys[region]?.aliases[0];
+      secret.keys[region] = alias ? keyByAlias.get(`${secret.account}/${region}/${alias}`) : undefined;
+    }
+  }
+  return { orgId, accounts, roles, keys, secrets, endpoints };
+}
+
+/** What the world cannot know about a principal that it does not create (a stranger, a vendor, the deploy role). */
+export interface AskOptions {
+  /** Identity policies of a principal the stacks do not create. */
+  identity?: readonly NamedPolicy[];
+  /** The request goes through this VPC endpoint. */
+  endpoint?: WorldEndpoint;
+  /** Skip the organization's SCPs and RCPs (to show what the baseline's own policies decide). */
+  withoutGuardrails?: boolean;
+}
+
+export interface Resolved {
+  policies: PolicySet;
+  kind: ResourceKind;
+  request: AccessRequest;
+}
+
+/** The policies that apply to a request in this world, and the request with what the world knows filled in. */
+export function policiesFor(world: World, request: AccessRequest, options: AskOptions = {}): Resolved {
+  const principalArn = request.principal.arn;
+  const role = principalArn ? world.roles.get(principalArn) : undefined;
+  const principalAccount = request.principal.account ?? accountOf(principalArn);
+  const principal = {
+    ...request.principal,
+    orgId: request.principal.orgId ?? (principalAccount && world.accounts.has(principalAccount) ? world.orgId : undefined),
+    tags: { ...role?.tags, ...request.principal.tags },
+  };
+  const resourceArn = request.resource.arn;
+  const resourceAccount = request.resource.account ?? accountOf(resourceArn);
+  const resourceOrg = request.resource.orgId ?? (resourceAccount && world.accounts.has(resourceAccount) ? world.orgId : undefined);
+  let kind: ResourceKind = "generic";
+  let resourcePolicy: NamedPolicy | undefined;
+  let resourceTags: Record<string, string> = {};
+  const context: Record<string, ContextValue | undefined> = {};
+  const target = world.roles.get(resourceArn);
+  if (target && request.action.startsWith("sts:")) {
+    kind = "role-trust";
+    resourcePolicy = target.trust;
+    resourceTags = target.tags;
+  } else if (resourceArn.startsWith("arn:aws:kms:")) {
+    const key = world.keys.find((k) => k.arn === resourceArn);
+    if (key) {
+      kind = "kms-key";
+      resourcePolicy = key.policy;
+      resourceTags = key.tags;
+      context["kms:ResourceAliases"] = key.aliases;
+    }
+  } else if (resourceArn.startsWith("arn:aws:secretsmanager:")) {
+    const secret = world.secrets.find((s) => s.regions.some((r) => secretArn(r, s.account, s.name) === resourceArn));
+    if (secret) {
+      resourcePolicy = secret.policy;
+      resourceTags = secret.tags;
+    }
+  }
+  const guardrails = options.withoutGuardrails ? undefined : world.organization;
+  const policies: PolicySet = {
+    identity: role ? role.identity : (options.identity ?? []),
+    boundary: role?.boundary,
+    resource: resourcePolicy,
+    endpoint: options.endpoint ? (options.endpoint.policy ?? { name: `${options.endpoint.service} endpoint (default policy)`, document: FULL_ACCESS }) : undefined,
+    scps: guardrails && principalAccount && principalAccount !== guardrails.managementAccount ? guardrails.scps(principalAccount) : undefined,
+    rcps: guardrails && resourceAccount && resourceAccount !== guardrails.managementAccount ? guardrails.rcps(resourceAccount) : undefined,
+  };
+  return {
+    policies,
+    kind,
+    request: {
+      ...request,
+      principal,
+      resource: { ...request.resource, orgId: resourceOrg, tags: { ...resourceTags, ...request.resource.tags } },
+      context: { ...context, ...request.context },
+    },
+  };
+}
+
+const FULL_ACCESS = { Statement: [{ Effect: "Allow" as const, Principal: "*" as const, Action: "*", Resource: "*" }] };
+
+export function ask(world: World, request: AccessRequest, options: AskOptions = {}): Decision {
+  const resolved = policiesFor(world, request, options);
+  return evaluate(resolved.request, resolved.policies, { resourceKind: resolved.kind });
+}
