@@ -51,6 +51,8 @@ export interface WorldSecret {
   keys: Record<string, WorldKey | undefined>;
   policy?: NamedPolicy;
   tags: Record<string, string>;
+  /** The rotation function's role, known only at apply (`«data.aws_lambda_function.….role»`). */
+  rotationRole?: string;
 }
 
 export interface WorldEndpoint {
@@ -82,13 +84,30 @@ export interface World {
   organization?: OrganizationPolicies;
 }
 
-/** A Terraform string as Terraform will evaluate it (see the header). */
-export function terraformValue(value: string): string {
+/**
+ * A Terraform string as Terraform will evaluate it (see the header). `known`
+ * gives the values of references the world can tell at synth (a role's ARN, the
+ * OIDC provider's ARN); the rest stay opaque.
+ */
+export function terraformValue(value: string, known: ReadonlyMap<string, string> = new Map()): string {
   return value.replace(/\$\$\{|%%\{|\$\{((?:[^{}]|\{[^{}]*\})*)\}/g, (match, expr: string | undefined) => {
     if (match === "$${") return "${";
     if (match === "%%{") return "%{";
-    return `«${expr}»`;
+    return known.get(expr!) ?? `«${expr}»`;
   });
+}
+
+/** References whose values follow from the block itself: ARNs of roles and OIDC providers. */
+function knownReferences(stack: SynthesizedStack, account: string): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const [id, r] of blocks(stack, "aws_iam_role")) {
+    known.set(`aws_iam_role.${id}.arn`, `arn:aws:iam::${account}:role${(r.path as string | undefined) ?? "/"}${r.name as string}`);
+    known.set(`aws_iam_role.${id}.name`, r.name as string);
+  }
+  for (const [id, p] of blocks(stack, "aws_iam_openid_connect_provider")) {
+    known.set(`aws_iam_openid_connect_provider.${id}.arn`, `arn:aws:iam::${account}:oidc-provider/${(p.url as string).replace(/^https:\/\//, "")}`);
+  }
+  return known;
 }
 
 const REF = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/;
@@ -119,7 +138,6 @@ function stackFacts(stack: SynthesizedStack): StackFacts {
 }
 
 const blocks = (stack: SynthesizedStack, type: string) => Object.entries(stack.json.resource?.[type] ?? {});
-const named = (name: string, doc: string): NamedPolicy => ({ name, document: terraformValue(doc) });
 
 export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): World {
   const roles = new Map<string, WorldRole>();
@@ -131,6 +149,8 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
 
   for (const stack of stacks) {
     const facts = stackFacts(stack);
+    const known = knownReferences(stack, facts.account);
+    const named = (name: string, doc: string): NamedPolicy => ({ name, document: terraformValue(doc, known) });
     accounts.add(facts.account);
     const byAddress = new Map<string, WorldRole>();
     for (const [id, r] of blocks(stack, "aws_iam_role")) {
@@ -187,6 +207,11 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
     }
 
     const policies = new Map(blocks(stack, "aws_secretsmanager_secret_policy").map(([, p]) => [refAddress(p.secret_arn), p.policy as string]));
+    const rotations = new Map(blocks(stack, "aws_secretsmanager_secret_rotation").map(([, r]) => [refAddress(r.secret_id), r.rotation_lambda_arn as string]));
+    // The rotation function is read back as a data source; its `role` attribute is the function's role.
+    const functionRoles = new Map(
+      Object.entries(stack.json.data?.aws_lambda_function ?? {}).map(([id, f]) => [f.function_name as string, terraformValue(`\${data.aws_lambda_function.${id}.role}`)]),
+    );
     for (const [id, s] of blocks(stack, "aws_secretsmanager_secret")) {
       const address = `aws_secretsmanager_secret.${id}`;
       const replicas = (s.replica as Array<{ region: string; kms_key_id?: string }> | undefined) ?? [];
@@ -201,6 +226,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
         keys: { [facts.region]: keyByAddress.get(refAddress(s.kms_key_id) ?? "") },
         policy: policy ? named(`resource policy of secret ${name}`, policy) : undefined,
         tags: { ...facts.tags, ...((s.tags as Record<string, string> | undefined) ?? {}) },
+        rotationRole: functionRoles.get(rotations.get(address) ?? ""),
       };
       // Replica keys live in other stacks: resolved by alias once every stack is read.
       for (const r of replicas) secret.keys[r.region] = r.kms_key_id ? ({ aliases: [r.kms_key_id] } as WorldKey) : undefined;
@@ -233,10 +259,14 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
 export interface AskOptions {
   /** Identity policies of a principal the stacks do not create. */
   identity?: readonly NamedPolicy[];
-  /** The request goes through this VPC endpoint. */
-  endpoint?: WorldEndpoint;
+  /** The request goes through this account's VPC endpoint for this service in this region. */
+  endpointOf?: { account: string; region: string; service: string };
   /** Skip the organization's SCPs and RCPs (to show what the baseline's own policies decide). */
   withoutGuardrails?: boolean;
+  /** The principal is this secret's rotation function, whose role ARN only the synthesized stack names. */
+  rotationRoleOf?: { account: string; secret: string };
+  /** A resource policy for a resource the world does not hold (to isolate another layer, such as an endpoint). */
+  resourcePolicy?: NamedPolicy;
 }
 
 export interface Resolved {
@@ -247,11 +277,15 @@ export interface Resolved {
 
 /** The policies that apply to a request in this world, and the request with what the world knows filled in. */
 export function policiesFor(world: World, request: AccessRequest, options: AskOptions = {}): Resolved {
-  const principalArn = request.principal.arn;
+  const rotating = options.rotationRoleOf;
+  const principalArn = rotating
+    ? (world.secrets.find((s) => s.account === rotating.account && s.name === rotating.secret)?.rotationRole ?? "«no rotation function in the synthesized stack»")
+    : request.principal.arn;
   const role = principalArn ? world.roles.get(principalArn) : undefined;
   const principalAccount = request.principal.account ?? accountOf(principalArn);
   const principal = {
     ...request.principal,
+    arn: principalArn,
     orgId: request.principal.orgId ?? (principalAccount && world.accounts.has(principalAccount) ? world.orgId : undefined),
     tags: { ...role?.tags, ...request.principal.tags },
   };
@@ -286,8 +320,8 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
   const policies: PolicySet = {
     identity: role ? role.identity : (options.identity ?? []),
     boundary: role?.boundary,
-    resource: resourcePolicy,
-    endpoint: options.endpoint ? (options.endpoint.policy ?? { name: `${options.endpoint.service} endpoint (default policy)`, document: FULL_ACCESS }) : undefined,
+    resource: resourcePolicy ?? options.resourcePolicy,
+    endpoint: options.endpointOf ? endpointPolicy(world, options.endpointOf) : undefined,
     scps: guardrails && principalAccount && principalAccount !== guardrails.managementAccount ? guardrails.scps(principalAccount) : undefined,
     rcps: guardrails && resourceAccount && resourceAccount !== guardrails.managementAccount ? guardrails.rcps(resourceAccount) : undefined,
   };
@@ -304,6 +338,13 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
 }
 
 const FULL_ACCESS = { Statement: [{ Effect: "Allow" as const, Principal: "*" as const, Action: "*", Resource: "*" }] };
+
+/** An endpoint without a policy has AWS's default full-access one; a missing endpoint lets nothing through. */
+function endpointPolicy(world: World, at: { account: string; region: string; service: string }): NamedPolicy {
+  const endpoint = world.endpoints.find((e) => e.account === at.account && e.region === at.region && e.service === at.service);
+  if (!endpoint) return { name: `(no ${at.service} endpoint of ${at.account} in ${at.region} in the synthesized stacks)`, document: { Statement: [] } };
+  return endpoint.policy ?? { name: `${at.service} endpoint (default full-access policy)`, document: FULL_ACCESS };
+}
 
 export function ask(world: World, request: AccessRequest, options: AskOptions = {}): Decision {
   const resolved = policiesFor(world, request, options);
