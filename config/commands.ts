@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { describeGenerated } from "./access.js";
 import { JSON_SCHEMA_FILE, orgJsonSchema } from "./json-schema.js";
 import { configPathFromEnv, loadConfig } from "./load.js";
 
@@ -11,6 +12,10 @@ export function validateCommand(program: Command): void {
     .action((opts: { config: string }) => {
       const org = loadConfig(opts.config);
       console.log(`${org.source}: ok (${org.accounts.length} accounts, ${org.stacks.length} stacks)`);
+      if (org.access) {
+        console.log("statements generated from access: (identity policies of these roles):");
+        for (const line of describeGenerated(org.access)) console.log(`  ${line}`);
+      }
     });
 }
 

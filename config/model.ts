@@ -1,3 +1,4 @@
+import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
 
@@ -33,6 +34,8 @@ export interface ResolvedOrg {
   securityAccount: ResolvedAccount | undefined;
   /** Every region some account uses, sorted. */
   regions: AwsRegion[];
+  /** The just-in-time access broker and its policy, with the statements generated from it; undefined without `access:`. */
+  access: ResolvedAccess | undefined;
 }
 
 export function stackName(accountName: string, region: string): string {
@@ -64,5 +67,6 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     accountById: new Map(accounts.map((a) => [a.id, a])),
     securityAccount: accounts.find((a) => a.role === "security"),
     regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
+    access: resolveAccess(config, config.access),
   };
 }

@@ -8,6 +8,7 @@ import { endpointsSchema } from "./sections/endpoints.js";
 import { logGroupsSchema, logsSchema } from "./sections/logs.js";
 import { complianceSchema } from "./sections/compliance.js";
 import { pipelinesSchema } from "./sections/pipelines.js";
+import { accessSchema } from "./sections/access.js";
 
 export const region = z.enum(AWS_REGIONS, { error: (issue) => `an AWS region such as eu-west-1 (got ${JSON.stringify(issue.input)})` });
 
@@ -93,6 +94,8 @@ export const orgSchema = z.strictObject({
   logs: logsSchema,
   compliance: complianceSchema,
   pipelines: pipelinesSchema,
+  /** Just-in-time access: the broker and who may request which brokered role. */
+  access: accessSchema,
 });
 
 /** The config file as written (after defaults). */

@@ -1,3 +1,4 @@
+import { generatedStatementsFor } from "../config/access.js";
 import type { ResolvedAccount, ResolvedOrg } from "../config/model.js";
 import type { KeyConfig } from "../config/sections/keys.js";
 import { DEFAULT_SESSION_SECONDS, IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
@@ -187,7 +188,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         keys,
         logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
-        statements: r.statements.map(configStatement),
+        statements: [...r.statements.map(configStatement), ...generatedStatementsFor(org.access, arn)],
       });
       return {
         config: r,

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { accessCapability } from "./access.js";
 import { complianceCapability } from "./compliance.js";
 import { identityCapability } from "./identity.js";
 import type { StackContext } from "./context.js";
@@ -9,4 +10,4 @@ import { networkCapability } from "./network.js";
 export type Capability = (scope: Construct, ctx: StackContext) => void;
 
 /** What every account-region stack is composed of, in order. */
-export const capabilities: Capability[] = [identityCapability, networkCapability, loggingCapability, complianceCapability];
+export const capabilities: Capability[] = [identityCapability, networkCapability, loggingCapability, complianceCapability, accessCapability];

@@ -38,7 +38,7 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
       });
     }
     for (const role of plan.roles(account, github?.arn)) {
-      new BaselineRole(scope, `role-${role.config.name}`, {
+      new BaselineRole(scope, roleConstructId(role.config.name), {
         name: role.config.name,
         path: role.config.path,
         ...(role.config.description ? { description: role.config.description } : {}),
@@ -83,6 +83,11 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
     });
   }
 };
+
+/** The construct id of an execution role in its home-region stack (the access broker finds its role by it). */
+export function roleConstructId(name: string): string {
+  return `role-${name}`;
+}
 
 /** Where the account's pipeline roles read and write state: only this account's stacks' keys and lock files. */
 function stateAccess(org: ResolvedOrg, account: ResolvedAccount): StateAccess {

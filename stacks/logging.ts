@@ -9,7 +9,8 @@ import type { StackContext } from "./context.js";
 /**
  * The log groups of this account-region: declared ones, with the environment's retention
  * unless they set their own, and those of functions the baseline deploys (secret rotation
- * from AWS templates), created ahead of Lambda so they too are retained and encrypted.
+ * from AWS templates, the access broker), created ahead of Lambda so they too are retained
+ * and encrypted.
  */
 export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
   const { account, region } = stack;
@@ -20,7 +21,9 @@ export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
   const rotation = account.secrets
     .filter((s) => s.rotation?.template && (s.region ?? account.homeRegion) === region)
     .map((s) => ({ name: `/aws/lambda/${rotationFunctionName(account.id, region, s.name)}`, retentionDays: fallback }));
-  return [...declared, ...rotation];
+  const broker = org.access?.broker;
+  const brokerLog = broker && broker.accountId === account.id && broker.region === region ? [{ name: broker.logGroupName, retentionDays: fallback }] : [];
+  return [...declared, ...rotation, ...brokerLog];
 }
 
 /** Encrypted, retained log groups (with the account-region logs key), and the secret-access alarms where the trail lands. */

@@ -1,3 +1,4 @@
+import { accessChecks } from "./access.js";
 import { accountChecks } from "./accounts.js";
 import { complianceChecks } from "./compliance.js";
 import { identityChecks } from "./identity.js";
@@ -9,4 +10,4 @@ import type { ConfigCheck } from "./types.js";
 import { workflowChecks } from "./workflows.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, workflowChecks, networkChecks, logsChecks, complianceChecks];
+export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks];

@@ -132,7 +132,7 @@ describe("identity refusals", () => {
   ] as const)("refuses a %s session of %i s", (kind, seconds, why) => {
     const role: Json = { name: "r", kind, maxSessionDuration: seconds };
     if (kind === "human" || kind === "break-glass") role.trusted = [{ account: "app", role: "people" }];
-    if (kind === "brokered") role.broker = { account: "shared", role: "broker" };
+    if (kind === "brokered") role.broker = { account: "shared", role: "auditor" }; // a declared role: a broker that does not exist is refused too
     if (kind === "service") role.services = ["lambda.amazonaws.com"];
     if (kind === "github") role.subjects = ["repo:example/live:environment:prod"];
     const out = problems((c) => roles(c, 1).push(role));

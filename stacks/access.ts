@@ -1,0 +1,23 @@
+import { AccessBroker } from "../modules/broker/broker.js";
+import { LogGroups } from "../modules/log-groups.js";
+import { BaselineRole } from "../modules/roles.js";
+import type { ITerraformDependable } from "./platform.js";
+import type { Capability } from "./capabilities.js";
+import { roleConstructId } from "./identity.js";
+
+/**
+ * The just-in-time access broker, in its account's home region: it uses the role the
+ * identity capability created there (with the statements derived from `access:`) and
+ * the encrypted, retained log group the logging capability created for it.
+ */
+export const accessCapability: Capability = (scope, { org, stack }) => {
+  const access = org.access;
+  if (!access || access.broker.accountId !== stack.account.id || access.broker.region !== stack.region) return;
+  const role = scope.node.tryFindChild(roleConstructId(access.broker.roleName));
+  if (!(role instanceof BaselineRole)) throw new Error(`the broker role ${access.broker.roleName} is not created in ${stack.name}`);
+  const logs = scope.node.tryFindChild("log-groups");
+  const logGroup = logs instanceof LogGroups ? logs.groups.find((g) => g.nameInput === access.broker.logGroupName) : undefined;
+  if (!logGroup) throw new Error(`the broker's log group ${access.broker.logGroupName} is not created in ${stack.name}`);
+  const dependsOn: ITerraformDependable[] = [role.role, ...role.permissions, logGroup];
+  new AccessBroker(scope, "access-broker", { access, roleArn: role.arn, dependsOn });
+};
