@@ -17,7 +17,7 @@ import type { Snapshot } from "./snapshot.js";
 
 /** `baseline report` exit codes (0 ok, 1 invalid input or failure, as every command). */
 export const EXIT_GATE_FAILED = 2;
-/** The report was written, but some data could not be read; a failed gate (2) takes precedence. */
+/** The report was written, but a read failed (a call, or a cell's result); a failed gate (2) takes precedence. */
 export const EXIT_PARTIAL_DATA = 3;
 
 interface ReportOptions {
@@ -67,7 +67,7 @@ export function reportCommand(program: Command): void {
       "after",
       `\nExactly one input: --aggregator with --region (live), --from-aws-cli DIR or --from-snapshot FILE.\n` +
         `Exit codes: 0 ok; 1 invalid input or failure; ${EXIT_GATE_FAILED} --fail-under not met; ` +
-        `${EXIT_PARTIAL_DATA} written, but some data could not be read (${EXIT_GATE_FAILED} takes precedence).`,
+        `${EXIT_PARTIAL_DATA} written, but a read failed (${EXIT_GATE_FAILED} takes precedence); account-regions that report nothing are coverage, not a failed read.`,
     )
     .action(async (opts: ReportOptions) => {
       process.exitCode = await runReport(opts);
@@ -130,7 +130,7 @@ async function collect(opts: ReportOptions): Promise<Snapshot> {
   });
 }
 
-/** Some data could not be read: a collection gap, or a cell without a readable result. */
+/** A read failed: a collection gap, or a cell whose result could not be read. Silence is coverage, not this. */
 function isPartial(card: Scorecard): boolean {
   return card.gaps.length > 0 || card.summary.unreadable > 0;
 }
@@ -151,9 +151,17 @@ function summary(card: Scorecard): string[] {
         `${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere`,
     );
   }
+  const c = card.coverage;
+  const silent = c.notReporting.length;
+  lines.push(
+    `coverage: ${formatCount(c.reportingAccountRegions)} account-regions reporting` +
+      (silent ? ` · ${formatCount(silent)} not reporting (no evaluations although every read succeeded; see the report's coverage)` : ""),
+  );
   if (isPartial(card)) {
     const gaps = card.gaps.reduce((n, g) => n + g.count, 0);
-    lines.push(`partial data: ${formatCount(gaps)} reads failed, ${formatCount(s.unreadable)} cells unreadable (counted as no data, never as compliant)`);
+    lines.push(`could not read: ${formatCount(gaps)} reads failed, ${formatCount(s.unreadable)} cells unreadable (counted as no data, never as compliant)`);
+  } else {
+    lines.push("could not read: nothing, every read succeeded");
   }
   return lines;
 }

@@ -1,100 +1,131 @@
+import { z } from "zod";
+
 /**
  * The normalized data a report is built from. Collectors (live AWS, AWS CLI
- * exports) produce it, `--save-snapshot` writes it, `--from-snapshot` and
- * `--previous` read it, and the scorecard model is a pure function of it.
+ * exports) produce it, `--save-snapshot` writes it, `--from-snapshot`, `--previous`
+ * and `--history` read it, and the scorecard model is a pure function of it.
+ * The schema is the one definition: the types below are inferred from it.
  */
 
-export type ComplianceType = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE" | "INSUFFICIENT_DATA";
+const COMPLIANCE_TYPES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"] as const;
+export type ComplianceType = (typeof COMPLIANCE_TYPES)[number];
 
 /** A cell whose data could not be read is NO_DATA with a reason; it never counts as compliant. */
-export type CellStatus = ComplianceType | "NO_DATA";
+const cellStatusSchema = z.enum([...COMPLIANCE_TYPES, "NO_DATA"]);
+export type CellStatus = z.infer<typeof cellStatusSchema>;
 
-export interface SnapshotAccount {
-  accountId: string;
-  name?: string;
-  email?: string;
+const accountSchema = z.object({
+  accountId: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
   /** OU path from the root, e.g. `/Workloads/Prod`; undefined when Organizations could not be read. */
-  ou?: string;
+  ou: z.string().optional(),
   /** ACTIVE, SUSPENDED, PENDING_CLOSURE... (`State`, falling back to the retiring `Status`). */
-  state?: string;
-}
+  state: z.string().optional(),
+});
+export type SnapshotAccount = z.infer<typeof accountSchema>;
 
 /** One (normalized rule, account, region). */
-export interface ComplianceCell {
+const cellSchema = z.object({
   /** Normalized: `OrgConfigRule-<rule>-<suffix>` and `<rule>-conformance-pack-<id>` become `<rule>`. */
-  rule: string;
+  rule: z.string(),
   /** Rule name as AWS reported it in that account. */
-  ruleName: string;
-  accountId: string;
-  region: string;
-  status: CellStatus;
+  ruleName: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  status: cellStatusSchema,
   /** Non-compliant resource count as Config reported it (capped at 100 by AWS). */
-  nonCompliantResources?: { count: number; capExceeded: boolean };
+  nonCompliantResources: z.object({ count: z.number(), capExceeded: z.boolean() }).optional(),
   /** Why a cell is NO_DATA. */
-  reason?: string;
-}
+  reason: z.string().optional(),
+});
+export type ComplianceCell = z.infer<typeof cellSchema>;
 
-export interface NonCompliantResource {
-  rule: string;
-  accountId: string;
-  region: string;
-  resourceType: string;
-  resourceId: string;
-  annotation?: string;
-  recordedAt?: string;
-}
+const resourceSchema = z.object({
+  rule: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  annotation: z.string().optional(),
+  recordedAt: z.string().optional(),
+});
+export type NonCompliantResource = z.infer<typeof resourceSchema>;
 
 /** Freshness of one aggregator source (DescribeConfigurationAggregatorSourcesStatus). */
-export interface SourceStatus {
-  sourceId: string;
-  sourceType: string;
-  region?: string;
-  status: string;
-  lastUpdate?: string;
-  errorCode?: string;
-}
+const sourceSchema = z.object({
+  sourceId: z.string(),
+  sourceType: z.string(),
+  region: z.string().optional(),
+  status: z.string(),
+  lastUpdate: z.string().optional(),
+  errorCode: z.string().optional(),
+});
+export type SourceStatus = z.infer<typeof sourceSchema>;
 
-export interface SecurityHubControl {
-  controlId: string;
-  accountId: string;
+const securityHubControlSchema = z.object({
+  controlId: z.string(),
+  accountId: z.string(),
   /** A control fails if any active, non-suppressed finding for it failed. */
-  status: "PASSED" | "FAILED";
-  title?: string;
-  severity?: string;
-}
+  status: z.enum(["PASSED", "FAILED"]),
+  title: z.string().optional(),
+  severity: z.string().optional(),
+});
+export type SecurityHubControl = z.infer<typeof securityHubControlSchema>;
 
-export interface SecurityHubFinding {
-  controlId: string;
-  accountId: string;
-  region: string;
-  title: string;
-  severity: string;
-  resourceType?: string;
-  resourceId?: string;
-}
+const securityHubFindingSchema = z.object({
+  controlId: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  title: z.string(),
+  severity: z.string(),
+  resourceType: z.string().optional(),
+  resourceId: z.string().optional(),
+});
+export type SecurityHubFinding = z.infer<typeof securityHubFindingSchema>;
 
-/** Something the collector could not read, so the report can say so. */
-export interface CollectionGap {
-  scope: "cell" | "account" | "region" | "rule" | "organizations" | "securityhub" | "sources" | "resources";
-  operation: string;
-  reason: string;
-  accountId?: string;
-  region?: string;
-  rule?: string;
-}
+/** A call that failed (after retries), so the report can say what it could not read. */
+const gapSchema = z.object({
+  scope: z.enum(["cell", "account", "region", "rule", "organizations", "securityhub", "sources", "resources"]),
+  operation: z.string(),
+  reason: z.string(),
+  accountId: z.string().optional(),
+  region: z.string().optional(),
+  rule: z.string().optional(),
+});
+export type CollectionGap = z.infer<typeof gapSchema>;
 
-export interface Snapshot {
-  version: 1;
+/**
+ * An account-region (or, without `accountId`, a whole region) the aggregator covers that has
+ * no evaluations although every read succeeded: a coverage fact (Config not recording or not
+ * deployed there, or its aggregator source failing), not a failed read.
+ */
+const notReportingSchema = z.object({
+  accountId: z.string().optional(),
+  region: z.string(),
+  reason: z.string(),
+});
+export type NotReporting = z.infer<typeof notReportingSchema>;
+
+export const snapshotSchema = z.object({
+  version: z.literal(1),
   /** ISO 8601. */
-  collectedAt: string;
-  source: { kind: "live" | "aws-cli"; aggregator?: string; region?: string };
-  accounts: SnapshotAccount[];
-  cells: ComplianceCell[];
-  resources: NonCompliantResource[];
-  sources: SourceStatus[];
-  /** Absent when Security Hub was not read (`--no-securityhub`). */
-  securityHub?: { controls: SecurityHubControl[]; failedFindings: SecurityHubFinding[] };
-  gaps: CollectionGap[];
+  collectedAt: z.string(),
+  source: z.object({
+    kind: z.enum(["live", "aws-cli"]),
+    aggregator: z.string().optional(),
+    region: z.string().optional(),
+  }),
+  accounts: z.array(accountSchema),
+  cells: z.array(cellSchema),
+  resources: z.array(resourceSchema),
+  sources: z.array(sourceSchema),
+  /** Absent when Security Hub CSPM was not read (`--no-securityhub`). */
+  securityHub: z.object({ controls: z.array(securityHubControlSchema), failedFindings: z.array(securityHubFindingSchema) }).optional(),
+  /** Snapshots saved before coverage was told apart from failed reads have none. */
+  notReporting: z.array(notReportingSchema).default([]),
+  gaps: z.array(gapSchema),
   /** AWS API calls the collection made. */
-  apiCalls: number;
-}
+  apiCalls: z.number().int().nonnegative(),
+});
+export type Snapshot = z.output<typeof snapshotSchema>;

@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { CollectionGap, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import type { NonCompliantResource, NotReporting, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import { InputError, jsonPath, validate } from "./input-errors.js";
 import {
   accountFromRow,
   activeAccountIds,
   CellMatrix,
   isoTime,
+  resourceComplianceItemSchema,
   resourceFromEvaluation,
   resourcesFromComplianceItem,
   resourcesOfCells,
@@ -14,7 +16,7 @@ import {
   silenceReason,
   silentRegions,
   sortAccounts,
-  sortGaps,
+  sortNotReporting,
   sortSources,
   sourceFromRow,
   type AccountRow,
@@ -114,8 +116,6 @@ const findingRow = obj({
   UpdatedAt: z.string().optional(),
 });
 
-const queryRow = obj({ accountId: z.string(), awsRegion: z.string() });
-
 /** Export kinds, tried in order: the first whose key is present decides. */
 const KINDS = [
   { key: "AggregateComplianceByConfigRules", schema: z.array(complianceRow) },
@@ -156,18 +156,11 @@ export function collectFromAwsCli(dir: string): Snapshot {
   const matrix = new CellMatrix();
   for (const row of exports.compliance) matrix.add(row);
   const regions = [...new Set([...matrix.cells().map((c) => c.region), ...sources.flatMap((s) => (s.region ? [s.region] : []))])].sort();
-  const failedRegions = new Map<string, string>();
-  const gaps: CollectionGap[] = [];
-  for (const { region, reason, unreadable } of silentRegions(regions, matrix, sources)) {
-    if (unreadable) failedRegions.set(region, reason);
-    gaps.push({ scope: "region", operation: "describe-aggregate-compliance-by-config-rules export", reason, region });
-  }
-  const silent = matrix.fillMissing({
-    expectedAccounts: activeAccountIds(accounts),
-    regions,
-    failedRegions,
-    reasonFor: (accountId, region) => `not in the exports: ${silenceReason(sources, accountId, region)}`,
-  });
+  // Exports are read whole or not at all, so whatever is missing from them is coverage, not a failed read.
+  const notReporting: NotReporting[] = [
+    ...silentRegions(regions, matrix, sources),
+    ...matrix.silentPairs(activeAccountIds(accounts), regions).map(({ accountId, region }) => ({ accountId, region, reason: silenceReason(sources, accountId, region) })),
+  ];
   const cells = matrix.cells();
 
   const evaluated = exports.evaluations.map(resourceFromEvaluation).filter((r): r is NonCompliantResource => r !== undefined);
@@ -181,22 +174,18 @@ export function collectFromAwsCli(dir: string): Snapshot {
     cells,
     resources,
     sources,
-    gaps: sortGaps([
-      ...gaps,
-      ...silent.map(({ accountId, region, reason }): CollectionGap => ({
-        scope: "account",
-        operation: "describe-aggregate-compliance-by-config-rules export",
-        reason,
-        accountId,
-        region,
-      })),
-    ]),
+    notReporting: sortNotReporting(notReporting),
+    gaps: [],
     apiCalls: 0,
   };
   if (exports.findings) snapshot.securityHub = securityHubFromFindings(exports.findings);
   return snapshot;
 }
 
+/**
+ * Reads and validates every file before using any: each problem is named by file and JSON
+ * path, all of them in one error, and nothing is built from a directory with one.
+ */
 function readExports(dir: string): Exports {
   let names: string[];
   try {
@@ -216,6 +205,7 @@ function readExports(dir: string): Exports {
     findings: undefined,
     files: [],
   };
+  const problems: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
     exports.files.push(file);
@@ -223,30 +213,33 @@ function readExports(dir: string): Exports {
     try {
       data = JSON.parse(readFileSync(file, "utf8"));
     } catch (err) {
-      throw new Error(`${file}: invalid JSON: ${(err as Error).message}`);
+      problems.push(`${file}: invalid JSON: ${(err as Error).message}`);
+      continue;
     }
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      throw new Error(`${file}: not an AWS CLI export: expected a JSON object with one of the keys ${KINDS.map((k) => k.key).join(", ")}`);
+      problems.push(`${file}: not an AWS CLI export: expected a JSON object with one of the keys ${KINDS.map((k) => k.key).join(", ")}`);
+      continue;
     }
     const kind = KINDS.find((k) => k.key in data);
     if (!kind) {
       const keys = Object.keys(data);
-      throw new Error(
+      problems.push(
         `${file}: not a recognized AWS CLI export (top-level keys: ${keys.length ? keys.join(", ") : "none"}); expected one of ${KINDS.map((k) => k.key).join(", ")}`,
       );
+      continue;
     }
-    const parsed = kind.schema.safeParse((data as Record<string, unknown>)[kind.key]);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const where = [kind.key, ...issue.path].map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1);
-      throw new Error(`${file}: ${where}: ${issue.message}`);
+    const result = validate(kind.schema, (data as Record<string, unknown>)[kind.key], file, [kind.key]);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
     }
-    addExport(exports, kind.key, parsed.data, file);
+    addExport(exports, kind.key, result.value, file, problems);
   }
+  if (problems.length > 0) throw new InputError(`${dir}: invalid AWS CLI exports`, problems);
   return exports;
 }
 
-function addExport(exports: Exports, kind: Kind, rows: unknown, file: string): void {
+function addExport(exports: Exports, kind: Kind, rows: unknown, file: string, problems: string[]): void {
   switch (kind) {
     case "AggregateComplianceByConfigRules":
       exports.compliance.push(...(rows as ComplianceRow[]));
@@ -258,17 +251,20 @@ function addExport(exports: Exports, kind: Kind, rows: unknown, file: string): v
       exports.sources.push(...(rows as SourceStatusRow[]));
       return;
     case "Results":
+      // Each row is one configuration item as a JSON string (or already an object with --output json piping).
       (rows as Array<string | object>).forEach((row, i) => {
-        let item: unknown;
-        try {
-          item = typeof row === "string" ? JSON.parse(row) : row;
-        } catch (err) {
-          throw new Error(`${file}: Results[${i}]: not a JSON row: ${(err as Error).message}`);
+        let item: unknown = row;
+        if (typeof row === "string") {
+          try {
+            item = JSON.parse(row);
+          } catch (err) {
+            problems.push(`${file}: ${jsonPath(["Results", i])}: not a JSON row: ${(err as Error).message}`);
+            return;
+          }
         }
-        if (!queryRow.safeParse(item).success) {
-          throw new Error(`${file}: Results[${i}]: the query must select accountId and awsRegion (run it through the aggregator)`);
-        }
-        exports.queryResources.push(...resourcesFromComplianceItem(item as object));
+        const result = validate(resourceComplianceItemSchema, item, file, ["Results", i]);
+        if (result.ok) exports.queryResources.push(...resourcesFromComplianceItem(result.value));
+        else problems.push(...result.problems);
       });
       return;
     case "Accounts":

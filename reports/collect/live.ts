@@ -21,6 +21,7 @@ import {
   activeAccountIds,
   CellMatrix,
   pairKey,
+  parseComplianceItem,
   resourceComplianceQuery,
   resourceFromEvaluation,
   resourcesFromComplianceItem,
@@ -30,6 +31,7 @@ import {
   silentRegions,
   sortAccounts,
   sortGaps,
+  sortNotReporting,
   sortSources,
   sourceFromRow,
   type FindingRow,
@@ -56,7 +58,8 @@ export interface LiveOptions {
  * per-resource detail only for NON_COMPLIANT cells (one advanced query per region, then
  * per-cell detail calls where the query sees nothing), freshness from the sources status,
  * names and OUs by walking Organizations from the root, and Security Hub control results.
- * A call that fails after retries becomes a gap and NO_DATA cells with its reason.
+ * A call that fails after retries becomes a gap and NO_DATA cells with its reason; an account
+ * or region that sends nothing although every read succeeded is listed as not reporting.
  */
 export async function collectLive(options: LiveOptions): Promise<Snapshot> {
   const progress = options.progress ?? noProgress;
@@ -141,22 +144,17 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     const regions = [
       ...new Set([...(aggregatedRegions ?? []), ...sources.flatMap((s) => (s.region ? [s.region] : [])), ...matrix.cells().map((c) => c.region)]),
     ].sort();
-    for (const { region, reason, unreadable } of silentRegions(regions, matrix, sources)) {
-      if (failedRegions.has(region)) continue;
-      if (unreadable) failedRegions.set(region, reason);
-      gaps.push({ scope: "region", operation: "DescribeAggregateComplianceByConfigRules", reason, region });
-    }
+    // Regions and account-regions that sent nothing although the reads succeeded are coverage facts.
+    const notReporting = silentRegions(regions, matrix, sources).filter((r) => !failedRegions.has(r.region));
     const expected = accounts.length > 0 ? activeAccountIds(accounts) : [...new Set(sources.filter((s) => s.sourceType === "ACCOUNT").map((s) => s.sourceId))];
     const accountFailures = await recheckSilentAccounts(configService, aggregator, matrix, expected, regions, failedRegions, limit, progress, gaps);
-    const silent = matrix.fillMissing({
-      expectedAccounts: expected,
-      regions,
-      failedRegions,
-      reasonFor: (accountId, region) => accountFailures.get(accountId) ?? silenceReason(sources, accountId, region),
-    });
-    for (const { accountId, region, reason } of silent) {
-      if (!accountFailures.has(accountId)) gaps.push({ scope: "account", operation: "DescribeAggregateComplianceByConfigRules", reason, accountId, region });
+    const unreadable = [...failedRegions].flatMap(([region, reason]) => expected.map((accountId) => ({ accountId, region, reason })));
+    for (const pair of matrix.silentPairs(expected, regions.filter((r) => !failedRegions.has(r)))) {
+      const failure = accountFailures.get(pair.accountId);
+      if (failure) unreadable.push({ ...pair, reason: failure });
+      else notReporting.push({ ...pair, reason: silenceReason(sources, pair.accountId, pair.region) });
     }
+    matrix.fillUnreadable(unreadable);
     const cells = matrix.cells();
 
     const resources = await readNonCompliantResources(configService, aggregator, matrix, limit, progress, gaps);
@@ -169,6 +167,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       cells,
       resources: resourcesOfCells(cells, resources),
       sources,
+      notReporting: sortNotReporting(notReporting),
       gaps: [],
       apiCalls: 0,
     };
@@ -381,7 +380,7 @@ async function readNonCompliantResources(
                 }),
               ),
             (page) => {
-              for (const row of page.Results ?? []) resources.push(...resourcesFromComplianceItem(row));
+              for (const row of page.Results ?? []) resources.push(...resourcesFromComplianceItem(parseComplianceItem(row)));
               return page.NextToken;
             },
           );

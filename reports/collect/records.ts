@@ -4,11 +4,14 @@ import type {
   ComplianceCell,
   ComplianceType,
   NonCompliantResource,
+  NotReporting,
   SecurityHubControl,
   SecurityHubFinding,
   SnapshotAccount,
   SourceStatus,
 } from "../snapshot.js";
+import { z } from "zod";
+import { jsonPath } from "./input-errors.js";
 import { normalizeRuleName } from "./normalize.js";
 
 /**
@@ -161,20 +164,21 @@ export class CellMatrix {
     return new Set([...this.byKey.values()].map((v) => pairKey(v.cell.accountId, v.cell.region)));
   }
 
+  /** Expected (account, region) pairs without a cell, in those of `regions` that have cells. */
+  silentPairs(expectedAccounts: readonly string[], regions: readonly string[]): Array<{ accountId: string; region: string }> {
+    const reporting = this.reporting();
+    const reportingRegions = new Set([...this.byKey.values()].map((v) => v.cell.region));
+    return regions
+      .filter((region) => reportingRegions.has(region))
+      .flatMap((region) => expectedAccounts.filter((accountId) => !reporting.has(pairKey(accountId, region))).map((accountId) => ({ accountId, region })));
+  }
+
   /**
-   * Adds NO_DATA cells where data is missing, so it is shown and never counted:
-   * - in a region whose collection failed: every known rule for every expected account;
-   * - in a region that reported: every rule of that region for expected accounts that sent nothing.
-   * `reasonFor` says why a pair is missing; undefined leaves that pair alone.
-   * Returns the silent (account, region) pairs it filled in reporting regions.
+   * NO_DATA cells where a read failed, so the missing data is shown and never counted: the
+   * region's rules for an (account, region) in a region that reported, every known rule in a
+   * region whose read failed as a whole.
    */
-  fillMissing(options: {
-    expectedAccounts: string[];
-    regions: string[];
-    failedRegions: Map<string, string>;
-    reasonFor: (accountId: string, region: string) => string | undefined;
-  }): Array<{ accountId: string; region: string; reason: string }> {
-    const silent: Array<{ accountId: string; region: string; reason: string }> = [];
+  fillUnreadable(unreadable: ReadonlyArray<{ accountId: string; region: string; reason: string }>): void {
     const present = [...this.byKey.values()].map((v) => v.cell);
     const allRules = new Set(present.map((c) => c.rule));
     const rulesByRegion = new Map<string, Set<string>>();
@@ -184,28 +188,13 @@ export class CellMatrix {
       rulesByRegion.get(c.region)!.add(c.rule);
       ruleNameFor.set(`${c.accountId}\u0000${c.rule}`, c.ruleName);
     }
-    const reporting = this.reporting();
-    for (const region of options.regions) {
-      const failure = options.failedRegions.get(region);
-      for (const accountId of options.expectedAccounts) {
-        let reason = failure;
-        let rules = allRules;
-        if (reason === undefined) {
-          const regionRules = rulesByRegion.get(region);
-          if (!regionRules || reporting.has(pairKey(accountId, region))) continue;
-          reason = options.reasonFor(accountId, region);
-          if (reason === undefined) continue;
-          rules = regionRules;
-          silent.push({ accountId, region, reason });
-        }
-        for (const rule of rules) {
-          if (this.has(rule, accountId, region)) continue;
-          const ruleName = ruleNameFor.get(`${accountId}\u0000${rule}`) ?? rule;
-          this.addNoData({ rule, ruleName, accountId, region, status: "NO_DATA", reason });
-        }
+    for (const { accountId, region, reason } of unreadable) {
+      for (const rule of rulesByRegion.get(region) ?? allRules) {
+        if (this.has(rule, accountId, region)) continue;
+        const ruleName = ruleNameFor.get(`${accountId}\u0000${rule}`) ?? rule;
+        this.addNoData({ rule, ruleName, accountId, region, status: "NO_DATA", reason });
       }
     }
-    return silent;
   }
 }
 
@@ -246,20 +235,37 @@ export function resourceComplianceQuery(region?: string): string {
   return region ? `${base} AND awsRegion = '${region.replace(/'/g, "")}'` : base;
 }
 
-interface ResourceComplianceItem {
-  accountId?: string;
-  awsRegion?: string;
-  resourceId?: string;
-  resourceName?: string;
-  configurationItemCaptureTime?: string;
-  configuration?: {
-    complianceType?: string;
-    targetResourceId?: string;
-    targetResourceType?: string;
-    resourceId?: string;
-    resourceType?: string;
-    configRuleList?: Array<{ configRuleName?: string; complianceType?: string }>;
-  };
+const timestamp = z.union([z.string(), z.number()]);
+
+/**
+ * One row of SelectAggregateResourceConfig over `AWS::Config::ResourceCompliance` (the query
+ * above selects these fields); AWS returns it as a JSON string. Unknown fields pass.
+ */
+export const resourceComplianceItemSchema = z.looseObject({
+  accountId: z.string(),
+  awsRegion: z.string(),
+  resourceId: z.string().optional(),
+  resourceName: z.string().optional(),
+  configurationItemCaptureTime: timestamp.optional(),
+  configuration: z
+    .looseObject({
+      complianceType: z.string().optional(),
+      targetResourceId: z.string().optional(),
+      targetResourceType: z.string().optional(),
+      resourceId: z.string().optional(),
+      resourceType: z.string().optional(),
+      configRuleList: z.array(z.looseObject({ configRuleName: z.string().optional(), complianceType: z.string().optional() })).optional(),
+    })
+    .optional(),
+});
+export type ResourceComplianceItem = z.infer<typeof resourceComplianceItemSchema>;
+
+/** A row as SelectAggregateResourceConfig returns it (a JSON string), checked; throws naming the wrong field. */
+export function parseComplianceItem(row: string): ResourceComplianceItem {
+  const parsed = resourceComplianceItemSchema.safeParse(JSON.parse(row));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`unexpected AWS::Config::ResourceCompliance row: ${jsonPath(issue.path)}: ${issue.message}`);
 }
 
 /**
@@ -267,8 +273,7 @@ interface ResourceComplianceItem {
  * gives every rule the resource breaks. Conditions on array elements do not pair up in the
  * query language, so the rule filter happens here.
  */
-export function resourcesFromComplianceItem(item: string | object): NonCompliantResource[] {
-  const row = (typeof item === "string" ? JSON.parse(item) : item) as ResourceComplianceItem;
+export function resourcesFromComplianceItem(row: ResourceComplianceItem): NonCompliantResource[] {
   const config = row.configuration;
   if (!row.accountId || !row.awsRegion || !config?.configRuleList) return [];
   // The compliance item is named `<ResourceType>/<ResourceId>` after the resource it describes.
@@ -338,11 +343,10 @@ export function silenceReason(sources: SourceStatus[], accountId: string, region
 }
 
 /**
- * Regions the aggregator should cover that sent no evaluations at all. Where every source
- * of the region failed, the region is unreadable (its cells become NO_DATA); otherwise it is
- * only reported as a gap (Config may simply not run there).
+ * Regions the aggregator should cover that sent no evaluations at all, with why as far as the
+ * sources status tells (Config may simply not run there).
  */
-export function silentRegions(regions: string[], matrix: CellMatrix, sources: SourceStatus[]): Array<{ region: string; reason: string; unreadable: boolean }> {
+export function silentRegions(regions: string[], matrix: CellMatrix, sources: SourceStatus[]): NotReporting[] {
   const reporting = new Set(matrix.cells().map((c) => c.region));
   return regions
     .filter((region) => !reporting.has(region))
@@ -350,12 +354,17 @@ export function silentRegions(regions: string[], matrix: CellMatrix, sources: So
       const regional = sources.filter((s) => s.region === region);
       const failed = regional.filter((s) => s.status === "FAILED");
       const codes = [...new Set(failed.flatMap((s) => (s.errorCode ? [s.errorCode] : [])))].sort();
-      const unreadable = regional.length > 0 && failed.length === regional.length;
-      const reason = unreadable
-        ? `no evaluations reported; every aggregator source of the region FAILED${codes.length ? ` (${codes.join(", ")})` : ""}`
-        : "no evaluations reported by the aggregator for this region";
-      return { region, reason, unreadable };
+      const reason =
+        regional.length > 0 && failed.length === regional.length
+          ? `no evaluations reported; every aggregator source of the region FAILED${codes.length ? ` (${codes.join(", ")})` : ""}`
+          : "no evaluations reported by the aggregator for this region";
+      return { region, reason };
     });
+}
+
+/** Whole regions first, then by account and region. */
+export function sortNotReporting(rows: NotReporting[]): NotReporting[] {
+  return [...rows].sort((a, b) => (a.accountId ? 1 : 0) - (b.accountId ? 1 : 0) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region));
 }
 
 export function accountFromRow(row: AccountRow, ou: string | undefined): SnapshotAccount | undefined {

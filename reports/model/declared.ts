@@ -3,7 +3,7 @@ import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { ResolvedOrg, StackSpec } from "../../config/model.js";
 import { compare, type Cell } from "./cells.js";
-import type { AccountRow, DeclaredVsObserved } from "./types.js";
+import type { AccountRow, Coverage, DeclaredVsObserved } from "./types.js";
 
 export interface DeclaredInput {
   org: ResolvedOrg;
@@ -24,6 +24,27 @@ export function controlsDeployedIn(org: ResolvedOrg, stack: StackSpec, all: read
   return activeControls(org.config.compliance, all)
     .map((a) => a.control)
     .filter((c) => c.configRule && (!c.configRule.global || stack.region === deployer.homeRegion));
+}
+
+/**
+ * Not reporting as the config sees it: the collector's silent account-regions where the config
+ * deploys Config rules, plus declared account-regions with rules that sent nothing at all
+ * (an account Organizations did not list is silent without the collector knowing of it).
+ * Account-regions with an unreadable cell are failed reads, listed elsewhere.
+ */
+export function declaredNotReporting(input: DeclaredInput, cells: readonly Cell[], observed: Coverage["notReporting"]): Coverage["notReporting"] {
+  const controlsForStack = input.controlsForStack ?? ((stack: StackSpec) => controlsDeployedIn(input.org, stack));
+  const withRules = input.org.stacks.filter((stack) => controlsForStack(stack).some((c) => c.configRule));
+  const covered = new Set(withRules.flatMap((s) => [`${s.account.id}\u0000${s.region}`, `\u0000${s.region}`]));
+  const kept = observed.filter((n) => covered.has(`${n.accountId ?? ""}\u0000${n.region}`));
+  const listed = new Set(kept.map((n) => `${n.accountId ?? ""}\u0000${n.region}`));
+  const seen = new Set(cells.map((c) => `${c.accountId}\u0000${c.region}`));
+  for (const s of withRules) {
+    const key = `${s.account.id}\u0000${s.region}`;
+    if (seen.has(key) || listed.has(key) || listed.has(`\u0000${s.region}`)) continue;
+    kept.push({ accountId: s.account.id, name: s.account.name, region: s.region, reason: "declared with Config rules in the config; no evaluations reported" });
+  }
+  return kept.sort((a, b) => (a.accountId ? 1 : 0) - (b.accountId ? 1 : 0) || compare(a.accountId ?? "", b.accountId ?? "") || compare(a.region, b.region));
 }
 
 /** What the config declares against what AWS Config reports. */

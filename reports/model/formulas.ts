@@ -7,7 +7,8 @@ export const FORMULAS: Formulas = {
     "A cell is one (normalized rule, account, region). OrgConfigRule-<rule>-<suffix> and <rule>-conformance-pack-<id> both count as <rule>; " +
     "when several AWS rules fall into one cell, the most severe status wins (NON_COMPLIANT, then unreadable, then COMPLIANT).",
   noData:
-    "INSUFFICIENT_DATA, NOT_APPLICABLE and unreadable cells are no data: shown, never counted. A score with no counted cell is n/a, never 100.",
+    "INSUFFICIENT_DATA, NOT_APPLICABLE and unreadable cells are no data: shown, never counted. A score with no counted cell is n/a, never 100. " +
+    "An account-region with no evaluations at all although every read succeeded is not reporting: listed as coverage, never a failed read.",
   rollUp:
     "Account, OU, region and rule scores apply the same formula to their own cells; an OU includes every account in it and in the OUs below it.",
   securityHub:

@@ -1,7 +1,7 @@
 import type { CollectionGap, Snapshot, SnapshotAccount } from "../snapshot.js";
 import { compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
-import { declaredVsObserved, type DeclaredInput } from "./declared.js";
+import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
 import { FORMULAS } from "./formulas.js";
 import { count, delta, finish, newCounter, percent, type Counter } from "./score.js";
 import { securityHubScores } from "./security-hub.js";
@@ -35,7 +35,9 @@ export function buildScorecard(snapshot: Snapshot, options: ScorecardOptions = {
   }
   const trend = before ? trendBetween(before, core) : null;
   const declared = options.declared ? declaredVsObserved(options.declared, core.cells, core.card.accounts) : null;
-  return { ...core.card, trend, declared };
+  const card = { ...core.card, trend, declared };
+  if (options.declared) card.coverage = { ...card.coverage, notReporting: declaredNotReporting(options.declared, core.cells, card.coverage.notReporting) };
+  return card;
 }
 
 /** A scorecard without trend or declared view, plus the merged cells the trend compares. */
@@ -152,7 +154,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
     unlistedCells,
     securityHub: sh ? sh.view : null,
     freshness: freshness(snapshot),
-    coverage: coverage(accounts, total.compliant + total.nonCompliant, cells.length),
+    coverage: coverage(snapshot, accountsById, cells, accounts, total.compliant + total.nonCompliant),
     gaps: groupGaps(snapshot.gaps),
     formulas: FORMULAS,
   };
@@ -277,13 +279,27 @@ function freshness(snapshot: Snapshot): Freshness {
   };
 }
 
-function coverage(accounts: readonly AccountRow[], counted: number, cells: number): Coverage {
+function coverage(
+  snapshot: Snapshot,
+  accountsById: ReadonlyMap<string, SnapshotAccount>,
+  cells: readonly Cell[],
+  accounts: readonly AccountRow[],
+  counted: number,
+): Coverage {
+  const reportingPairs = new Set(cells.filter((c) => c.status !== "NO_DATA").map((c) => `${c.accountId}\u0000${c.region}`));
   return {
     accounts: accounts.length,
     reportingAccounts: accounts.filter((a) => a.reporting).length,
-    cells,
+    cells: cells.length,
     cellsWithData: counted,
-    percent: percent(counted, cells),
+    percent: percent(counted, cells.length),
+    reportingAccountRegions: reportingPairs.size,
+    notReporting: snapshot.notReporting.map((n) => ({
+      accountId: n.accountId ?? null,
+      name: (n.accountId && accountsById.get(n.accountId)?.name) || null,
+      region: n.region,
+      reason: n.reason,
+    })),
   };
 }
 

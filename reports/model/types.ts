@@ -137,6 +137,14 @@ export interface Coverage {
   cellsWithData: number;
   /** 100 x cells counted in the score / all cells, one decimal. */
   percent: number | null;
+  /** (account, region) pairs with at least one readable result. */
+  reportingAccountRegions: number;
+  /**
+   * Account-regions (accountId null: a whole region) with no evaluations although every read
+   * succeeded: Config not recording or not deployed there. Coverage, not a failed read; with
+   * `--config`, only where the config deploys Config rules.
+   */
+  notReporting: Array<{ accountId: string | null; name: string | null; region: string; reason: string }>;
 }
 
 /** Gaps of one kind, so a thousand failed calls read as one line with a count. */

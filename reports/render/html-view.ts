@@ -7,6 +7,7 @@ export const HTML_CAPS = {
   trendCells: 100,
   missingPerControl: 12,
   regionsNotReporting: 100,
+  notReporting: 200,
   chips: 4,
   attention: 5,
 } as const;
@@ -60,6 +61,7 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     controlsNotObserved: card.declared
       ? card.declared.controlsNotObserved.map((c) => ({ ...c, missingShown: cap(c.missing, HTML_CAPS.missingPerControl) }))
       : null,
+    notReporting: cap(card.coverage.notReporting, HTML_CAPS.notReporting),
     unreadableCells: card.summary.unreadable,
     hasProblems: card.gaps.length > 0 || card.freshness.problems.length > 0 || card.summary.unreadable > 0,
     gapCount: card.gaps.reduce((n, g) => n + g.count, 0),

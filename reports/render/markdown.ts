@@ -35,7 +35,11 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   out.push(`| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`);
   out.push(`| Rules | ${formatCount(s.rules)} (${formatCount(s.failingRules)} with failures) in ${formatCount(s.regions)} regions |`);
   out.push(`| Non-compliant resources | ${formatCount(s.nonCompliantResources)} |`);
-  out.push(`| Coverage | ${formatPercent(card.coverage.percent)} of cells have data |`);
+  const silent = card.coverage.notReporting.length;
+  out.push(
+    `| Coverage | ${formatPercent(card.coverage.percent)} of cells have data; ${formatCount(card.coverage.reportingAccountRegions)} account-regions reporting` +
+      `${silent ? `, ${formatCount(silent)} not reporting (no evaluations; not a failed read)` : ""} |`,
+  );
   out.push(`| Collected | ${formatTime(card.collectedAt)}${card.freshness.oldestUpdate ? `; oldest source update ${formatTime(card.freshness.oldestUpdate)}` : ""} |`);
   out.push("");
 
@@ -69,6 +73,15 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
       `- ${formatCount(d.undeclaredAccounts.length)} reporting accounts not in the config`,
       "",
     );
+  }
+  if (silent > 0) {
+    out.push("### Not reporting", "", "No evaluations although every read succeeded: Config is not recording or not deployed there.", "");
+    for (const n of card.coverage.notReporting.slice(0, limit)) {
+      const where = n.accountId ? `${md(n.name ?? n.accountId)} (${md(n.accountId)}) ${md(n.region)}` : `region ${md(n.region)}`;
+      out.push(`- ${where}: ${md(n.reason)}`);
+    }
+    if (silent > limit) out.push(`- and ${formatCount(silent - limit)} more (see the JSON report)`);
+    out.push("");
   }
   if (card.gaps.length > 0 || card.freshness.problems.length > 0) {
     out.push("### ⚠️ Could not read", "");

@@ -93,6 +93,16 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     expect((await page.locator("#accounts-table tbody tr .name").allTextContents())[0]).toBe(EVIL_NAME);
   });
 
+  it("lists account-regions that report nothing apart from failed reads", async () => {
+    const rows = page.locator("#not-reporting-table tbody tr");
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().textContent()).toContain("mgmt");
+    expect(await page.locator("#gaps-table tbody tr").count()).toBe(2);
+    await page.fill("#filter", "data-prod");
+    await expect.poll(() => page.locator("#not-reporting-table tbody tr:visible").count()).toBe(2);
+    await page.fill("#filter", "");
+  });
+
   it("sorts severities by rank", async () => {
     const header = page.locator("#resources-table th", { hasText: "Severity" }).locator("button");
     const severities = async () => (await page.locator("#resources-table tbody tr td:first-child").allTextContents()).map((t) => t.trim());

@@ -95,6 +95,10 @@ describe("demo data (reports/demo)", () => {
     const card = buildScorecard(collectFromAwsCli(DEMO_DIR), { declared: { org } });
     const declared = card.declared!;
     expect(declared.accountsNotReporting.map((a) => a.name)).toEqual(["checkout-prod"]);
+    // The silent account is coverage (every read succeeded), in each region the config deploys rules to.
+    expect(card.coverage.notReporting.map((n) => [n.name, n.region])).toEqual([...DEMO_SPEC.regions].sort().map((r) => ["checkout-prod", r]));
+    expect(card.gaps).toEqual([]);
+    expect(card.summary.unreadable).toBe(0);
     expect(declared.undeclaredAccounts).toEqual([]);
     expect(declared.regionsNotReporting).toEqual([]);
     const notDeployed = declared.controlsNotObserved.find((c) => c.rule === DEMO_NOT_DEPLOYED)!;

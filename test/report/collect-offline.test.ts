@@ -14,6 +14,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected an error");
+}
+
 const write = (name: string, data: unknown) => writeFileSync(join(dir, name), typeof data === "string" ? data : JSON.stringify(data));
 
 const row = (rule: string, account: string, type: string) => ({
@@ -55,7 +64,7 @@ describe("collectFromAwsCli", () => {
     ]);
   });
 
-  it("shows active accounts without results as NO_DATA with the reason and a gap; suspended ones not at all", () => {
+  it("lists active accounts without results as not reporting, with the reason: coverage, not a failed read; suspended ones not at all", () => {
     write("compliance.json", { AggregateComplianceByConfigRules: [row("cloudtrail-enabled", "111111111111", "COMPLIANT")] });
     write("accounts.json", {
       Accounts: [
@@ -69,12 +78,11 @@ describe("collectFromAwsCli", () => {
     });
     write("ou.json", { AccountOuPaths: { "111111111111": "/Workloads/Prod" } });
     const snapshot = collectFromAwsCli(dir);
-    expect(snapshot.cells.map((c) => [c.accountId, c.status])).toEqual([
-      ["111111111111", "COMPLIANT"],
-      ["222222222222", "NO_DATA"],
+    expect(snapshot.cells.map((c) => [c.accountId, c.status])).toEqual([["111111111111", "COMPLIANT"]]);
+    expect(snapshot.notReporting).toEqual([
+      { accountId: "222222222222", region: "eu-west-1", reason: "no evaluations reported; aggregator source FAILED (AccessDenied)" },
     ]);
-    expect(snapshot.cells[1]!.reason).toBe("not in the exports: no evaluations reported; aggregator source FAILED (AccessDenied)");
-    expect(snapshot.gaps).toEqual([expect.objectContaining({ scope: "account", accountId: "222222222222", region: "eu-west-1" })]);
+    expect(snapshot.gaps).toEqual([]);
     expect(snapshot.accounts.map((a) => [a.accountId, a.ou, a.state])).toEqual([
       ["111111111111", "/Workloads/Prod", "ACTIVE"],
       ["222222222222", undefined, "ACTIVE"],
@@ -147,10 +155,14 @@ describe("snapshot files", () => {
     expect(loadSnapshot(file)).toEqual(snapshot);
   });
 
-  it("name the file and the first wrong field", () => {
+  it("name the file and every wrong field by its JSON path", () => {
     const file = join(dir, "bad.snapshot");
     writeFileSync(file, JSON.stringify({ version: 1, collectedAt: "x", source: { kind: "live" }, accounts: [], cells: [{ rule: "r" }] }));
-    expect(() => loadSnapshot(file)).toThrow(/bad\.snapshot: not a valid snapshot: cells\[0\]\.ruleName:/);
+    const message = errorOf(() => loadSnapshot(file));
+    expect(message).toMatch(/bad\.snapshot: not a valid snapshot: 8 problems/);
+    for (const path of ["cells[0].ruleName", "cells[0].accountId", "cells[0].region", "cells[0].status", "resources", "sources", "gaps", "apiCalls"]) {
+      expect(message).toContain(`${file}: ${path}: missing (required)`);
+    }
     writeFileSync(file, "[");
     expect(() => loadSnapshot(file)).toThrow(/bad\.snapshot: not a snapshot, invalid JSON/);
     expect(() => loadSnapshot(join(dir, "missing"))).toThrow(/missing: cannot read snapshot/);

@@ -106,6 +106,7 @@ describe("collectLive against the loopback AWS (throttling, empty token pages)",
       expect(offline.accounts).toEqual(snapshot.accounts);
       expect(offline.sources).toEqual(snapshot.sources);
       expect(offline.securityHub).toEqual(snapshot.securityHub);
+      expect(offline.notReporting).toEqual(snapshot.notReporting);
       expect(offline.gaps).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -169,18 +170,18 @@ describe("collectLive when the aggregator collects all regions (one paging chain
   });
   afterAll(() => server?.close());
 
-  it("reads the matrix unfiltered and still marks a region whose sources all failed as NO_DATA", () => {
+  it("reads the matrix unfiltered and lists a region whose sources all failed as not reporting, not as a failed read", () => {
     // One unfiltered chain: the readable region's rows fit one page of 1000.
     expect(org.cells.filter((c) => c.region === HOME).length).toBeLessThan(1000);
     expect(server.stats.byOperation["DescribeAggregateComplianceByConfigRules"]).toBe(1);
     const reference = expectedScores(org, { regions: [badRegion] });
     expect(countsBy(snapshot.cells, (c) => c.accountId)).toEqual(withoutNoData(reference.byAccount));
-    const cells = snapshot.cells.filter((c) => c.region === badRegion);
-    expect(cells).toHaveLength(org.accounts.filter((a) => a.status === "ACTIVE").length * org.rules.length);
-    expect(new Set(cells.map((c) => `${c.status}: ${c.reason}`))).toEqual(
-      new Set(["NO_DATA: no evaluations reported; every aggregator source of the region FAILED (AccessDeniedException)"]),
-    );
-    expect(snapshot.gaps).toContainEqual(expect.objectContaining({ scope: "region", region: badRegion }));
+    expect(snapshot.cells.filter((c) => c.region === badRegion)).toEqual([]);
+    expect(snapshot.notReporting).toContainEqual({
+      region: badRegion,
+      reason: "no evaluations reported; every aggregator source of the region FAILED (AccessDeniedException)",
+    });
+    expect(snapshot.gaps).toEqual([]);
   });
 });
 

@@ -83,6 +83,10 @@ export function currentSnapshot(): Snapshot {
         { controlId: "EC2.7", accountId: "222222222222", region: C, title: "EC2.7", severity: "MEDIUM" },
       ],
     },
+    notReporting: [
+      { region: "ap-south-1", reason: "no evaluations reported by the aggregator for this region" },
+      { accountId: "111111111111", region: C, reason: "no evaluations reported by the aggregator for this account and region" },
+    ],
     gaps: [
       { scope: "cell", operation: "DescribeAggregateComplianceByConfigRules", reason: "ThrottlingException after retries", accountId: "444444444444", region: W, rule: "iam-root-mfa" },
       { scope: "resources", operation: "GetAggregateComplianceDetailsByConfigRule", reason: "AccessDenied", accountId: "333333333333", region: C, rule: "s3-bucket-ssl" },

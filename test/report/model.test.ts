@@ -175,7 +175,26 @@ describe("resources, freshness, coverage, gaps", () => {
   });
 
   it("coverage: reporting accounts and counted cells", () => {
-    expect(card().coverage).toEqual({ accounts: 5, reportingAccounts: 4, cells: 13, cellsWithData: 10, percent: 76.9 });
+    expect(card().coverage).toMatchObject({ accounts: 5, reportingAccounts: 4, cells: 13, cellsWithData: 10, percent: 76.9, reportingAccountRegions: 6 });
+  });
+
+  it("coverage: account-regions without evaluations are listed apart from failed reads, named; with --config only where it deploys rules", () => {
+    expect(card().coverage.notReporting).toEqual([
+      { accountId: null, name: null, region: "ap-south-1", reason: "no evaluations reported by the aggregator for this region" },
+      { accountId: "111111111111", name: "mgmt", region: "eu-central-1", reason: "no evaluations reported by the aggregator for this account and region" },
+    ]);
+    // The config deploys to eu-west-1 and eu-central-1 only: ap-south-1's silence is expected; the declared
+    // account Organizations did not list (666) is silent in both regions.
+    const org = parseConfig(DECLARED_YAML, "org.yaml");
+    const declared = buildScorecard(currentSnapshot(), { lookup: testLookup, declared: { org, controlsForStack: () => TEST_CONTROLS } });
+    expect(declared.coverage.notReporting.map((n) => [n.accountId, n.name, n.region])).toEqual([
+      ["111111111111", "mgmt", "eu-central-1"],
+      ["666666666666", "data-prod", "eu-central-1"],
+      ["666666666666", "data-prod", "eu-west-1"],
+    ]);
+    // A stack without Config rules expects no evaluations either.
+    const none = buildScorecard(currentSnapshot(), { lookup: testLookup, declared: { org, controlsForStack: () => [] } });
+    expect(none.coverage.notReporting).toEqual([]);
   });
 
   it("groups gaps by kind", () => {
