@@ -37,10 +37,11 @@ export const loggingCapability: Capability = (scope, ctx) => {
   const monitoring = org.config.compliance.monitoring;
   if (!monitoring || monitoring.trail.account !== stack.account.name) return;
   if (stack.region !== (monitoring.trail.region ?? stack.account.homeRegion)) return;
+  const readers = expectedSecretReaders(org);
   new SecretAccessAlarms(scope, "secret-alarms", {
     accountId: stack.account.id,
     trailLogGroup: monitoring.trail.logGroup,
-    accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readers: expectedSecretReaders(org, a) })),
+    accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readers: readers.get(a.id) })),
     topicName: monitoring.topicName,
     emails: monitoring.emails,
     namespace: monitoring.namespace,
