@@ -39,26 +39,115 @@ export interface ExpectedReaders {
   rotationFunctions: string[];
 }
 
+const ISSUER = "$.userIdentity.sessionContext.sessionIssuer.arn";
+/** Every role ARN (a role session's `sessionIssuer.arn`) starts so in the `aws` partition. */
+const ROLE_ARN_START = "arn:aws:iam::";
+
 /**
  * Successful GetSecretValue calls in one account by anyone but its declared readers:
  * IAM users and root always, assumed roles unless the session's role is a declared reader.
+ * One pattern when it fits CloudWatch's 1,024 characters. Otherwise several, splitting the
+ * roles by the start of their ARN into slices no event falls in twice, so the filters,
+ * all adding to the same metric, count each undeclared read exactly once.
  */
-export function unexpectedReadsPattern(accountId: string, readers: ExpectedReaders): string {
-  const issuer = [...new Set(readers.roleArns)].sort().map((arn) => `($.userIdentity.sessionContext.sessionIssuer.arn != "${arn}")`);
+export function unexpectedReadsPatterns(accountId: string, readers: ExpectedReaders): string[] {
+  const roleArns = [...new Set(readers.roleArns)].sort();
   const rotation = [...new Set(readers.rotationFunctions)].sort().map((fn) => `($.userIdentity.arn != "*/${fn}")`);
-  const role = ['($.userIdentity.type = "AssumedRole")', ...issuer, ...rotation].join(" && ");
   // A secret is named by name or by ARN (`...:secret:<name>-<6 random characters>`).
   const abac = [...new Set(readers.tagReadSecrets)]
     .sort()
     .flatMap((name) => [`($.requestParameters.secretId != "${name}")`, `($.requestParameters.secretId != "*:secret:${name}-*")`]);
-  const pattern =
-    `{ ${SECRET_READ} && ($.recipientAccountId = "${accountId}") && ($.errorCode NOT EXISTS) && ` +
-    abac.map((c) => `${c} && `).join("") +
-    `(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (${role})) }`;
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new Error(`the undeclared-reads filter of account ${accountId} needs ${pattern.length} characters, over CloudWatch's ${MAX_PATTERN_LENGTH}: too many reader roles for one pattern`);
+  const start = `{ ${SECRET_READ} && ($.recipientAccountId = "${accountId}") && ($.errorCode NOT EXISTS) && ${abac.map((c) => `${c} && `).join("")}`;
+  const assumed = (issuer: string[]) => ['($.userIdentity.type = "AssumedRole")', ...issuer, ...rotation].join(" && ");
+
+  const single = `${start}(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (${assumed(roleArns.map((arn) => `(${ISSUER} != "${arn}")`))})) }`;
+  if (single.length <= MAX_PATTERN_LENGTH) return [single];
+
+  const render = (slice: IssuerPart[]) => `${start}${assumed([sliceCondition(slice)])} }`;
+  const fits = (slice: IssuerPart[]) => render(slice).length <= MAX_PATTERN_LENGTH;
+  const smallest: IssuerPart = { anyOf: [{ prefix: ROLE_ARN_START }], except: [] };
+  if (!fits([smallest])) {
+    throw new Error(
+      `the undeclared-reads filter of account ${accountId} needs ${render([smallest]).length} characters before naming any reader, over CloudWatch's ${MAX_PATTERN_LENGTH}: too many ABAC-read secrets or rotation functions for one pattern`,
+    );
   }
-  return pattern;
+  const others = `${start}(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (${assumed([`(${ISSUER} != "${ROLE_ARN_START}*")`])})) }`;
+  const slices: IssuerPart[][] = [];
+  for (const part of issuerParts(ROLE_ARN_START, roleArns, (p) => fits([p]))) {
+    const last = slices.at(-1);
+    if (last && fits([...last, part])) last.push(part);
+    else slices.push([part]);
+  }
+  const patterns = [others, ...slices.map(render)];
+  if (patterns.some((p) => p.length > MAX_PATTERN_LENGTH)) {
+    throw new Error(`the undeclared-reads filter of account ${accountId} cannot be split under CloudWatch's ${MAX_PATTERN_LENGTH} characters (a reader role's path is too long)`);
+  }
+  return patterns;
+}
+
+/** Role ARNs starting with (or equal to) one of `anyOf`, but not with (or equal to) one of `except`. */
+export interface IssuerPart {
+  anyOf: IssuerTerm[];
+  except: IssuerTerm[];
+}
+export type IssuerTerm = { prefix: string } | { exact: string };
+
+/** One filter's condition on the session's role: any of its parts (which never overlap). */
+function sliceCondition(parts: IssuerPart[]): string {
+  const value = (t: IssuerTerm) => ("prefix" in t ? `${t.prefix}*` : t.exact);
+  const conditions = parts.map((part) => {
+    const any = part.anyOf.map((t) => `(${ISSUER} = "${value(t)}")`);
+    return [any.length === 1 ? any[0]! : `(${any.join(" || ")})`, ...part.except.map((t) => `(${ISSUER} != "${value(t)}")`)];
+  });
+  return conditions.length === 1 ? conditions[0]!.join(" && ") : `(${conditions.map((c) => `(${c.join(" && ")})`).join(" || ")})`;
+}
+
+/** Characters a role ARN can hold at `index`: the account id's digits, the fixed `:role/`, then IAM path and name characters. */
+function roleArnAlphabet(index: number): string[] {
+  const account = ROLE_ARN_START.length;
+  if (index < account) return [ROLE_ARN_START[index]!];
+  if (index < account + 12) return [..."0123456789"];
+  const fixed = ":role/";
+  if (index < account + 12 + fixed.length) return [fixed[index - account - 12]!];
+  return [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-/"];
+}
+
+/**
+ * Parts covering every role ARN that starts with `prefix` and is not one of `readers`
+ * (which all start with `prefix`), no two overlapping, each fitting one pattern: a trie
+ * over the readers' ARNs, split where they branch until each part fits.
+ */
+export function issuerParts(prefix: string, readers: string[], fits: (part: IssuerPart) => boolean): IssuerPart[] {
+  const whole: IssuerPart = { anyOf: [{ prefix }], except: readers.map((exact) => ({ exact })) };
+  if (fits(whole)) return [whole];
+  // Down to where the readers branch: what leaves the shared start earlier is one part.
+  const shared = commonPrefix(readers);
+  if (shared.length > prefix.length) return [{ anyOf: [{ prefix }], except: [{ prefix: shared }] }, ...issuerParts(shared, readers, fits)];
+  const children = new Map<string, string[]>();
+  let prefixIsReader = false;
+  for (const arn of readers) {
+    if (arn === prefix) prefixIsReader = true;
+    else {
+      const next = arn[prefix.length]!;
+      let list = children.get(next);
+      if (!list) children.set(next, (list = []));
+      list.push(arn);
+    }
+  }
+  const chars = [...children.keys()].sort();
+  const parts = chars.flatMap((c) => issuerParts(prefix + c, children.get(c)!, fits));
+  // What starts with `prefix` but with none of the readers' next characters: one part if it fits...
+  const rest: IssuerPart = { anyOf: [{ prefix }], except: [...chars.map((c) => ({ prefix: prefix + c })), ...(prefixIsReader ? [{ exact: prefix }] : [])] };
+  if (fits(rest)) return [...parts, rest];
+  // ...else the other characters the ARN can hold there, each named.
+  const free: IssuerTerm[] = [...roleArnAlphabet(prefix.length).filter((c) => !children.has(c)).map((c) => ({ prefix: prefix + c })), ...(prefixIsReader ? [] : [{ exact: prefix }])];
+  return [...parts, ...free.map((term) => ({ anyOf: [term], except: [] }))];
+}
+
+function commonPrefix(values: string[]): string {
+  let shared = values[0] ?? "";
+  for (const v of values) while (!v.startsWith(shared)) shared = shared.slice(0, -1);
+  return shared;
 }
 
 export interface MonitoredAccount {
@@ -123,11 +212,16 @@ export class SecretAccessAlarms extends Construct {
     for (const account of sorted) {
       const watchesReads = account.readers !== undefined;
       if (watchesReads) {
-        new CloudwatchLogMetricFilter(this, `unexpected-${account.name}`, {
-          name: `org-baseline-undeclared-secret-reads-${account.name}`,
-          logGroupName: props.trailLogGroup,
-          pattern: unexpectedReadsPattern(account.id, account.readers!),
-          metricTransformation: { name: UNEXPECTED_METRIC, namespace: props.namespace, value: "1", dimensions },
+        // Split patterns add to the same metric: the alarm sums them as one.
+        const patterns = unexpectedReadsPatterns(account.id, account.readers!);
+        patterns.forEach((pattern, i) => {
+          const suffix = patterns.length > 1 ? `-${i + 1}` : "";
+          new CloudwatchLogMetricFilter(this, `unexpected-${account.name}${suffix}`, {
+            name: `org-baseline-undeclared-secret-reads-${account.name}${suffix}`,
+            logGroupName: props.trailLogGroup,
+            pattern,
+            metricTransformation: { name: UNEXPECTED_METRIC, namespace: props.namespace, value: "1", dimensions },
+          });
         });
       }
       const metric = (id: string, name: string) => ({

@@ -6,8 +6,8 @@ import { rotationFunctionName } from "./naming.js";
 /**
  * Whose secret reads are expected in each account's CloudTrail events: the declared
  * readers of its own secrets, and its own roles that read secrets of other accounts
- * (CloudTrail records a cross-account read in both accounts). No entry for an
- * account that neither owns secrets nor reads any: there is nothing to compare against.
+ * (CloudTrail records a cross-account read in both accounts). Only accounts with
+ * secrets have an entry: reads elsewhere are watched in the owner's account.
  * Rotation functions read the secrets they rotate, so their sessions are expected too.
  * Every account's readers are collected in one pass, so the cost grows with the
  * number of readers, not with accounts squared.
@@ -31,7 +31,7 @@ export function expectedSecretReaders(org: ResolvedOrg): Map<string, ExpectedRea
   for (const account of org.accounts) {
     const mine = own.get(account.id) ?? [];
     const theirs = elsewhere.get(account.id) ?? [];
-    if (account.secrets.length === 0 && theirs.length === 0) continue;
+    if (account.secrets.length === 0) continue;
     readers.set(account.id, {
       roleArns: [...new Set([...mine, ...theirs])].sort(),
       tagReadSecrets: account.secrets.filter((s) => s.readers.some((r) => r.tags !== undefined)).map((s) => s.name).sort(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inputParameters } from "../../modules/config-rules.js";
 import { logsKeyPolicy } from "../../modules/log-groups.js";
-import { accessDeniedPattern, MAX_PATTERN_LENGTH, unexpectedReadsPattern } from "../../modules/monitoring.js";
+import { accessDeniedPattern, MAX_PATTERN_LENGTH, unexpectedReadsPatterns } from "../../modules/monitoring.js";
 import { configDeliveryPolicy, configServiceTrust } from "../../modules/policies/config-policies.js";
 import { canonicalPolicy, isKnownConditionOperator, policyJson } from "../../modules/policies/document.js";
 import { endpointPolicy } from "../../modules/policies/endpoint-policy.js";
@@ -141,11 +141,12 @@ describe("secret access filter patterns", () => {
   });
 
   it("counts successful reads in the account by users, root, and roles that are not declared readers", () => {
-    const pattern = unexpectedReadsPattern("555555555555", {
+    const [pattern, ...more] = unexpectedReadsPatterns("555555555555", {
       roleArns: ["arn:aws:iam::555555555555:role/b", "arn:aws:iam::555555555555:role/a", "arn:aws:iam::555555555555:role/a"],
       tagReadSecrets: ["app/signing"],
       rotationFunctions: ["rotate-db"],
     });
+    expect(more).toEqual([]);
     expect(pattern).toBe(
       '{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && ($.recipientAccountId = "555555555555") && ($.errorCode NOT EXISTS) && ' +
         '($.requestParameters.secretId != "app/signing") && ($.requestParameters.secretId != "*:secret:app/signing-*") && ' +
@@ -154,9 +155,17 @@ describe("secret access filter patterns", () => {
     );
   });
 
-  it("refuses a pattern over CloudWatch's length limit instead of writing one AWS rejects", () => {
+  it("splits a pattern over CloudWatch's length limit into several instead of writing one AWS rejects", () => {
     const roles = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::555555555555:role/reader-role-number-${i}`);
-    expect(() => unexpectedReadsPattern("555555555555", { roleArns: roles, tagReadSecrets: [], rotationFunctions: [] })).toThrow(new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`));
+    const patterns = unexpectedReadsPatterns("555555555555", { roleArns: roles, tagReadSecrets: [], rotationFunctions: [] });
+    expect(patterns.length).toBeGreaterThan(1);
+    for (const p of patterns) expect(p.length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+  });
+
+  it("refuses an account whose ABAC-read secrets alone exceed the limit", () => {
+    const secrets = Array.from({ length: 12 }, (_, i) => `app/secret-read-by-tag-number-${i}`);
+    const roles = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::555555555555:role/reader-role-number-${i}`);
+    expect(() => unexpectedReadsPatterns("555555555555", { roleArns: roles, tagReadSecrets: secrets, rotationFunctions: [] })).toThrow(new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`));
   });
 });
 
