@@ -1,46 +1,95 @@
-// `npm run bench`: synth wall time and peak memory for the example and generated
-// organizations, and the same app importing the provider package root, for comparison.
+// `npm run bench:synth`: wall time, CPU time (user + system, every thread) and peak memory
+// of synth and validate, for the example, the lighter generated shape (clones of the
+// example's workload accounts) and the realistic shape (generate-realistic-org.mjs), then
+// where the time goes on one thread. Each figure is the median of BENCH_RUNS runs
+// (default 3) with the range: the machine is shared, so wall time is noisy and CPU time
+// is the steadier figure. BENCH_LARGE=1 adds the realistic 2000-account organization.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateOrg } from "./generate-org.mjs";
+import { generateRealisticOrg } from "./generate-realistic-org.mjs";
 
 const tmp = mkdtempSync(join(tmpdir(), "baseline-bench-"));
+const runs = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
 
-function synth(label, config, { importRoot = false } = {}) {
-  const out = join(tmp, "out");
+function once(args, env) {
   const rssFile = join(tmp, "rss");
-  const args = ["--import", "./test/bench/maxrss.mjs", ...(importRoot ? ["--import", "./test/bench/import-provider-root.mjs"] : []), "dist/main.js", "synth", "--quiet", "--config", config, "--out", out];
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, BENCH_RSS_FILE: rssFile } });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${label}: synth failed\n${result.stderr}`);
-  const [, stacks, resources] = /synthesized (\d+) stacks with (\d+) resources/.exec(result.stdout) ?? [];
-  const peakMb = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
-  rmSync(out, { recursive: true, force: true });
-  return { label, stacks: Number(stacks), resources: Number(resources), seconds, peakMb };
+  const result = spawnSync(process.execPath, ["--import", "./test/bench/maxrss.mjs", ...args], { encoding: "utf8", env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile } });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed\n${result.stderr}`);
+  const usage = JSON.parse(readFileSync(rssFile, "utf8"));
+  return { stdout: result.stdout, wall, cpu: usage.userSeconds + usage.systemSeconds, peakMb: usage.maxRSS / 2 ** 20 };
 }
 
-const rows = [];
-const generated = (n) => {
-  const file = join(tmp, `org-${n}.yaml`);
-  writeFileSync(file, generateOrg(n, { regions: ["eu-west-1", "eu-central-1"] }));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function summarize(samples) {
+  const figure = (key, digits) => {
+    const xs = samples.map((s) => s[key]);
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    return { median: median(xs), text: xs.length > 1 ? `${median(xs).toFixed(digits)} (${lo.toFixed(digits)}-${hi.toFixed(digits)})` : median(xs).toFixed(digits) };
+  };
+  return { wall: figure("wall", 2), cpu: figure("cpu", 2), peakMb: figure("peakMb", 0) };
+}
+
+function synth(label, config, { importRoot = false, env = {} } = {}) {
+  const out = join(tmp, "out");
+  const args = [...(importRoot ? ["--import", "./test/bench/import-provider-root.mjs"] : []), "dist/main.js", "synth", "--quiet", "--config", config, "--out", out];
+  const samples = [];
+  let stdout = "";
+  for (let i = 0; i < runs; i++) {
+    rmSync(out, { recursive: true, force: true });
+    const sample = once(args, env);
+    samples.push(sample);
+    stdout = sample.stdout;
+  }
+  rmSync(out, { recursive: true, force: true });
+  const [, stacks, resources] = /synthesized (\d+) stacks with (\d+) resources/.exec(stdout) ?? [];
+  return { label, stacks, resources, ...summarize(samples) };
+}
+
+function validate(label, config) {
+  const samples = Array.from({ length: runs }, () => once(["dist/main.js", "validate", "--config", config], {}));
+  return { label, stacks: "", resources: "", ...summarize(samples) };
+}
+
+const write = (name, text) => {
+  const file = join(tmp, name);
+  writeFileSync(file, text);
   return file;
 };
-const org100 = generated(100);
-const org1000 = generated(1000);
+const regions = ["eu-west-1", "eu-central-1"];
+const light100 = write("light-100.yaml", generateOrg(100, { regions }));
+const light1000 = write("light-1000.yaml", generateOrg(1000, { regions }));
+const real100 = write("real-100.yaml", generateRealisticOrg(100, { regions }));
+const real1000 = write("real-1000.yaml", generateRealisticOrg(1000, { regions }));
 
+const rows = [];
 rows.push(synth("example", "config/org.yaml"));
 rows.push(synth("example, provider root imported", "config/org.yaml", { importRoot: true }));
-rows.push(synth("100 accounts x 2 regions", org100));
-rows.push(synth("1000 accounts x 2 regions", org1000));
-rows.push(synth("1000 accounts x 2 regions, provider root imported", org1000, { importRoot: true }));
+rows.push(synth("light 100 accounts x 2 regions", light100));
+rows.push(synth("light 1000 accounts x 2 regions", light1000));
+rows.push(synth("light 1000 accounts x 2 regions, provider root imported", light1000, { importRoot: true }));
+rows.push(synth("realistic 100 accounts x 2 regions", real100));
+rows.push(synth("realistic 1000 accounts x 2 regions", real1000));
+const realistic = rows.at(-1);
+rows.push(synth("realistic 1000 x 2, one worker (BASELINE_SYNTH_WORKERS=1)", real1000, { env: { BASELINE_SYNTH_WORKERS: "1" } }));
+if (process.env.BENCH_LARGE) rows.push(synth("realistic 2000 accounts x 2 regions", write("real-2000.yaml", generateRealisticOrg(2000, { regions }))));
+rows.push(validate("validate realistic 1000 accounts", real1000));
+const validation = rows.at(-1);
 
-const header = "| run | stacks | resources | wall (s) | peak RSS (MB) |";
-console.log(`node ${process.version}, ${process.platform} ${process.arch}\n`);
-console.log(`${header}\n|---|---:|---:|---:|---:|`);
-for (const r of rows) console.log(`| ${r.label} | ${r.stacks} | ${r.resources} | ${r.seconds.toFixed(2)} | ${r.peakMb.toFixed(0)} |`);
-const big = rows[3];
-console.log(`\ntarget 1000x2: < 30 s and < 2048 MB -> ${big.seconds < 30 && big.peakMb < 2048 ? "met" : "NOT met"}`);
+console.log(`node ${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} cores; median of ${runs} runs (range)\n`);
+console.log("| run | stacks | resources | wall (s) | CPU user+sys (s) | peak RSS (MB) |\n|---|---:|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.label} | ${r.stacks} | ${r.resources} | ${r.wall.text} | ${r.cpu.text} | ${r.peakMb.text} |`);
+const verdict = (ok) => (ok ? "met" : "NOT met");
+console.log(`\ntarget realistic 1000x2 synth: < 15 s and < 1024 MB -> ${verdict(realistic.wall.median < 15 && realistic.peakMb.median < 1024)}`);
+console.log(`target validate 1000 accounts: < 1.5 s -> ${verdict(validation.wall.median < 1.5)}\n`);
+
+// Where the time goes: one thread, realistic 200 accounts.
+const where = spawnSync(process.execPath, ["test/bench/where.mjs", write("real-200.yaml", generateRealisticOrg(200, { regions }))], { encoding: "utf8" });
+if (where.status !== 0) throw new Error(`where.mjs failed\n${where.stderr}`);
+console.log(where.stdout);
 rmSync(tmp, { recursive: true, force: true });
