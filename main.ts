@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { accessCommand } from "./modules/broker/command.js";
 import { schemaCommand, validateCommand } from "./config/commands.js";
 import { ConfigError } from "./config/errors.js";
 import { checkCommand } from "./modules/controls/command.js";
@@ -10,7 +11,7 @@ import { workflowCommand } from "./modules/workflows/command.js";
 import { reportCommand } from "./reports/command.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand, reportCommand];
+const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand, reportCommand, accessCommand];
 
 function buildProgram(): Command {
   const program = new Command("baseline")
