@@ -1,14 +1,19 @@
+import { AlarmTopic } from "../modules/alarm-topic.js";
 import { AccessBroker } from "../modules/broker/broker.js";
 import { LogGroups } from "../modules/log-groups.js";
+import { SecretAccessAlarms } from "../modules/monitoring.js";
+import { BrokerDenialAlarm } from "../modules/privileged-alarms.js";
 import { BaselineRole } from "../modules/roles.js";
 import type { ITerraformDependable } from "./platform.js";
 import type { Capability } from "./capabilities.js";
 import { roleConstructId } from "./identity.js";
+import { SECRET_ALARMS_ID } from "./logging.js";
 
 /**
  * The just-in-time access broker, in its account's home region: it uses the role the
  * identity capability created there (with the statements derived from `access:`) and
- * the encrypted, retained log group the logging capability created for it.
+ * the encrypted, retained log group the logging capability created for it. Refused
+ * requests raise an alarm on the alarm topic of this stack, or on a topic of its own.
  */
 export const accessCapability: Capability = (scope, { org, stack }) => {
   const access = org.access;
@@ -20,4 +25,18 @@ export const accessCapability: Capability = (scope, { org, stack }) => {
   if (!logGroup) throw new Error(`the broker's log group ${access.broker.logGroupName} is not created in ${stack.name}`);
   const dependsOn: ITerraformDependable[] = [role.role, ...role.permissions, logGroup];
   new AccessBroker(scope, "access-broker", { access, roleArn: role.arn, dependsOn });
+
+  const monitoring = org.config.compliance.monitoring;
+  if (!monitoring) return;
+  const shared = scope.node.tryFindChild(SECRET_ALARMS_ID);
+  const topic =
+    shared instanceof SecretAccessAlarms
+      ? shared.topic
+      : new AlarmTopic(scope, "access-alarm-topic", { accountId: stack.account.id, topicName: monitoring.topicName, emails: monitoring.emails }).topic;
+  new BrokerDenialAlarm(scope, "access-broker-alarm", {
+    topicArn: topic.arn,
+    logGroupName: logGroup.name,
+    threshold: access.broker.deniedAlarmThreshold,
+    periodSeconds: monitoring.periodSeconds,
+  });
 };

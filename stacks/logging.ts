@@ -1,6 +1,7 @@
 import { daysFor } from "../config/sections/logs.js";
 import { LogGroups, type LogGroupSpec } from "../modules/log-groups.js";
 import { SecretAccessAlarms } from "../modules/monitoring.js";
+import { PrivilegedAccessAlarms, privilegedPaths } from "../modules/privileged-alarms.js";
 import { rotationFunctionName } from "../modules/naming.js";
 import { expectedSecretReaders } from "../modules/secret-readers.js";
 import type { Capability } from "./capabilities.js";
@@ -26,7 +27,10 @@ export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
   return [...declared, ...rotation, ...brokerLog];
 }
 
-/** Encrypted, retained log groups (with the account-region logs key), and the secret-access alarms where the trail lands. */
+/** Construct id of the secret-access alarms, whose topic the other security alarms of the stack share. */
+export const SECRET_ALARMS_ID = "secret-alarms";
+
+/** Encrypted, retained log groups (with the account-region logs key), and the secret-access and privileged-path alarms where the trail lands. */
 export const loggingCapability: Capability = (scope, ctx) => {
   const { org, stack } = ctx;
   const groups = logGroupSpecs(ctx);
@@ -38,7 +42,7 @@ export const loggingCapability: Capability = (scope, ctx) => {
   if (!monitoring || monitoring.trail.account !== stack.account.name) return;
   if (stack.region !== (monitoring.trail.region ?? stack.account.homeRegion)) return;
   const readers = expectedSecretReaders(org);
-  new SecretAccessAlarms(scope, "secret-alarms", {
+  const secretAlarms = new SecretAccessAlarms(scope, SECRET_ALARMS_ID, {
     accountId: stack.account.id,
     trailLogGroup: monitoring.trail.logGroup,
     accounts: org.accounts.map((a) => ({ id: a.id, name: a.name, readers: readers.get(a.id) })),
@@ -47,5 +51,11 @@ export const loggingCapability: Capability = (scope, ctx) => {
     namespace: monitoring.namespace,
     threshold: monitoring.threshold,
     periodSeconds: monitoring.periodSeconds,
+  });
+  new PrivilegedAccessAlarms(scope, "privileged-alarms", {
+    topicArn: secretAlarms.topic.arn,
+    trailLogGroup: monitoring.trail.logGroup,
+    periodSeconds: monitoring.periodSeconds,
+    paths: privilegedPaths(org),
   });
 };
