@@ -73,6 +73,8 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
         return at([...path, key], `unknown key "${key}"${hint}`, true);
       });
     case "invalid_type":
+      // A schema's own message (not zod's default) says more, and never echoes the input.
+      if (!/^Invalid input/.test(zi.message)) return [at(path, zi.message)];
       return [at(path, describeInvalidType(zi.expected, zi.input))];
     case "invalid_union":
       if (zi.discriminator) {

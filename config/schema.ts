@@ -4,6 +4,7 @@ import { accountId, resourceName, tags } from "./sections/common.js";
 import { rolesSchema } from "./sections/identity.js";
 import { keysSchema } from "./sections/keys.js";
 import { secretsSchema } from "./sections/secrets.js";
+import { parametersSchema } from "./sections/parameters.js";
 import { endpointsSchema } from "./sections/endpoints.js";
 import { logGroupsSchema, logsSchema } from "./sections/logs.js";
 import { complianceSchema } from "./sections/compliance.js";
@@ -36,6 +37,7 @@ const account = z.strictObject({
   roles: rolesSchema,
   keys: keysSchema,
   secrets: secretsSchema,
+  parameters: parametersSchema,
   endpoints: endpointsSchema,
   logGroups: logGroupsSchema,
 });

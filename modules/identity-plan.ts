@@ -4,6 +4,7 @@ import type { KeyConfig } from "../config/sections/keys.js";
 import { DEFAULT_SESSION_SECONDS, IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
 import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../config/sections/refs.js";
 import type { SecretConfig } from "../config/sections/secrets.js";
+import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
 import { GITHUB_OIDC_HOST, roleArn } from "./naming.js";
 import type { PolicyDocument } from "./policies/document.js";
 import {
@@ -15,6 +16,7 @@ import {
 } from "./policies/identity-policy.js";
 import { keyPolicy, logsServiceUser, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
+import type { ParameterReadGrant } from "./policies/value-policies.js";
 import { brokeredTrust, crossAccountTrust, githubOidcTrust, humanTrust, serviceTrust } from "./policies/trust-policy.js";
 
 /**
@@ -50,11 +52,21 @@ export interface PlannedSecret {
   policy: Omit<SecretPolicyInput, "rotationRoleArns">;
 }
 
+/** A Parameter Store hierarchy in one region, with its parameters' full names. */
+export interface PlannedHierarchy {
+  config: ParameterHierarchyConfig;
+  region: string;
+  parameters: Array<{ name: string; config: ParameterConfig }>;
+  /** Roles reading it (declared roles and roles carrying its ABAC tags), sorted. */
+  readerArns: string[];
+}
+
 export interface IdentityPlan {
   /** `githubProvider` is the provider's ARN as the stack has it, so the roles depend on the provider resource. */
   roles(account: ResolvedAccount, githubProvider?: string): PlannedRole[];
   keys(account: ResolvedAccount, region: string): PlannedKey[];
   secrets(account: ResolvedAccount, region: string): PlannedSecret[];
+  parameters(account: ResolvedAccount, region: string): PlannedHierarchy[];
 }
 
 const plans = new WeakMap<ResolvedOrg, IdentityPlan>();
@@ -144,6 +156,31 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   }
   for (const [id, entry] of secrets) for (const arn of entry.readerArns) addRead(arn, id);
 
+  // Parameter hierarchies and their readers: named roles, and this account's roles carrying every ABAC tag.
+  const hierarchiesByAccount = new Map<string, Array<{ config: ParameterHierarchyConfig; regions: string[]; readerArns: string[] }>>();
+  const parametersReadBy = new Map<string, ParameterReadGrant[]>();
+  for (const a of org.accounts) {
+    for (const h of a.parameters) {
+      const regions = h.regions ?? [a.homeRegion];
+      const readers = new Set<string>();
+      for (const reader of h.readers) {
+        if (reader.role !== undefined) readers.add(arnOf({ account: a.name, name: reader.role }));
+        if (reader.tags) {
+          const wanted = Object.entries(reader.tags);
+          for (const r of a.roles) {
+            const carried: Record<string, string> = { ...a.tags, ...r.tags };
+            if (wanted.every(([k, v]) => carried[k] === v)) readers.add(roleArn(a.id, r.name, r.path));
+          }
+        }
+      }
+      const readerArns = [...readers].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      entriesOf(hierarchiesByAccount, a.name, () => []).push({ config: h, regions, readerArns });
+      for (const arn of readerArns) {
+        entriesOf(parametersReadBy, arn, () => []).push({ accountId: a.id, path: h.path, regions, ...(h.key ? { keyName: h.key } : {}) });
+      }
+    }
+  }
+
   // Indexes, so a key's policy costs what its own users cost, not the size of the organization.
   const secretsByKey = new Map<string, SecretEntry[]>();
   const secretsByAccount = new Map<string, SecretEntry[]>();
@@ -188,6 +225,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         keys,
         logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
+        parameters: parametersReadBy.get(arn) ?? [],
+        ...(r.grants.outboundTokens ? { outboundTokens: r.grants.outboundTokens } : {}),
         statements: [...r.statements.map(configStatement), ...generatedStatementsFor(org.access, arn)],
       });
       return {
@@ -259,6 +298,11 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via, actions: KEY_ACCESS_ACTIONS[u.access] });
       else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS[u.access]);
     });
+    let parameterReaders = 0;
+    for (const h of hierarchiesByAccount.get(a.name) ?? []) {
+      if (h.config.key !== k.name || !h.regions.includes(region) || h.readerArns.length === 0) continue;
+      users.push({ sid: `ParameterReaders${++parameterReaders}`, principalArns: h.readerArns, viaServices: [viaService("ssm", region)], actions: ["kms:Decrypt"] });
+    }
     for (const g of crossAccountKeyGrants.get(`${a.name}/${k.name}`) ?? []) {
       const actions: KeyCryptoAction[] = KEY_ACCESS_ACTIONS[g.access];
       addCross(g.arn, g.accountId, g.via.map((v) => viaService(v, region)), actions);
@@ -307,7 +351,18 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       }));
   }
 
-  return { roles, keys, secrets: secretsOf };
+  function parametersOf(a: ResolvedAccount, region: string): PlannedHierarchy[] {
+    return (hierarchiesByAccount.get(a.name) ?? [])
+      .filter((h) => h.regions.includes(region))
+      .map((h) => ({
+        config: h.config,
+        region,
+        parameters: h.config.parameters.map((p) => ({ name: parameterName(h.config.path, p.name), config: p })),
+        readerArns: h.readerArns,
+      }));
+  }
+
+  return { roles, keys, secrets: secretsOf, parameters: parametersOf };
 }
 
 /** Role ARNs that read an account's secrets (named readers and roles granted them), across its regions. */

@@ -4,13 +4,16 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/inde
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack/index.js";
 import { createHash } from "node:crypto";
 import type { RotationConfig } from "../config/sections/secrets.js";
+import type { InitialValueConfig } from "../config/sections/values.js";
 import { keyAliasName, rotationFunctionName } from "./naming.js";
 import { policyJson } from "./policies/document.js";
 import { secretPolicy, type SecretPolicyInput } from "./policies/secret-policy.js";
 import { tagsArg } from "./tags.js";
+import { writeOnlyValue } from "./write-only.js";
 
 /** Account publishing the AWS rotation functions in the Serverless Application Repository. */
 export const ROTATION_APPS_ARN_PREFIX = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/";
@@ -29,12 +32,15 @@ export interface BaselineSecretProps {
   tags?: Record<string, string>;
   policy: Omit<SecretPolicyInput, "rotationRoleArns">;
   rotation?: RotationConfig;
+  /** A first value made or received by the apply, written through `secret_string_wo`. */
+  initialValue?: InitialValueConfig;
 }
 
 /**
- * A secret declared by name: no value is ever written (no secret version), so
- * none reaches Terraform state. Its resource policy allows the readers and denies
- * everyone else; rotation, when set, supplies the values.
+ * A secret declared by name: no value is ever written into the configuration, so
+ * none reaches Terraform state. A first value, when declared, goes through the
+ * write-only `secret_string_wo` from an ephemeral source. Its resource policy
+ * allows the readers and denies everyone else; rotation, when set, supplies the values.
  */
 export class BaselineSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
@@ -53,6 +59,15 @@ export class BaselineSecret extends Construct {
       ...tagsArg(props.tags),
     });
     this.arn = this.secret.arn;
+
+    if (props.initialValue) {
+      const value = writeOnlyValue(this, props.name, props.initialValue);
+      new SecretsmanagerSecretVersion(this, "initial-value", {
+        secretId: this.secret.id,
+        secretStringWo: value.expression,
+        secretStringWoVersion: value.version,
+      });
+    }
 
     const rotation = props.rotation ? this.rotationFunction(props, props.rotation) : undefined;
     const policy = new SecretsmanagerSecretPolicy(this, "policy", {

@@ -6,6 +6,7 @@ import { pipelineRoles } from "../modules/naming.js";
 import type { StateAccess } from "../modules/policies/identity-policy.js";
 import { githubSubject } from "../modules/policies/trust-policy.js";
 import { BaselineRole } from "../modules/roles.js";
+import { ParameterHierarchy } from "../modules/parameters.js";
 import { BaselineSecret } from "../modules/secret.js";
 import { backendLocation } from "./backend.js";
 import type { Capability } from "./capabilities.js";
@@ -80,6 +81,18 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
       tags: secret.config.tags,
       policy: secret.policy,
       ...(secret.config.rotation ? { rotation: secret.config.rotation } : {}),
+      ...(secret.config.initialValue ? { initialValue: secret.config.initialValue } : {}),
+    });
+  }
+
+  for (const hierarchy of plan.parameters(account, stack.region)) {
+    const key = hierarchy.config.key ? keys.get(hierarchy.config.key) : undefined;
+    if (hierarchy.config.key && !key) throw new Error(`parameters ${hierarchy.config.path}: key ${hierarchy.config.key} is not created in ${stack.region}`);
+    new ParameterHierarchy(scope, `parameters-${constructId(hierarchy.config.path)}`, {
+      parameters: hierarchy.parameters,
+      tier: hierarchy.config.tier,
+      ...(key ? { kmsKeyArn: key.arn } : {}),
+      tags: hierarchy.config.tags,
     });
   }
 };

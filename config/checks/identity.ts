@@ -3,6 +3,7 @@ import { qualifyKey, qualifySecret } from "../sections/refs.js";
 import type { AccountConfig, OrgConfig } from "../schema.js";
 import { statementProblems } from "../../modules/policies/identity-policy.js";
 import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
+import { outboundTokenProblem } from "../../modules/policies/value-policies.js";
 import type { PathSegment } from "../errors.js";
 import type { ConfigCheck, Report } from "./types.js";
 
@@ -140,6 +141,13 @@ function checkGrants(config: OrgConfig, account: AccountConfig, role: RoleConfig
   role.grants.logGroups.forEach((name, k) => {
     if (!account.logGroups.some((g) => g.name === name)) report(at("grants", "logGroups", k), `log group ${JSON.stringify(name)} is not declared in this account's logGroups`);
   });
+  if (role.grants.outboundTokens) {
+    const problem = outboundTokenProblem(role.grants.outboundTokens);
+    if (problem) report(at("grants", "outboundTokens"), problem);
+    for (const key of Object.keys(role.grants.outboundTokens.tags ?? {})) {
+      if (key.startsWith("aws:")) report(at("grants", "outboundTokens", "tags", key), "tag keys starting with aws: are reserved");
+    }
+  }
   if (role.grants.abac) {
     const carried = new Set([...Object.keys(config.tags), "Environment", ...Object.keys(account.tags), ...Object.keys(role.tags)]);
     role.grants.abac.tagKeys.forEach((key, k) => {

@@ -34,6 +34,19 @@ const grants = z
      * Secrets Manager with its keys, whose tags equal the role's own tags for these keys.
      */
     abac: z.strictObject({ tagKeys: z.array(z.string().min(1)).min(1, "name at least one tag key") }).optional(),
+    /**
+     * IAM outbound identity federation: mint signed JWTs (sts:GetWebIdentityToken) for
+     * exactly these audiences, no longer-lived than maxDurationSeconds, instead of
+     * storing a third party's API key. The account must be enabled once (see README).
+     */
+    outboundTokens: z
+      .strictObject({
+        audiences: z.array(z.string().min(1).max(1000)).min(1, "name the audiences").max(10, "GetWebIdentityToken accepts at most 10 audiences"),
+        maxDurationSeconds: z.number().int().min(60, "tokens live 60-3600 s").max(3600, "tokens live 60-3600 s"),
+        /** Tags the workload may put in its tokens, each with its only allowed value. */
+        tags: z.record(z.string().regex(/^[\w.:/=+\-@]{1,128}$/, "a tag key"), z.string().max(256)).optional(),
+      })
+      .optional(),
   })
   .default({ secrets: [], keys: [], logGroups: [] });
 

@@ -2,11 +2,13 @@ import { z } from "zod";
 import { AWS_REGIONS } from "../regions.js";
 import { tags } from "./common.js";
 import { accountName, keyName, roleRef, secretName } from "./refs.js";
+import { initialValueSchema } from "./values.js";
 
 /**
  * Per-account Secrets Manager secrets (`accounts[].secrets`), declared by name only.
  * A value never appears in config, code, synthesized JSON or Terraform state: it
- * arrives through rotation or is put out of band (see the README).
+ * arrives through rotation, a write-only first value (`initialValue`), or is put
+ * out of band (see the README).
  */
 
 /** AWS-published rotation functions, deployed from the Serverless Application Repository. */
@@ -83,13 +85,14 @@ export const secretSchema = z.strictObject({
   recoveryWindowDays: z.number().int().min(7, "7-30 days, so a deleted secret can be recovered").max(30, "7-30 days").default(30),
   readers: z.array(reader).default([]),
   rotation: rotation.optional(),
+  /** A first value made or received by the apply and written through `secret_string_wo` (Terraform >= 1.11). */
+  initialValue: initialValueSchema.optional(),
   value: noValue,
   secretString: noValue,
   secretBinary: noValue,
   secretValue: noValue,
   password: noValue,
   plaintext: noValue,
-  initialValue: noValue,
 });
 
 /** Per-account Secrets Manager secrets, declared by name only (issue: identity). */

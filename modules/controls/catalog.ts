@@ -1,4 +1,5 @@
 import * as p from "./predicates.js";
+import * as values from "./value-predicates.js";
 import type { Control, ControlParameters } from "./types.js";
 
 const CONFIG_DOCS = "https://docs.aws.amazon.com/config/latest/developerguide";
@@ -109,6 +110,34 @@ export const controls: Control[] = [
     remediation: "Set the secret's `key` to a customer-managed key of the account; the AWS-managed key cannot be scoped or shared across accounts.",
     docUrl: `${CONFIG_DOCS}/secretsmanager-using-cmk.html`,
     check: (stack) => p.secretsUseCmk(stack),
+  },
+  {
+    id: "VALUES-WRITE-ONLY",
+    title: "Secret and SecureString values reach AWS only through write-only arguments",
+    severity: "HIGH",
+    securityHubControls: [],
+    remediation:
+      "Give the secret or SecureString an `initialValue` (generate or fromVariable) instead of a value: Terraform >= 1.11 then writes it through secret_string_wo / value_wo from an ephemeral source, and neither the plan nor the state keeps it.",
+    docUrl: "https://developer.hashicorp.com/terraform/language/manage-sensitive-data/ephemeral",
+    check: (stack) => values.valuesWriteOnly(stack),
+  },
+  {
+    id: "PARAMETERS-SECURESTRING-CMK",
+    title: "Parameter Store SecureString parameters are encrypted with a customer-managed key",
+    severity: "MEDIUM",
+    securityHubControls: [],
+    remediation: "Set the hierarchy's `key` to a customer-managed key of the account; its key policy then names exactly the hierarchy's readers, through Parameter Store only.",
+    docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html",
+    check: (stack) => values.secureStringsUseCmk(stack),
+  },
+  {
+    id: "PARAMETERS-NO-PLAINTEXT-CREDENTIALS",
+    title: "Parameters named like credentials are SecureStrings",
+    severity: "HIGH",
+    securityHubControls: [],
+    remediation: "Make the parameter a SecureString with an `initialValue` (or a Secrets Manager secret, if it should rotate), and replace the value that was stored in clear.",
+    docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html",
+    check: (stack) => values.noPlaintextCredentials(stack),
   },
   {
     id: "KMS-ROTATION",

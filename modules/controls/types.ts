@@ -7,6 +7,9 @@ export interface SynthesizedStack {
     output?: Record<string, { value?: unknown; description?: string }>;
     provider?: Record<string, unknown>;
     terraform?: Record<string, unknown>;
+    variable?: Record<string, { ephemeral?: boolean; sensitive?: boolean; type?: string; default?: unknown }>;
+    /** Ephemeral blocks (Terraform >= 1.10): type, then name. */
+    ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
   };
 }
 

@@ -1,6 +1,7 @@
 import { keyAliasName } from "../naming.js";
 import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
 import { viaService, type KeyCryptoAction } from "./key-policy.js";
+import { outboundTokenStatements, parameterReadStatements, type OutboundTokenGrant, type ParameterReadGrant } from "./value-policies.js";
 
 /**
  * Identity (permission) policies of execution roles: least-privilege grants with
@@ -52,6 +53,10 @@ export interface IdentityPolicyInput {
   keys?: KeyUseGrant[];
   logGroups?: LogGroupGrant[];
   abac?: AbacGrant;
+  /** Parameter Store hierarchies the role reads. */
+  parameters?: ParameterReadGrant[];
+  /** Outbound web identity tokens the role may mint. */
+  outboundTokens?: OutboundTokenGrant;
   /** Hand-written statements; refused if one matches the must-never list. */
   statements?: Statement[];
 }
@@ -101,6 +106,8 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
     });
   }
   if (input.abac) statements.push(...abacStatements(input.abac));
+  statements.push(...parameterReadStatements(input.parameters ?? []));
+  if (input.outboundTokens) statements.push(...outboundTokenStatements(input.outboundTokens));
   if (input.mfaSessionBound !== undefined) {
     // NotAction keeps GetCallerIdentity so a person can still see who they are once the session has run out.
     statements.push({

@@ -31,6 +31,11 @@ export function goodStack(): SynthesizedStack {
           secrets: { enable_key_rotation: true, deletion_window_in_days: 30, customer_master_key_spec: "SYMMETRIC_DEFAULT", policy: "{}" },
         },
         aws_secretsmanager_secret: { db: { name: "db", kms_key_id: "${aws_kms_key.secrets.arn}" } },
+        aws_secretsmanager_secret_version: { db: { secret_id: "${aws_secretsmanager_secret.db.id}", secret_string_wo: "${var.db_first_value}", secret_string_wo_version: 1 } },
+        aws_ssm_parameter: {
+          url: { name: "/prod/app/database-url", type: "SecureString", key_id: "${aws_kms_key.secrets.arn}", value_wo: "${ephemeral.aws_secretsmanager_random_password.url.random_password}", value_wo_version: 2 },
+          level: { name: "/prod/app/log-level", type: "String", value: "info" },
+        },
         aws_secretsmanager_secret_rotation: {
           db: { secret_id: "${aws_secretsmanager_secret.db.id}", rotation_lambda_arn: "${aws_lambda_function.rotate.arn}", rotation_rules: { automatically_after_days: 30 } },
         },
@@ -73,6 +78,8 @@ export function goodStack(): SynthesizedStack {
         aws_config_configuration_recorder_status: { rec: { name: "${aws_config_configuration_recorder.rec.name}", is_enabled: true } },
         aws_config_delivery_channel: { rec: { s3_bucket_name: "bucket" } },
       },
+      variable: { db_first_value: { type: "string", ephemeral: true, sensitive: true } },
+      ephemeral: { aws_secretsmanager_random_password: { url: { password_length: 32 } } },
     },
   };
 }

@@ -39,6 +39,22 @@ const breakers: Record<string, Breaker[]> = {
     { stack: broken((r) => delete r.aws_secretsmanager_secret!.db!.kms_key_id), why: /kms_key_id is not set/ },
     { stack: broken((r) => (r.aws_secretsmanager_secret!.db!.kms_key_id = "alias/aws/secretsmanager")), why: /AWS-managed key/ },
   ],
+  "VALUES-WRITE-ONLY": [
+    { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string = "hunter2")), why: /secret_string is set: the plan and Terraform state keep it/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string_wo = "hunter2")), why: /secret_string_wo is not an ephemeral variable/ },
+    { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string_wo = "${var.not_ephemeral}")), why: /secret_string_wo is not an ephemeral variable/ },
+    { stack: broken((r) => (r.aws_ssm_parameter!.url!.value = "postgres://u:p@h/db")), why: /value is set/ },
+    { stack: broken((r) => (r.aws_ssm_parameter!.url!.value_wo = "${ephemeral.aws_secretsmanager_random_password.missing.random_password}")), why: /value_wo is not an ephemeral/ },
+    { stack: broken((r) => delete r.aws_ssm_parameter!.url!.value_wo_version), why: /value_wo_version is not a number/ },
+  ],
+  "PARAMETERS-SECURESTRING-CMK": [
+    { stack: broken((r) => delete r.aws_ssm_parameter!.url!.key_id), why: /key_id is not set/ },
+    { stack: broken((r) => (r.aws_ssm_parameter!.url!.key_id = "alias/aws/ssm")), why: /AWS-managed key/ },
+  ],
+  "PARAMETERS-NO-PLAINTEXT-CREDENTIALS": [
+    { stack: broken((r) => (r.aws_ssm_parameter!.level!.name = "/prod/app/dbPassword")), why: /looks like a credential \("password"\)/ },
+    { stack: broken((r) => (r.aws_ssm_parameter!.level!.name = "/prod/app/stripe-api-key")), why: /"api key"/ },
+  ],
   "KMS-ROTATION": [{ stack: broken((r) => (r.aws_kms_key!.secrets!.enable_key_rotation = false)), why: /enable_key_rotation is not true/ }],
   "KMS-NO-PENDING-DELETION": [
     { stack: broken((r) => (r.aws_kms_key!.secrets!.is_enabled = false)), why: /disabled/ },

@@ -12,9 +12,28 @@ describe("safety scan", () => {
 
   it("finds a secret value", () => {
     expect(scanStack(stack({ aws_secretsmanager_secret_version: { v: { secret_id: "x", secret_string: "s3cr3t" } } }))).toEqual([
-      "s/aws_secretsmanager_secret_version.v: a resource holding a secret value",
+      "s/aws_secretsmanager_secret_version.v: a value not from an ephemeral source",
       "s: a secret_string attribute",
     ]);
+  });
+
+  it("passes write-only values from ephemeral sources only", () => {
+    const scanned = (wo: string, variable: Record<string, { ephemeral?: boolean }>): string[] =>
+      scanStack({
+        ...stack({
+          aws_secretsmanager_secret_version: { v: { secret_id: "x", secret_string_wo: wo, secret_string_wo_version: 1 } },
+          aws_ssm_parameter: { p: { name: "/a/b", type: "SecureString", value_wo: wo, value_wo_version: 1 }, s: { name: "/a/c", type: "String", value: "info" } },
+        }),
+        variable,
+        ephemeral: { aws_secretsmanager_random_password: { r: { password_length: 32 } } },
+      });
+    expect(scanned("${var.first}", { first: { ephemeral: true } })).toEqual([]);
+    expect(scanned("${ephemeral.aws_secretsmanager_random_password.r.random_password}", {})).toEqual([]);
+    expect(scanned("${var.first}", { first: {} })).toEqual([
+      "s/aws_secretsmanager_secret_version.v: a value not from an ephemeral source",
+      "s/aws_ssm_parameter.p: a SecureString value not from an ephemeral source",
+    ]);
+    expect(scanned("s3cr3t", {})).toHaveLength(2);
   });
 
   it.each(["repo:org/*", "repo:org/repo:*", "*"])("finds the wildcard OIDC subject %s", (sub) => {

@@ -7,6 +7,8 @@ export interface ScannedStack {
   name: string;
   resource: Resources;
   permissionBoundaryArn: string;
+  variable?: Record<string, { ephemeral?: boolean }>;
+  ephemeral?: Resources;
 }
 
 const toList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -38,11 +40,21 @@ const PINNED_SUBJECT = /^repo:[\w.-]+\/[\w.-]+:(pull_request|environment:[\w.-]+
  */
 export function scanStack(stack: ScannedStack): string[] {
   const findings: string[] = [];
-  for (const type of ["aws_secretsmanager_secret_version", "aws_ssm_parameter"]) {
-    for (const id of Object.keys(stack.resource[type] ?? {})) findings.push(`${stack.name}/${type}.${id}: a resource holding a secret value`);
+  // Values reach AWS only write-only, from an ephemeral variable or ephemeral resource of the stack.
+  const ephemeralRef = (value: unknown) => {
+    const v = typeof value === "string" ? /^\$\{var\.([\w-]+)\}$/.exec(value) : null;
+    if (v) return stack.variable?.[v[1]!]?.ephemeral === true;
+    const e = typeof value === "string" ? /^\$\{ephemeral\.([\w-]+)\.([\w-]+)\.random_password\}$/.exec(value) : null;
+    return e !== null && stack.ephemeral?.[e[1]!]?.[e[2]!] !== undefined;
+  };
+  for (const [id, version] of Object.entries(stack.resource.aws_secretsmanager_secret_version ?? {})) {
+    if (!ephemeralRef(version.secret_string_wo)) findings.push(`${stack.name}/aws_secretsmanager_secret_version.${id}: a value not from an ephemeral source`);
+  }
+  for (const [id, parameter] of Object.entries(stack.resource.aws_ssm_parameter ?? {})) {
+    if (parameter.type !== "String" && !ephemeralRef(parameter.value_wo)) findings.push(`${stack.name}/aws_ssm_parameter.${id}: a SecureString value not from an ephemeral source`);
   }
   const text = JSON.stringify(stack.resource);
-  for (const field of ["secret_string", "secret_binary", "secret_string_wo", "password"]) {
+  for (const field of ["secret_string", "secret_binary", "insecure_value", "password"]) {
     if (text.includes(`"${field}"`)) findings.push(`${stack.name}: a ${field} attribute`);
   }
 

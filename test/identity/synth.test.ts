@@ -15,6 +15,8 @@ interface Stack {
   name: string;
   resource: Resources;
   data: Resources;
+  variable: Record<string, { ephemeral?: boolean }>;
+  ephemeral: Resources;
 }
 
 let org: ResolvedOrg;
@@ -27,8 +29,8 @@ beforeAll(() => {
   synthesizeInto(org, out);
   stacks = new Map(
     readdirSync(join(out, "stacks")).map((name) => {
-      const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Resources; data?: Resources };
-      return [name, { name, resource: json.resource ?? {}, data: json.data ?? {} }];
+      const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Resources; data?: Resources; variable?: Stack["variable"]; ephemeral?: Resources };
+      return [name, { name, resource: json.resource ?? {}, data: json.data ?? {}, variable: json.variable ?? {}, ephemeral: json.ephemeral ?? {} }];
     }),
   );
 });
@@ -219,7 +221,7 @@ describe("identity wiring in the example organization", () => {
     try {
       synthesizeInto(variant, dir);
       const json = JSON.parse(readFileSync(join(dir, "stacks", "payments-prod-eu-west-1", "cdk.tf.json"), "utf8")) as { resource: Resources };
-      const s: Stack = { name: "payments-prod-eu-west-1", resource: json.resource, data: {} };
+      const s: Stack = { name: "payments-prod-eu-west-1", resource: json.resource, data: {}, variable: {}, ephemeral: {} };
       const apply = resource(s, "aws_iam_role", "pipeline-roles_apply");
       expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
         StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp/org-baseline-live:ref:refs/heads/main" },
@@ -246,7 +248,7 @@ describe("identity wiring in the example organization", () => {
 
 describe("safety scan of every synthesized stack", () => {
   const scanned = () =>
-    [...stacks.values()].map((s) => ({ name: s.name, resource: s.resource, permissionBoundaryArn: org.stacks.find((x) => x.name === s.name)!.account.permissionBoundaryArn }));
+    [...stacks.values()].map((s) => ({ name: s.name, resource: s.resource, variable: s.variable, ephemeral: s.ephemeral, permissionBoundaryArn: org.stacks.find((x) => x.name === s.name)!.account.permissionBoundaryArn }));
 
   it("finds no secret value, wildcard OIDC subject, unconditioned * principal, Action *, key without rotation or role without the boundary", () => {
     expect(scanned().flatMap(scanStack)).toEqual([]);
@@ -257,7 +259,9 @@ describe("safety scan of every synthesized stack", () => {
     const count = (type: string) => all.reduce((n, s) => n + Object.keys(s.resource[type] ?? {}).length, 0);
     expect(count("aws_kms_key")).toBeGreaterThan(10);
     expect(count("aws_iam_role")).toBeGreaterThan(20);
-    expect(count("aws_secretsmanager_secret_policy")).toBe(3);
+    expect(count("aws_secretsmanager_secret_policy")).toBe(4);
+    expect(count("aws_secretsmanager_secret_version")).toBe(2);
+    expect(count("aws_ssm_parameter")).toBe(3);
     expect(all.flatMap(policiesIn).filter(({ doc }) => JSON.stringify(doc).includes("githubusercontent.com:sub")).length).toBeGreaterThan(12);
   });
 });

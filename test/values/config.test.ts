@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { ConfigError } from "../../config/errors.js";
+import { parseConfig } from "../../config/load.js";
+
+/**
+ * Write-only first values, Parameter Store hierarchies and outbound tokens: what the
+ * loader accepts, what it refuses and why, and that a value written where none
+ * belongs is never repeated in the message.
+ */
+
+type Json = Record<string, unknown>;
+type Config = Json & { accounts: Json[]; pipelines?: Json };
+
+const SENTINEL = "Sup3r-S3cret-Sentinel-7f3a";
+
+function baseConfig(): Config {
+  return {
+    organization: { id: "o-exampleorg1", name: "Example" },
+    defaults: { regions: ["eu-west-1", "eu-central-1"] },
+    permissionBoundary: { name: "boundary" },
+    backend: { type: "s3", bucket: "tf-state-bucket", region: "eu-west-1" },
+    pipelines: { github: { owner: "example-corp", repository: "live" } },
+    accounts: [
+      {
+        id: "222222222222",
+        name: "app",
+        role: "workload",
+        environment: "prod",
+        ou: "/",
+        tags: { Project: "payments" },
+        keys: [{ name: "app-data" }],
+        roles: [{ name: "api", kind: "service", services: ["ecs-tasks.amazonaws.com"] }],
+        secrets: [{ name: "app/token", key: "app-data", readers: [{ role: "api" }], initialValue: { fromVariable: "app_token" } }],
+        parameters: [
+          {
+            path: "/prod/app",
+            key: "app-data",
+            readers: [{ role: "api" }],
+            parameters: [
+              { name: "log-level", value: "info" },
+              { name: "database-url", type: "SecureString", initialValue: { generate: { length: 40 } } },
+            ],
+          },
+        ],
+      },
+      { id: "333333333333", name: "security", role: "security", environment: "security", ou: "/" },
+    ],
+  };
+}
+
+function problems(edit: (c: Config) => void = () => {}): string[] {
+  const config = baseConfig();
+  edit(config);
+  try {
+    parseConfig(stringify(config), "org.yaml");
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
+    throw err;
+  }
+}
+
+const app = (c: Config) => c.accounts[0]!;
+const secret = (c: Config) => (app(c).secrets as Json[])[0]!;
+const hierarchy = (c: Config) => (app(c).parameters as Json[])[0]!;
+const parameter = (c: Config, i: number) => (hierarchy(c).parameters as Json[])[i]!;
+const role = (c: Config) => (app(c).roles as Json[])[0]!;
+
+describe("write-only first values", () => {
+  it("accepts the base config", () => expect(problems()).toEqual([]));
+
+  it("refuses a value written as initialValue, without repeating it", () => {
+    const found = problems((c) => (secret(c).initialValue = SENTINEL));
+    expect(found).toEqual([expect.stringMatching(/^accounts\[0\]\.secrets\[0\]\.initialValue: initialValue says how the first value is made .* never the value itself/)]);
+    expect(found.join("\n")).not.toContain(SENTINEL);
+  });
+
+  it("needs exactly one source", () => {
+    expect(problems((c) => (secret(c).initialValue = { version: 2 }))).toEqual([expect.stringMatching(/initialValue: give exactly one source/)]);
+    expect(problems((c) => (secret(c).initialValue = { fromVariable: "x", generate: {} }))).toEqual([expect.stringMatching(/give exactly one source/)]);
+  });
+
+  it("gives each value its own variable, and never the stack's own", () => {
+    expect(problems((c) => (parameter(c, 1).initialValue = { fromVariable: "app_token" }))).toEqual([
+      expect.stringMatching(/^accounts\[0\]\.parameters\[0\]\.parameters\[1\]\.initialValue\.fromVariable: variable app_token already supplies accounts\.0\.secrets\.0\.initialValue/),
+    ]);
+    expect(problems((c) => (secret(c).initialValue = { fromVariable: "deploy_role_arn" }))).toEqual([expect.stringMatching(/taken by the stack itself/)]);
+  });
+
+  it("refuses a generated value too short to be a credential", () => {
+    expect(problems((c) => (secret(c).initialValue = { generate: { length: 8 } }))).toEqual([expect.stringMatching(/generate\.length: .*at least 16/)]);
+  });
+
+  it("refuses a pipeline Terraform older than 1.11, which has no write-only arguments", () => {
+    expect(problems((c) => (c.pipelines!.terraformVersion = "1.10.5"))).toEqual([
+      expect.stringMatching(/^pipelines\.terraformVersion: write-only values \(initialValue\) need Terraform >= 1\.11\.0/),
+    ]);
+    expect(problems((c) => (c.pipelines!.terraformVersion = "1.11.0"))).toEqual([]);
+  });
+});
+
+describe("parameter hierarchies", () => {
+  it("refuses a SecureString value in config, without repeating it", () => {
+    const found = problems((c) => (parameter(c, 1).value = SENTINEL));
+    expect(found).toEqual([expect.stringMatching(/parameters\[1\]\.value: a SecureString's value never goes in config/)]);
+    expect(found.join("\n")).not.toContain(SENTINEL);
+  });
+
+  it("refuses plain Strings named like credentials", () => {
+    for (const name of ["db-password", "stripeApiKey", "oauth/client_secret", "signing.key"]) {
+      expect(problems((c) => (parameter(c, 0).name = name)), name).toEqual([expect.stringMatching(/parameters\[0\]\.type: .* looks like a credential .*make it a SecureString/)]);
+    }
+    expect(problems((c) => (parameter(c, 0).name = "bypass-cache"))).toEqual([]);
+  });
+
+  it("needs a customer-managed key of the account for SecureStrings", () => {
+    expect(problems((c) => delete hierarchy(c).key)).toEqual([expect.stringMatching(/^accounts\[0\]\.parameters\[0\]\.key: SecureString parameters need a customer-managed key/)]);
+    expect(problems((c) => (hierarchy(c).key = "nope"))).toEqual([expect.stringMatching(/key "nope" does not exist/)]);
+  });
+
+  it("validates every path segment and the depth", () => {
+    expect(problems((c) => (hierarchy(c).path = "/prod/app/"))).toEqual([expect.stringMatching(/path: a hierarchy path/)]);
+    expect(problems((c) => (hierarchy(c).path = "/prod/a b"))).toEqual([expect.stringMatching(/path: a hierarchy path/)]);
+    expect(problems((c) => (hierarchy(c).path = "/aws/app"))).toEqual([expect.stringMatching(/reserved by Parameter Store/)]);
+    expect(problems((c) => (parameter(c, 0).name = "../x"))).toEqual([expect.stringMatching(/name: \/prod\/app\/\.\.\/x has a \. or \.\. segment/)]);
+    expect(problems((c) => (parameter(c, 0).name = "a//b"))).toEqual([expect.stringMatching(/name: a name under the hierarchy/)]);
+    expect(problems((c) => (hierarchy(c).path = `/${Array.from({ length: 15 }, (_, i) => `l${i}`).join("/")}`))).toEqual([
+      expect.stringMatching(/more than 15 levels/),
+      expect.stringMatching(/more than 15 levels/),
+    ]);
+  });
+
+  it("wants a String's value and keeps it within the tier", () => {
+    expect(problems((c) => delete parameter(c, 0).value)).toEqual([expect.stringMatching(/a String parameter needs its value/)]);
+    expect(problems((c) => (parameter(c, 0).value = "x".repeat(5000)))).toEqual([expect.stringMatching(/5000 bytes is over the 4096 bytes of the Standard tier/)]);
+    expect(problems((c) => Object.assign(parameter(c, 0), { value: "x".repeat(5000), tier: "Advanced" }))).toEqual([]);
+  });
+
+  it("refuses readers that are not roles of this account, and empty ABAC matches", () => {
+    expect(problems((c) => (hierarchy(c).readers = [{ role: "ghost" }]))).toEqual([expect.stringMatching(/role "ghost" does not exist in this account; Parameter Store shares .* only through RAM/)]);
+    expect(problems((c) => (hierarchy(c).readers = [{ tags: {} }]))).toEqual([expect.stringMatching(/readers\[0\]\.tags: an ABAC reader needs at least one tag/)]);
+    expect(problems((c) => (hierarchy(c).readers = [{ role: "api", tags: { Team: "x" } }]))).toEqual([expect.stringMatching(/either a role of this account .* or an ABAC match/)]);
+  });
+
+  it("refuses duplicate names across hierarchies", () => {
+    const found = problems((c) => (app(c).parameters as Json[]).push({ path: "/prod", parameters: [{ name: "app/log-level", value: "debug" }] }));
+    expect(found).toEqual([expect.stringMatching(/^accounts\[0\]\.parameters\[1\]\.parameters\[0\]\.name: duplicate parameter \/prod\/app\/log-level/)]);
+  });
+});
+
+describe("outbound tokens", () => {
+  const grant = (c: Config, tokens: Json) => (role(c).grants = { outboundTokens: tokens });
+
+  it("accepts exact audiences and a bounded lifetime", () => {
+    expect(problems((c) => grant(c, { audiences: ["https://api.example.com"], maxDurationSeconds: 300, tags: { Team: "payments" } }))).toEqual([]);
+  });
+
+  it("refuses wildcard audiences, too many audiences and lifetimes outside 60-3600 s", () => {
+    expect(problems((c) => grant(c, { audiences: ["https://*.example.com"], maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/outboundTokens: audience .* has a wildcard/)]);
+    expect(problems((c) => grant(c, { audiences: Array.from({ length: 11 }, (_, i) => `a${i}`), maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/at most 10 audiences/)]);
+    expect(problems((c) => grant(c, { audiences: ["x"], maxDurationSeconds: 7200 }))).toEqual([expect.stringMatching(/maxDurationSeconds: tokens live 60-3600 s/)]);
+  });
+});
