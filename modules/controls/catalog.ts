@@ -118,7 +118,7 @@ export const controls: Control[] = [
     securityHubControls: [],
     remediation:
       "Give the secret or SecureString an `initialValue` (generate or fromVariable) instead of a value: Terraform >= 1.11 then writes it through secret_string_wo / value_wo from an ephemeral source, and neither the plan nor the state keeps it.",
-    docUrl: "https://developer.hashicorp.com/terraform/language/manage-sensitive-data/ephemeral",
+    docUrl: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/best-practices.html",
     check: (stack) => values.valuesWriteOnly(stack),
   },
   {

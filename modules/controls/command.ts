@@ -5,6 +5,7 @@ import { configPathFromEnv, loadConfig } from "../../config/load.js";
 import { outDirFrom, synthesizeAtomically } from "../../stacks/synth.js";
 import { activeControls } from "./active.js";
 import { evaluate, formatFindings, readSynthesized } from "./check.js";
+import { setupReminders } from "./reminders.js";
 
 export const CHECK_JSON = "check.json";
 
@@ -27,8 +28,10 @@ export function checkCommand(program: Command): void {
       }));
       const result = evaluate(readSynthesized(out), activeControls(org.config.compliance), exceptions);
       mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, CHECK_JSON), `${JSON.stringify(result, null, 2)}\n`);
+      const warnings = setupReminders(org);
+      writeFileSync(join(out, CHECK_JSON), `${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
       console.log(formatFindings(result));
+      for (const w of warnings) console.log(`warning: ${w}`);
       console.log(`wrote ${join(out, CHECK_JSON)}`);
       if (!result.passed) process.exitCode = 2;
     });

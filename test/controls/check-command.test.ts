@@ -29,6 +29,10 @@ describe("baseline check", () => {
     ]);
     expect(json.excepted[0]!.reason).toMatch(/card processor/);
     expect(json.unusedExceptions).toEqual([]);
+    // Outbound identity federation cannot be enabled by the pinned provider: a reminder, not a failure.
+    const reminder = /^warning: account payments-prod \(555555555555\): payments-api mints outbound web identity tokens; enable IAM outbound identity federation once there \(aws iam enable-outbound-web-identity-federation\)/m;
+    expect(result.stdout).toMatch(reminder);
+    expect((json as CheckResult & { warnings: string[] }).warnings).toHaveLength(1);
   });
 
   it("exits 2 with a control/stack/resource/why table when a configured threshold is not met", () => {
