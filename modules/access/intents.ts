@@ -3,6 +3,7 @@ import type { AccessRequest, Decision, NamedPolicy } from "./evaluate.js";
 import { UnsupportedPolicyError } from "./errors.js";
 import { endpointIntents } from "./intents-endpoints.js";
 import { identityIntents } from "./intents-identity.js";
+import { valueIntents } from "./intents-values.js";
 import { ask, type AskOptions, type World } from "./world.js";
 
 /**
@@ -28,7 +29,7 @@ export interface Intent {
 
 export type IntentSource = (org: ResolvedOrg) => Intent[];
 
-export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents];
+export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents, valueIntents];
 
 export interface IntentResult {
   intent: Intent;
