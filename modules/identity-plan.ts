@@ -14,7 +14,7 @@ import {
   type KeyUseGrant,
   type SecretReadGrant,
 } from "./policies/identity-policy.js";
-import { keyPolicy, logsServiceUser, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
+import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
 import type { ParameterReadGrant } from "./policies/value-policies.js";
 import { brokeredTrust, crossAccountTrust, githubOidcTrust, humanTrust, serviceTrust } from "./policies/trust-policy.js";
@@ -291,11 +291,11 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       if (!entry.principalArns!.includes(arn)) entry.principalArns!.push(arn);
       cross.set(id, entry);
     };
-    k.users.forEach((u, i) => {
+    k.users.forEach((u) => {
       const ref = qualifyRole(u.role, a.name);
       const arn = arnOf(ref);
       const via = u.via.map((v) => viaService(v, region));
-      if (ref.account === a.name) users.push({ sid: `KeyUsers${i + 1}`, principalArns: [arn], viaServices: via, actions: KEY_ACCESS_ACTIONS[u.access] });
+      if (ref.account === a.name) users.push({ principalArns: [arn], viaServices: via, actions: KEY_ACCESS_ACTIONS[u.access] });
       else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS[u.access]);
     });
     let parameterReaders = 0;
@@ -322,14 +322,13 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         }
       }
     }
-    const crossAccountUsers = [...[...cross.values()].sort((x, y) => x.principalArns![0]!.localeCompare(y.principalArns![0]!)), ...dedupeTagUsers(tagUsers)].map(
-      (u, i) => ({ ...u, sid: `CrossAccountUsers${i + 1}` }),
-    );
+    // keyPolicy names and orders the statements by content, so the order found here does not matter.
+    const crossAccountUsers = [...cross.values(), ...dedupeTagUsers(tagUsers)];
     return {
       accountId: a.id,
       administrators: [a.deployRoleArn, ...k.administrators.map((ref) => arnOf(qualifyRole(ref, a.name)))],
       users,
-      serviceUsers: k.services.includes("logs") ? [logsServiceUser(region, a.id)] : [],
+      serviceUsers: k.services.includes("logs") ? logsServiceUsers(region, a.id) : [],
       crossAccountUsers,
     };
   }

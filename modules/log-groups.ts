@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { BaselineKey } from "./kms-key.js";
-import { keyPolicy, logsServiceUser } from "./policies/key-policy.js";
+import { byCodePoint } from "./order.js";
+import { keyPolicy, logsServiceUsers } from "./policies/key-policy.js";
 import type { PolicyDocument } from "./policies/document.js";
 import { tagsArg } from "./tags.js";
 
@@ -25,11 +26,7 @@ export interface LogGroupsProps {
  * context), and only on this account's behalf where the service names it.
  */
 export function logsKeyPolicy(accountId: string, region: string): PolicyDocument {
-  const logs = logsServiceUser(region, accountId);
-  return keyPolicy({
-    accountId,
-    serviceUsers: [{ ...logs, conditions: { ...logs.conditions, StringEqualsIfExists: { "aws:SourceAccount": accountId } } }],
-  });
+  return keyPolicy({ accountId, serviceUsers: logsServiceUsers(region, accountId) });
 }
 
 /** Terraform-id-safe and unique form of a log group name. */
@@ -49,7 +46,7 @@ export class LogGroups extends Construct {
       description: `CloudWatch Logs encryption for ${props.accountId} in ${props.region} (org-baseline)`,
       policy: logsKeyPolicy(props.accountId, props.region),
     });
-    const sorted = [...props.groups].sort((a, b) => a.name.localeCompare(b.name, "en"));
+    const sorted = [...props.groups].sort((a, b) => byCodePoint(a.name, b.name));
     this.groups = sorted.map(
       (group) =>
         new CloudwatchLogGroup(this, idOf(group.name), {

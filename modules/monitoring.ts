@@ -5,6 +5,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { BaselineKey } from "./kms-key.js";
+import { byCodePoint } from "./order.js";
 import { policyJson } from "./policies/document.js";
 import { keyPolicy } from "./policies/key-policy.js";
 import { alarmTopicPolicy } from "./policies/topic-policy.js";
@@ -208,7 +209,7 @@ export class SecretAccessAlarms extends Construct {
       metricTransformation: { name: DENIED_METRIC, namespace: props.namespace, value: "1", dimensions },
     });
 
-    const sorted = [...props.accounts].sort((a, b) => a.name.localeCompare(b.name, "en"));
+    const sorted = [...props.accounts].sort((a, b) => byCodePoint(a.name, b.name));
     for (const account of sorted) {
       const watchesReads = account.readers !== undefined;
       if (watchesReads) {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { byCodePoint } from "../order.js";
 import type { ActiveControl } from "./active.js";
 import type { Severity, SynthesizedStack } from "./types.js";
 
@@ -68,9 +69,9 @@ export function evaluate(stacks: readonly SynthesizedStack[], active: readonly A
   const order = new Map(active.map((a, i) => [a.control.id, i]));
   const byPosition = (a: Finding, b: Finding) =>
     order.get(a.control)! - order.get(b.control)! ||
-    a.stack.localeCompare(b.stack, "en") ||
-    a.resource.localeCompare(b.resource, "en") ||
-    a.why.localeCompare(b.why, "en");
+    byCodePoint(a.stack, b.stack) ||
+    byCodePoint(a.resource, b.resource) ||
+    byCodePoint(a.why, b.why);
   findings.sort(byPosition);
   excepted.sort(byPosition);
   return {

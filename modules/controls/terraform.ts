@@ -1,4 +1,5 @@
-import type { Statement } from "../policies/document.js";
+import { byCodePoint } from "../order.js";
+import { unescapeTerraformTemplate, type Statement } from "../policies/document.js";
 import type { SynthesizedStack } from "./types.js";
 
 /**
@@ -23,7 +24,7 @@ export function dataSourcesOf(stack: SynthesizedStack, type: string): TfBlock[] 
 
 function blocks(byName: Record<string, Record<string, unknown>> | undefined, prefix: string): TfBlock[] {
   return Object.entries(byName ?? {})
-    .sort(([a], [b]) => a.localeCompare(b, "en"))
+    .sort(([a], [b]) => byCodePoint(a, b))
     .map(([name, body]) => ({ address: `${prefix}.${name}`, name, body }));
 }
 
@@ -61,7 +62,8 @@ export function parsePolicy(stack: SynthesizedStack, value: unknown): ParsedPoli
     return { ok: true, statements: asList(data.statement).map((s) => fromDocumentBlock(s as Record<string, unknown>)) };
   }
   try {
-    const doc = JSON.parse(value) as { Statement?: Statement | Statement[] };
+    // The policy as AWS receives it: Terraform has turned `$${aws:...}` back into `${aws:...}`.
+    const doc = JSON.parse(unescapeTerraformTemplate(value)) as { Statement?: Statement | Statement[] };
     return { ok: true, statements: asList(doc.Statement) as Statement[] };
   } catch {
     return { ok: false, why: "policy is computed at apply time, so it cannot be verified before deployment" };

@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
+import { byCodePoint } from "../order.js";
+
 /**
- * IAM policy documents as plain values. Builders in this folder return these;
- * `policyJson` serializes them once, with a canonical key and value order, so the
+ * IAM policy documents as plain values. Builders in this folder return these as AWS
+ * reads them (a policy variable is `${aws:PrincipalTag/Project}`); `policyJson`
+ * serializes them once for Terraform, with a canonical key and value order, so the
  * same config always yields byte-identical JSON.
  */
 
@@ -78,8 +82,58 @@ export function canonicalPolicy(doc: PolicyDocument): PolicyDocument {
   return { Version: doc.Version, Statement: doc.Statement.map(canonicalStatement) };
 }
 
+/**
+ * The policy as a Terraform string: canonical JSON, escaped as a Terraform template
+ * (see `escapeTerraformTemplate`). The one place policies are serialized into Terraform.
+ */
 export function policyJson(doc: PolicyDocument): string {
-  return JSON.stringify(canonicalPolicy(doc));
+  return escapeTerraformTemplate(JSON.stringify(canonicalPolicy(doc)));
+}
+
+/** cdktf's own references (`${TfToken[TOKEN.1]}`), which cdktf resolves into Terraform expressions. */
+const CDKTF_TOKEN = "TfToken[";
+
+/**
+ * Terraform reads every string of its JSON syntax as a template: `${` starts an
+ * interpolation and `%{` a directive, so an IAM variable must be written `$${aws:...}`
+ * (and a literal `%{` as `%%{`), or plan fails. cdktf's tokens are left for cdktf to resolve.
+ */
+export function escapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\{/g, (match, offset: number) => (text.startsWith(CDKTF_TOKEN, offset + 2) ? match : "$${")).replace(/%\{/g, "%%{");
+}
+
+/** The literal text of an escaped template string, as AWS receives it: `$${` is `${`, `%%{` is `%{`. */
+export function unescapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
+/** Statements in the order of their ids: the order of the config they came from does not matter. */
+export function bySid(statements: Statement[]): Statement[] {
+  return [...statements].sort((a, b) => byCodePoint(a.Sid ?? "", b.Sid ?? ""));
+}
+
+/** A statement id part from free text: letters and digits, each word capitalized (`payments-api` -> `PaymentsApi`). */
+export function sidPart(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join("");
+}
+
+/**
+ * Statement ids are named by content, never by position, so one more grant does not
+ * rename every statement after it in a reviewed plan. Statements that still share an
+ * id get a suffix from a hash of their content.
+ */
+export function uniqueSids(statements: Statement[]): Statement[] {
+  const counts = new Map<string, number>();
+  for (const { Sid } of statements) if (Sid !== undefined) counts.set(Sid, (counts.get(Sid) ?? 0) + 1);
+  return statements.map((s) => {
+    if (s.Sid === undefined || counts.get(s.Sid) === 1) return s;
+    const { Sid, ...content } = s;
+    return { ...s, Sid: `${Sid}${createHash("sha256").update(JSON.stringify(canonicalStatement(content as Statement))).digest("hex").slice(0, 8)}` };
+  });
 }
 
 function canonicalStatement(statement: Statement): Statement {
@@ -96,7 +150,7 @@ function canonicalStatement(statement: Statement): Statement {
 
 function canonicalList<T extends string | number | boolean>(value: T | T[]): T | T[] {
   if (!Array.isArray(value)) return value;
-  const unique = [...new Set(value)].sort((a, b) => String(a).localeCompare(String(b), "en"));
+  const unique = [...new Set(value)].sort((a, b) => byCodePoint(String(a), String(b)));
   return unique.length === 1 ? unique[0]! : unique;
 }
 

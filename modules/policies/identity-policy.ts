@@ -1,5 +1,5 @@
 import { keyAliasName } from "../naming.js";
-import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { bySid, isKnownConditionOperator, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
 import { viaService, type KeyCryptoAction } from "./key-policy.js";
 import { outboundTokenStatements, parameterReadStatements, type OutboundTokenGrant, type ParameterReadGrant } from "./value-policies.js";
 
@@ -89,11 +89,12 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
       for (const r of s.regions) entry.regions.add(r);
       byKey.set(id, entry);
     }
-    [...byKey.values()].forEach((k, i) =>
-      statements.push(keyStatement(`DecryptSecrets${i + 1}`, ["kms:Decrypt"], k.accountId, k.keyName, [...k.regions], ["secretsmanager"])),
-    );
+    for (const k of byKey.values()) {
+      statements.push(keyStatement(`DecryptSecrets${sidPart(k.keyName)}${k.accountId}`, ["kms:Decrypt"], k.accountId, k.keyName, [...k.regions], ["secretsmanager"]));
+    }
   }
-  (input.keys ?? []).forEach((k, i) => statements.push(keyStatement(`UseKey${i + 1}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via)));
+  const keys = (input.keys ?? []).map((k) => keyStatement(`UseKey${sidPart(k.keyName)}${k.accountId}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via));
+  statements.push(...bySid(uniqueSids(keys)));
   const logGroups = input.logGroups ?? [];
   if (logGroups.length > 0) {
     statements.push({
@@ -118,13 +119,13 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
       Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": input.mfaSessionBound } },
     });
   }
-  (input.statements ?? []).forEach((s, i) => {
+  for (const s of input.statements ?? []) {
     const problems = statementProblems(s);
     if (problems.length > 0) throw new Error(problems.join("; "));
-    statements.push({ ...s, Sid: s.Sid ?? `Statement${i + 1}` });
-  });
+    statements.push({ ...s, Sid: s.Sid ?? `${s.Effect}${sidPart(toList(s.Action ?? s.NotAction)[0] ?? "")}` });
+  }
   if (statements.length === 0) return undefined;
-  return policyDocument(statements);
+  return policyDocument(uniqueSids(statements));
 }
 
 function keyStatement(sid: string, actions: string[], accountId: string, keyName: string, regions: string[], via: string[]): Statement {

@@ -1,4 +1,5 @@
-import { isKnownConditionOperator, policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { byCodePoint } from "../order.js";
+import { bySid, isKnownConditionOperator, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
 import { principalsByAccount, accountRoot, mergeConditions } from "./principals.js";
 
 /**
@@ -127,27 +128,46 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
       Condition: { ArnEquals: { "aws:PrincipalArn": p.arns } },
     });
   }
-  (input.users ?? []).forEach((user, i) => statements.push(...userStatements(user, input.accountId, user.sid ?? `KeyUsers${i + 1}`)));
+  const users = (input.users ?? []).flatMap((u) => userStatements(u, input.accountId, u.sid ?? `KeyUser${sidPart(u.principalArns.map(roleNameOf).join("-"))}`));
+  statements.push(...bySid(uniqueSids(users)));
   for (const service of input.serviceUsers ?? []) statements.push(...serviceUserStatements(service));
-  (input.crossAccountUsers ?? []).forEach((user, i) => statements.push(crossAccountStatement(user, user.sid ?? `CrossAccountUsers${i + 1}`)));
+  statements.push(...bySid(uniqueSids((input.crossAccountUsers ?? []).map((u) => crossAccountStatement(u, u.sid ?? crossAccountSid(u))))));
   assertUniqueSids(statements);
   return policyDocument(statements);
 }
 
+/** The role's name: the last segment of its ARN. */
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
+/** Named by what the statement lets through: the principal tags, or the services and actions. */
+function crossAccountSid(user: CrossAccountKeyUser): string {
+  const tags = Object.entries(user.principalTags ?? {}).sort(([a], [b]) => byCodePoint(a, b));
+  const services = [...new Set(user.viaServices.map((v) => v.split(".")[0]!))].sort(byCodePoint);
+  const actions = (user.actions ?? ["kms:Decrypt", "kms:DescribeKey"]).filter((a) => a !== "kms:DescribeKey").map((a) => a.slice("kms:".length));
+  const what = tags.length > 0 ? `Tagged${sidPart(tags.flat().join("-"))}` : sidPart([...new Set(actions)].sort(byCodePoint).join("-"));
+  return `CrossAccount${what}Via${sidPart(services.join("-"))}`;
+}
+
 /**
  * CloudWatch Logs encrypting the account's log groups in one region, and nothing else.
+ * Cryptographic calls carry the log group in their encryption context; DescribeKey
+ * carries no encryption context, so it has its own statement without that condition.
  * `aws:SourceAccount` is checked where Logs sends it (IfExists: not every call carries it).
  */
-export function logsServiceUser(region: string, accountId: string): KeyServiceUser {
-  return {
-    sid: "CloudWatchLogs",
-    service: `logs.${region}.amazonaws.com`,
-    actions: [...KEY_CRYPTO_ACTIONS],
-    conditions: {
-      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
-      StringEqualsIfExists: { "aws:SourceAccount": accountId },
+export function logsServiceUsers(region: string, accountId: string): KeyServiceUser[] {
+  const service = `logs.${region}.amazonaws.com`;
+  const sourceAccount = { StringEqualsIfExists: { "aws:SourceAccount": accountId } };
+  return [
+    {
+      sid: "CloudWatchLogs",
+      service,
+      actions: KEY_CRYPTO_ACTIONS.filter((a) => a !== "kms:DescribeKey"),
+      conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` }, ...sourceAccount },
     },
-  };
+    { sid: "CloudWatchLogsDescribeKey", service, actions: ["kms:DescribeKey"], conditions: sourceAccount },
+  ];
 }
 
 /** `<service>.<region>.amazonaws.com`, the value `kms:ViaService` compares. */

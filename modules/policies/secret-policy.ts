@@ -1,4 +1,5 @@
-import { policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { byCodePoint } from "../order.js";
+import { bySid, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
 import { SECRET_READ_ACTIONS } from "./identity-policy.js";
 import { accountRoot, principalsByAccount } from "./principals.js";
 
@@ -50,20 +51,22 @@ export function secretPolicy(input: SecretPolicyInput): PolicyDocument {
     });
   }
   const tagReaders = input.tagReaders ?? [];
-  tagReaders.forEach((group, i) => {
-    const tags = Object.entries(group.tags);
+  const tagStatements: Statement[] = [];
+  for (const group of tagReaders) {
+    const tags = Object.entries(group.tags).sort(([x], [y]) => byCodePoint(x, y));
     if (tags.length === 0 || group.accountIds.length === 0) throw new Error("an ABAC reader needs tags and accounts");
     const equals: Record<string, string> = { "aws:PrincipalOrgID": input.organizationId };
     for (const [key, value] of tags) equals[`aws:PrincipalTag/${key}`] = value;
-    statements.push({
-      Sid: `TagReaders${i + 1}`,
+    tagStatements.push({
+      Sid: `TagReaders${sidPart(tags.flat().join("-"))}`,
       Effect: "Allow",
       Principal: { AWS: [...new Set(group.accountIds)].sort().map(accountRoot) },
       Action: SECRET_READ_ACTIONS,
       Resource: "*",
       Condition: { StringEquals: equals },
     });
-  });
+  }
+  statements.push(...bySid(uniqueSids(tagStatements)));
 
   const rotation = input.rotationRoleArns ?? [];
   const admins = [accountRoot(input.accountId), ...input.administratorArns];
@@ -96,5 +99,5 @@ export function secretPolicy(input: SecretPolicyInput): PolicyDocument {
       Condition: { ...notService, ArnNotEquals: { "aws:PrincipalArn": admins } },
     },
   );
-  return policyDocument(statements);
+  return policyDocument(uniqueSids(statements));
 }

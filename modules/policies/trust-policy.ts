@@ -62,7 +62,7 @@ export interface CrossAccountTrustInput {
   externalId?: string;
 }
 
-/** Named roles of other accounts: the organization's (with `aws:PrincipalOrgID`) and third parties' (with `sts:ExternalId`). */
+/** Named roles of other accounts: the organization's (with `aws:PrincipalOrgID`) and third parties' (with `sts:ExternalId`, theirs alone). */
 export function crossAccountTrust(input: CrossAccountTrustInput): PolicyDocument {
   const statements: Statement[] = [];
   if (input.orgPrincipalArns.length > 0) {
@@ -74,7 +74,8 @@ export function crossAccountTrust(input: CrossAccountTrustInput): PolicyDocument
       Action: "sts:AssumeRole",
       Condition: {
         ArnEquals: { "aws:PrincipalArn": p.arns },
-        StringEquals: { "aws:PrincipalOrgID": input.organizationId, ...(input.externalId ? { "sts:ExternalId": input.externalId } : {}) },
+        // The external id is the third party's shared secret: the organization's own roles never need it.
+        StringEquals: { "aws:PrincipalOrgID": input.organizationId },
       },
     });
   }

@@ -13,7 +13,7 @@ describe("identityPolicy", () => {
         Resource: ["arn:aws:secretsmanager:eu-central-1:444444444444:secret:payments/db-??????", "arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-??????"],
       },
       {
-        Sid: "DecryptSecrets1",
+        Sid: "DecryptSecretsShared444444444444",
         Effect: "Allow",
         Action: "kms:Decrypt",
         Resource: ["arn:aws:kms:eu-central-1:444444444444:key/*", "arn:aws:kms:eu-west-1:444444444444:key/*"],
@@ -34,7 +34,7 @@ describe("identityPolicy", () => {
     const doc = canonicalPolicy(identityPolicy({ keys: [{ accountId: "5", keyName: "data", regions: ["eu-west-1"], via: ["s3"], access: "encrypt" }] })!);
     expect(doc.Statement).toEqual([
       {
-        Sid: "UseKey1",
+        Sid: "UseKeyData5",
         Effect: "Allow",
         Action: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: "arn:aws:kms:eu-west-1:5:key/*",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalPolicy } from "../../modules/policies/document.js";
-import { KEY_ADMIN_ACTIONS, KEY_CRYPTO_ACTIONS, keyPolicy, logsServiceUser } from "../../modules/policies/key-policy.js";
+import { KEY_ADMIN_ACTIONS, KEY_CRYPTO_ACTIONS, keyPolicy, logsServiceUsers } from "../../modules/policies/key-policy.js";
 
 const ROOT = { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "kms:*", Resource: "*" };
 
@@ -57,19 +57,21 @@ describe("keyPolicy", () => {
     ]);
   });
 
-  it("lets CloudWatch Logs use the key only for the account's log groups", () => {
-    const doc = canonicalPolicy(keyPolicy({ accountId: "555555555555", serviceUsers: [logsServiceUser("eu-west-1", "555555555555")] }));
-    expect(doc.Statement[1]).toEqual({
-      Sid: "CloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
-      Action: [...KEY_CRYPTO_ACTIONS].sort(),
-      Resource: "*",
-      Condition: {
-        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" },
-        StringEqualsIfExists: { "aws:SourceAccount": "555555555555" },
+  it("lets CloudWatch Logs use the key only for the account's log groups, and describe it without an encryption context", () => {
+    const doc = canonicalPolicy(keyPolicy({ accountId: "555555555555", serviceUsers: logsServiceUsers("eu-west-1", "555555555555") }));
+    const sourceAccount = { StringEqualsIfExists: { "aws:SourceAccount": "555555555555" } };
+    expect(doc.Statement.slice(1, 3)).toEqual([
+      {
+        Sid: "CloudWatchLogs",
+        Effect: "Allow",
+        Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+        Action: KEY_CRYPTO_ACTIONS.filter((a) => a !== "kms:DescribeKey"),
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" }, ...sourceAccount },
       },
-    });
+      // DescribeKey never carries an encryption context: under that condition it would never be allowed.
+      { Sid: "CloudWatchLogsDescribeKey", Effect: "Allow", Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: sourceAccount },
+    ]);
   });
 
   it("adds aws:SourceAccount for service users that send it, and binds CreateGrant to AWS resources", () => {

@@ -33,9 +33,9 @@ const sid = (doc: PolicyDocument, prefix: string): Statement[] => doc.Statement.
 describe("identity plan", () => {
   it("wires a cross-account key grant on both sides with the same actions and services", () => {
     const p = plan({ appRoles: [{ name: "worker", kind: "service", services: ["lambda.amazonaws.com"], grants: { keys: [{ key: { account: "shared", name: "data" }, via: ["s3"], access: "encrypt" }] } }] });
-    expect(sid(p.keyPolicy(), "CrossAccountUsers")).toEqual([
+    expect(sid(p.keyPolicy(), "CrossAccount")).toEqual([
       {
-        Sid: "CrossAccountUsers1",
+        Sid: "CrossAccountEncryptGenerateDataKeyViaS3",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::222222222222:root" },
         Action: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
@@ -48,7 +48,7 @@ describe("identity plan", () => {
     ]);
     expect(sid(p.rolePolicy("worker"), "UseKey")).toEqual([
       {
-        Sid: "UseKey1",
+        Sid: "UseKeyData111111111111",
         Effect: "Allow",
         Action: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: "arn:aws:kms:eu-west-1:111111111111:key/*",
@@ -63,7 +63,7 @@ describe("identity plan", () => {
       appRoles: [{ name: "api", kind: "service", services: ["ecs-tasks.amazonaws.com"], grants: { secrets: [{ account: "shared", name: "db" }] } }],
     });
     expect(p.secretPolicy().readerArns).toEqual(["arn:aws:iam::222222222222:role/api"]);
-    expect(sid(p.keyPolicy(), "CrossAccountUsers")[0]!.Condition).toEqual({
+    expect(sid(p.keyPolicy(), "CrossAccount")[0]!.Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/api" },
       StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "kms:CallerAccount": "222222222222", "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
     });
@@ -73,9 +73,9 @@ describe("identity plan", () => {
   it("lets ABAC readers of other accounts decrypt by tag, caller account and organization", () => {
     const p = plan({ sharedSecrets: [{ name: "db", key: "data", readers: [{ tags: { Project: "payments" }, accounts: ["app"] }] }] });
     expect(p.secretPolicy().tagReaders).toEqual([{ tags: { Project: "payments" }, accountIds: ["222222222222"] }]);
-    expect(sid(p.keyPolicy(), "CrossAccountUsers")).toEqual([
+    expect(sid(p.keyPolicy(), "CrossAccount")).toEqual([
       {
-        Sid: "CrossAccountUsers1",
+        Sid: "CrossAccountTaggedProjectPaymentsViaSecretsmanager",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::222222222222:root" },
         Action: ["kms:Decrypt", "kms:DescribeKey"],
@@ -95,6 +95,6 @@ describe("identity plan", () => {
   it("defaults an ABAC reader to every account of the organization", () => {
     const p = plan({ sharedSecrets: [{ name: "db", key: "data", readers: [{ tags: { Project: "payments" } }] }] });
     expect(p.secretPolicy().tagReaders![0]!.accountIds).toEqual(["111111111111", "222222222222", "333333333333"]);
-    expect(sid(p.keyPolicy(), "CrossAccountUsers")[0]!.Principal).toEqual({ AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
+    expect(sid(p.keyPolicy(), "CrossAccount")[0]!.Principal).toEqual({ AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
   });
 });

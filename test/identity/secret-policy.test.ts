@@ -52,7 +52,7 @@ describe("secretPolicy", () => {
   it("allows ABAC readers of named accounts within the organization, and exempts their tag from the deny", () => {
     const doc = canonicalPolicy(secretPolicy({ ...base, readerArns: [], tagReaders: [{ tags: { Project: "payments" }, accountIds: ["555555555555"] }] }));
     expect(doc.Statement[0]).toEqual({
-      Sid: "TagReaders1",
+      Sid: "TagReadersProjectPayments",
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::555555555555:root" },
       Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../config/load.js";
 import type { ResolvedOrg } from "../../config/model.js";
 import { pipelineRoles } from "../../modules/naming.js";
-import type { PolicyDocument, Statement } from "../../modules/policies/document.js";
+import { unescapeTerraformTemplate, type PolicyDocument, type Statement } from "../../modules/policies/document.js";
 import { synthesizeInto } from "../../stacks/synth.js";
 import { treeHashes } from "../helpers/cli.js";
 import { policiesIn, scanStack } from "./safety-scan.js";
@@ -50,7 +50,8 @@ function resource(s: Stack, type: string, prefix: string): Record<string, unknow
   return matches[0]![1];
 }
 
-const policyOf = (r: Record<string, unknown>, field = "policy") => JSON.parse(r[field] as string) as PolicyDocument;
+/** The policy as AWS receives it: Terraform reads `$${` in the JSON as a literal `${`. */
+const policyOf = (r: Record<string, unknown>, field = "policy") => JSON.parse(unescapeTerraformTemplate(r[field] as string)) as PolicyDocument;
 const statement = (doc: PolicyDocument, sid: string): Statement => {
   const s = doc.Statement.find((x) => x.Sid === sid);
   if (!s) throw new Error(`no statement ${sid} in ${JSON.stringify(doc)}`);
@@ -79,8 +80,8 @@ describe("identity wiring in the example organization", () => {
 
     for (const region of ["eu-west-1", "eu-central-1"]) {
       const key = resource(stack(`shared-services-${region}`), "aws_kms_key", "key-shared-secrets");
-      expect(statement(policyOf(key), "CrossAccountUsers1")).toEqual({
-        Sid: "CrossAccountUsers1",
+      expect(statement(policyOf(key), "CrossAccountDecryptViaSecretsmanager")).toEqual({
+        Sid: "CrossAccountDecryptViaSecretsmanager",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::555555555555:root" },
         Action: ["kms:Decrypt", "kms:DescribeKey"],
@@ -122,8 +123,8 @@ describe("identity wiring in the example organization", () => {
     expect(statement(reader, "ReadSecrets").Resource).toContain("arn:aws:secretsmanager:eu-west-1:555555555555:secret:payments/webhook-token-??????");
     // A key user declared on the key gets the identity side too: use by alias, through the same services.
     const operator = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-operator"));
-    expect(statement(operator, "UseKey1")).toEqual({
-      Sid: "UseKey1",
+    expect(statement(operator, "UseKeyPaymentsData555555555555")).toEqual({
+      Sid: "UseKeyPaymentsData555555555555",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: ["arn:aws:kms:eu-central-1:555555555555:key/*", "arn:aws:kms:eu-west-1:555555555555:key/*"],
@@ -133,8 +134,8 @@ describe("identity wiring in the example organization", () => {
       },
     });
     // The key policy lets the declared user decrypt only, and only through S3.
-    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Action).toEqual(["kms:Decrypt", "kms:DescribeKey"]);
-    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUsers1").Condition).toEqual({
+    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUserPaymentsOperator").Action).toEqual(["kms:Decrypt", "kms:DescribeKey"]);
+    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUserPaymentsOperator").Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/jit/payments-operator" },
       StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
     });
@@ -143,9 +144,13 @@ describe("identity wiring in the example organization", () => {
   it("grants ABAC access on both sides: tagged readers on the secret, tag-matching grants on the role", () => {
     const prod = stack("payments-prod-eu-west-1");
     const policy = policyOf(resource(prod, "aws_secretsmanager_secret_policy", "secret-payments_2f_signing-key"));
-    expect(statement(policy, "TagReaders1").Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "aws:PrincipalTag/Project": "payments" } });
-    const role = policyOf(resource(prod, "aws_iam_role_policy", "role-payments-api"));
+    expect(statement(policy, "TagReadersProjectPayments").Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "aws:PrincipalTag/Project": "payments" } });
+    const rolePolicy = resource(prod, "aws_iam_role_policy", "role-payments-api");
+    const role = policyOf(rolePolicy);
     expect(statement(role, "AbacReadSecrets").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "${aws:PrincipalTag/Project}" } });
+    // In Terraform's JSON a bare `${` starts an interpolation: the IAM variable must reach it escaped, or plan fails.
+    expect(rolePolicy.policy).toContain('"aws:ResourceTag/Project":"$${aws:PrincipalTag/Project}"');
+    expect(rolePolicy.policy as string).not.toMatch(/(^|[^$])\$\{aws:/);
   });
 
   it("rotates through an AWS-published template or a given function, with the invoke permission pinned to the account", () => {

@@ -28,7 +28,7 @@ describe("serviceTrust", () => {
 });
 
 describe("crossAccountTrust", () => {
-  it("names org roles by aws:PrincipalArn with aws:PrincipalOrgID, third parties with sts:ExternalId", () => {
+  it("names org roles by aws:PrincipalArn with aws:PrincipalOrgID, third parties with sts:ExternalId (theirs alone)", () => {
     const doc = canonicalPolicy(
       crossAccountTrust({
         organizationId: ORG,
@@ -45,7 +45,7 @@ describe("crossAccountTrust", () => {
         Action: "sts:AssumeRole",
         Condition: {
           ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/security-auditor" },
-          StringEquals: { "aws:PrincipalOrgID": ORG, "sts:ExternalId": "ext-1" },
+          StringEquals: { "aws:PrincipalOrgID": ORG },
         },
       },
       {

@@ -103,8 +103,7 @@ describe("logs key policy", () => {
   it("keeps the root statement and lets CloudWatch Logs of one region use the key for that account's log groups only", () => {
     const doc = canonicalPolicy(logsKeyPolicy("555555555555", "eu-west-1"));
     expect(doc.Statement[0]).toEqual({ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "kms:*", Resource: "*" });
-    const logs = doc.Statement[1]!;
-    expect(doc.Statement).toHaveLength(2);
+    const [logs, describe] = [doc.Statement.find((s) => s.Sid === "CloudWatchLogs")!, doc.Statement.find((s) => s.Sid === "CloudWatchLogsDescribeKey")!];
     expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     expect(logs.Condition).toEqual({
       ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" },
@@ -112,6 +111,9 @@ describe("logs key policy", () => {
     });
     expect(logs.Action).not.toContain("kms:CreateGrant");
     expect(logs.Action).toContain("kms:Decrypt");
+    // DescribeKey carries no encryption context: it is allowed on its own, for this region's Logs only.
+    expect(logs.Action).not.toContain("kms:DescribeKey");
+    expect(describe).toMatchObject({ Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Action: "kms:DescribeKey", Condition: { StringEqualsIfExists: { "aws:SourceAccount": "555555555555" } } });
   });
 });
 
