@@ -1,5 +1,6 @@
 import * as p from "./predicates.js";
 import * as values from "./value-predicates.js";
+import { invalidTemplates } from "./templates.js";
 import type { Control, ControlParameters } from "./types.js";
 
 const CONFIG_DOCS = "https://docs.aws.amazon.com/config/latest/developerguide";
@@ -250,6 +251,16 @@ export const controls: Control[] = [
       "Set `compliance.config.recorder` so the baseline creates the recorder and delivery channel, or list the account in `controlTowerAccounts` when Control Tower already records there.",
     docUrl: "https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html#config-1",
     check: (stack) => p.configEnabled(stack),
+  },
+  {
+    id: "TERRAFORM-TEMPLATES",
+    title: "Every synthesized string is a valid Terraform template",
+    severity: "HIGH",
+    securityHubControls: [],
+    remediation:
+      "Write a literal `${` as `$${` and `%{` as `%%{` (IAM policy variables such as `${aws:PrincipalTag/Project}`): `policyJson` does it for policies; pass any other literal text through `escapeTerraformTemplate`. Otherwise `terraform plan` fails on the stack.",
+    docUrl: "https://developer.hashicorp.com/terraform/language/syntax/json#expression-mapping",
+    check: (stack) => invalidTemplates(stack),
   },
 ];
 

@@ -13,7 +13,7 @@ describe("controls catalog", () => {
     for (const name of rules) expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     for (const c of controls) {
       expect(c.id).toMatch(/^[A-Z][A-Z0-9-]+$/);
-      expect(c.docUrl).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(c.docUrl).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com)\//);
       expect(c.remediation.length).toBeGreaterThan(20);
       if (c.configRule) expect(c.configRule.identifier).toMatch(/^[A-Z0-9_]+$/);
     }

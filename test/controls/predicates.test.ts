@@ -102,6 +102,20 @@ const breakers: Record<string, Breaker[]> = {
     { stack: broken((r) => (r.aws_config_configuration_recorder!.rec!.recording_group = { all_supported: false })), why: /all_supported/ },
     { stack: broken((r) => delete r.aws_config_delivery_channel), why: /no delivery channel/ },
   ],
+  "TERRAFORM-TEMPLATES": [
+    {
+      stack: broken(
+        (r) =>
+          (r.aws_iam_policy!.reader!.policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:PrincipalTag/Project}/*" }],
+          })),
+      ),
+      why: /policy: "\$\{aws:PrincipalTag\/Project\}" is not a Terraform expression; a literal \$\{ must be written \$\$\{/,
+    },
+    { stack: broken((r) => (r.aws_cloudwatch_log_group!.app!.name = "/app/%{ if x }")), why: /name: "%\{ if x \}" starts a template directive/ },
+    { stack: broken((r) => (r.aws_kms_key!.secrets!.description = "${Project}")), why: /description: "\$\{Project\}" is not a Terraform expression/ },
+  ],
 };
 for (const service of ["secretsmanager", "kms", "sts", "logs", "ssm"]) {
   breakers[`VPC-ENDPOINT-${service.toUpperCase()}`] = [{ stack: broken((r) => delete r.aws_vpc_endpoint![service]), why: new RegExp(`none for ${service}`) }];

@@ -1,4 +1,4 @@
-import { isKnownConditionOperator, type PolicyDocument } from "../../modules/policies/document.js";
+import { isKnownConditionOperator, unescapeTerraformTemplate, type PolicyDocument } from "../../modules/policies/document.js";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -20,7 +20,7 @@ export function policiesIn(stack: ScannedStack): Array<{ where: string; doc: Pol
     if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
     else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v === "string" && /policy$/.test(k) && v.trimStart().startsWith("{")) found.push({ where: `${where}.${k}`, doc: JSON.parse(v) as PolicyDocument });
+        if (typeof v === "string" && /policy$/.test(k) && v.trimStart().startsWith("{")) found.push({ where: `${where}.${k}`, doc: JSON.parse(unescapeTerraformTemplate(v)) as PolicyDocument });
         else visit(v, `${where}.${k}`);
       }
     }
