@@ -74,7 +74,7 @@ export class DataPerimeterEndpoints extends Construct {
           privateDnsEnabled: true,
           subnetIds,
           securityGroupIds: [this.securityGroup.id],
-          policy: policyJson(endpointPolicy({ organizationId, service })),
+          policy: policyJson(endpointPolicy({ organizationId, service, region })),
           tags: { Name: `${name}-${service}` },
         }),
       );
@@ -89,7 +89,7 @@ export class DataPerimeterEndpoints extends Construct {
             serviceName: `com.amazonaws.${region}.${service}`,
             vpcEndpointType: "Gateway",
             routeTableIds,
-            policy: policyJson(endpointPolicy({ organizationId, service })),
+            policy: policyJson(endpointPolicy({ organizationId, service, region })),
             tags: { Name: `${name}-${service}` },
           }),
         );

@@ -210,6 +210,9 @@ function perimeterProblem(s: Statement): string | undefined {
   const condition = s.Condition ?? {};
   if (condition.Bool?.["aws:PrincipalIsAWSService"] === true || condition.Bool?.["aws:PrincipalIsAWSService"] === "true") return undefined;
   const equals = condition.StringEquals ?? {};
+  // Web-identity and SAML callers carry no aws:PrincipalOrgID: the role they assume must be the organization's.
+  const federated = listOf(s.Action).every((a) => a === "sts:AssumeRoleWithWebIdentity" || a === "sts:AssumeRoleWithSAML");
+  if (federated && typeof equals["aws:ResourceOrgID"] === "string" && /^o-[a-z0-9]+$/.test(equals["aws:ResourceOrgID"])) return undefined;
   const org = equals["aws:PrincipalOrgID"];
   if (typeof org !== "string" || !/^o-[a-z0-9]+$/.test(org)) return "allows any principal without aws:PrincipalOrgID or the aws:PrincipalIsAWSService exemption";
   if (equals["aws:ResourceOrgID"] === undefined && listOf(s.Resource).includes("*") && listOf(s.Action).some((a) => a.includes("*"))) {

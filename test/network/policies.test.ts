@@ -4,7 +4,8 @@ import { logsKeyPolicy } from "../../modules/log-groups.js";
 import { accessDeniedPattern, MAX_PATTERN_LENGTH, unexpectedReadsPatterns } from "../../modules/monitoring.js";
 import { configDeliveryPolicy, configServiceTrust } from "../../modules/policies/config-policies.js";
 import { canonicalPolicy, isKnownConditionOperator, policyJson } from "../../modules/policies/document.js";
-import { endpointPolicy } from "../../modules/policies/endpoint-policy.js";
+import { evaluate, type AccessRequest } from "../../modules/access/evaluate.js";
+import { awsOwnedBucketObjects, endpointPolicy, FEDERATED_STS_ACTIONS } from "../../modules/policies/endpoint-policy.js";
 import { alarmTopicPolicy } from "../../modules/policies/topic-policy.js";
 import { standardsArn } from "../../modules/security-hub.js";
 
@@ -12,7 +13,7 @@ const ORG = "o-exampleorg1";
 
 describe("endpointPolicy", () => {
   it("allows organization principals to organization resources, AWS services, and named resourceless reads; nothing else", () => {
-    expect(canonicalPolicy(endpointPolicy({ organizationId: ORG, service: "sts" })).Statement).toEqual([
+    expect(canonicalPolicy(endpointPolicy({ organizationId: ORG, service: "kms", region: "eu-west-1" })).Statement).toEqual([
       {
         Sid: "OrganizationPrincipalsToOrganizationResources",
         Effect: "Allow",
@@ -33,25 +34,66 @@ describe("endpointPolicy", () => {
         Sid: "OrganizationPrincipalsResourcelessReads",
         Effect: "Allow",
         Principal: "*",
-        Action: "sts:GetCallerIdentity",
+        Action: ["kms:ListAliases", "kms:ListKeys"],
         Resource: "*",
         Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
       },
     ]);
   });
 
-  it("has no resourceless statement for services without a known list (S3 gateway)", () => {
-    expect(endpointPolicy({ organizationId: ORG, service: "s3" }).Statement.map((s) => s.Sid)).toEqual([
-      "OrganizationPrincipalsToOrganizationResources",
-      "AwsServicesOnBehalfOfTheOrganization",
-    ]);
+  it("uses only known condition operators and refuses a malformed organization id", () => {
+    for (const service of ["kms", "sts", "s3", "ecr.api"]) {
+      for (const s of endpointPolicy({ organizationId: ORG, service, region: "eu-west-1" }).Statement) {
+        for (const op of Object.keys(s.Condition ?? {})) expect(isKnownConditionOperator(op)).toBe(true);
+      }
+    }
+    expect(() => endpointPolicy({ organizationId: "o-*", service: "kms", region: "eu-west-1" })).toThrow(/not an organization id/);
+  });
+});
+
+/** What passes an endpoint: the caller's identity side allows everything, so the endpoint policy alone decides. */
+describe("endpoint policies decide as AWS's data-perimeter examples do", () => {
+  const OTHER_ORG = "o-otherorg999";
+  const inOrg = { arn: "arn:aws:iam::555555555555:role/app", orgId: ORG };
+  const outsider = { arn: "arn:aws:iam::999999999999:role/intruder", orgId: OTHER_ORG };
+  const through = (service: string, principal: AccessRequest["principal"], action: string, resource: AccessRequest["resource"]) =>
+    evaluate(
+      { principal, action, resource },
+      {
+        identity: [{ name: "anything", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+        resource: { name: "anyone", document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] } },
+        endpoint: { name: `${service} endpoint`, document: endpointPolicy({ organizationId: ORG, service, region: "eu-west-1" }) },
+      },
+    );
+
+  it("ecr.api: an organization principal gets a registry token, which names no resource; an outsider does not", () => {
+    expect(through("ecr.api", inOrg, "ecr:GetAuthorizationToken", { arn: "*" }).decision).toBe("Allow");
+    expect(through("ecr.api", outsider, "ecr:GetAuthorizationToken", { arn: "*" }).decision).toBe("ImplicitDeny");
+    const repository = { arn: "arn:aws:ecr:eu-west-1:999999999999:repository/exfil", orgId: OTHER_ORG };
+    expect(through("ecr.api", inOrg, "ecr:PutImage", repository).decision).toBe("ImplicitDeny");
   });
 
-  it("uses only known condition operators and refuses a malformed organization id", () => {
-    for (const s of endpointPolicy({ organizationId: ORG, service: "kms" }).Statement) {
-      for (const op of Object.keys(s.Condition ?? {})) expect(isKnownConditionOperator(op)).toBe(true);
+  it("s3 gateway: an organization principal reads ECR's image layers and AWS's package repositories, not another organization's buckets", () => {
+    const layer = { arn: "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/sha256/layer", account: "111122223333" };
+    expect(through("s3", inOrg, "s3:GetObject", layer).decision).toBe("Allow");
+    expect(through("s3", inOrg, "s3:GetObject", { arn: "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/core/mirror.list", account: "111122223333" }).decision).toBe("Allow");
+    expect(through("s3", inOrg, "s3:PutObject", layer).decision).toBe("ImplicitDeny");
+    expect(through("s3", outsider, "s3:GetObject", layer).decision).toBe("ImplicitDeny");
+    expect(through("s3", inOrg, "s3:PutObject", { arn: "arn:aws:s3:::exfil-bucket/x", orgId: OTHER_ORG }).decision).toBe("ImplicitDeny");
+    expect(awsOwnedBucketObjects("eu-central-1")).toContain("arn:aws:s3:::cloudformation-custom-resource-response-eucentral1/*");
+  });
+
+  it("sts: web-identity and SAML callers, which carry no aws:PrincipalOrgID, get the organization's roles and no other", () => {
+    const role = { arn: "arn:aws:iam::555555555555:role/ci", orgId: ORG };
+    const foreignRole = { arn: "arn:aws:iam::999999999999:role/ci", orgId: OTHER_ORG };
+    const federated = { federated: "arn:aws:iam::555555555555:oidc-provider/token.actions.githubusercontent.com" };
+    for (const action of FEDERATED_STS_ACTIONS) {
+      expect(through("sts", federated, action, role).decision).toBe("Allow");
+      expect(through("sts", federated, action, foreignRole).decision).toBe("ImplicitDeny");
     }
-    expect(() => endpointPolicy({ organizationId: "o-*", service: "kms" })).toThrow(/not an organization id/);
+    expect(through("sts", federated, "sts:AssumeRole", role).decision).toBe("ImplicitDeny");
+    expect(through("sts", outsider, "sts:AssumeRole", role).decision).toBe("ImplicitDeny");
+    expect(through("sts", inOrg, "sts:AssumeRole", role).decision).toBe("Allow");
   });
 });
 

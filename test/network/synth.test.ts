@@ -52,7 +52,8 @@ describe("VPC endpoints", () => {
       expect(e.private_dns_enabled).toBe(true);
       expect(e.subnet_ids).toEqual(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"]);
       expect(e.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.[^.]+\.id\}$/)]);
-      expect(e.policy).toBe(policyJson(endpointPolicy({ organizationId: "o-exampleorg1", service: e.service_name.split(".").pop() })));
+      const service = (e.service_name as string).replace(/^com\.amazonaws\.eu-west-1\./, "");
+      expect(e.policy).toBe(policyJson(endpointPolicy({ organizationId: "o-exampleorg1", service, region: "eu-west-1" })));
     }
     const gateways = endpoints.filter((e) => e.vpc_endpoint_type === "Gateway");
     expect(gateways.map((e) => e.service_name).sort()).toEqual(["com.amazonaws.eu-west-1.dynamodb", "com.amazonaws.eu-west-1.s3"]);
@@ -96,7 +97,8 @@ describe("log groups", () => {
     expect(prodCentral).toEqual(["/payments/api"]); // the audit group is eu-west-1 only
     const dev = all(example("payments-dev-eu-west-1"), "aws_cloudwatch_log_group");
     expect(dev.map((g) => [g.name, g.retention_in_days])).toEqual([["/payments/api", 90]]);
-    expect(all(example("security-eu-west-1"), "aws_cloudwatch_log_group")).toEqual([]);
+    // The security account declares none: its only group is the access broker function's own.
+    expect(all(example("security-eu-west-1"), "aws_cloudwatch_log_group").map((g) => g.name)).toEqual(["/aws/lambda/org-baseline-access-broker"]);
   });
 
   it("pre-creates the log group of each rotation function the baseline deploys from a template", () => {
