@@ -70,7 +70,9 @@ export function scanStack(stack: ScannedStack): string[] {
           if (key.endsWith(":sub")) for (const v of toList(value)) if (!PINNED_SUBJECT.test(String(v))) findings.push(`${at}: OIDC subject ${JSON.stringify(v)} not pinned`);
         }
       }
-      if (toList(st.Action).includes("sts:AssumeRoleWithWebIdentity") && !JSON.stringify(st.Condition ?? {}).includes("githubusercontent.com:sub")) {
+      const endpoint = /\/aws_vpc_endpoint\./.test(where);
+      // An endpoint policy's federated statement lets tokens reach STS; the role's trust policy decides who assumes it.
+      if (!endpoint && toList(st.Action).includes("sts:AssumeRoleWithWebIdentity") && !JSON.stringify(st.Condition ?? {}).includes("githubusercontent.com:sub")) {
         findings.push(`${at}: web identity trust without a subject`);
       }
       const open = st.Principal === "*" || toList(typeof st.Principal === "object" ? st.Principal.AWS : undefined).includes("*");
@@ -78,7 +80,7 @@ export function scanStack(stack: ScannedStack): string[] {
       for (const action of toList(st.Action)) {
         // A VPC endpoint policy grants nothing: it only narrows what passes the endpoint, so the
         // data-perimeter pattern (Action "*" for organization principals and resources) is exempt.
-        if ((action === "*" || action === "*:*") && !/\/aws_vpc_endpoint\./.test(where)) findings.push(`${at}: Action ${action}`);
+        if ((action === "*" || action === "*:*") && !endpoint) findings.push(`${at}: Action ${action}`);
         const rootOfKey = action === "kms:*" && typeof st.Principal === "object" && /^arn:aws:iam::\d{12}:root$/.test(String(st.Principal.AWS)) && !st.Condition;
         if (st.Effect === "Allow" && /^[a-z0-9-]+:\*$/.test(action) && !rootOfKey) findings.push(`${at}: service-wide Allow ${action}`);
       }
