@@ -5,6 +5,8 @@ import { loadConfig } from "../config/load.js";
 import { collectFromAwsCli } from "./collect/aws-cli.js";
 import { stderrProgress } from "./collect/progress.js";
 import { loadSnapshot, saveSnapshot } from "./collect/snapshot-io.js";
+import { FRAMEWORK_IDS, isFrameworkId } from "../modules/controls/frameworks.js";
+import { evaluateGates, type GateSpec } from "./model/gates.js";
 import { buildScorecard } from "./model/scorecard.js";
 import type { Scorecard } from "./model/types.js";
 import { writeFilesAtomically } from "./output.js";
@@ -35,13 +37,22 @@ interface ReportOptions {
   json?: string;
   csv?: string;
   markdown?: string;
-  failUnder?: number;
+  failUnder?: GateSpec[];
 }
 
 function percentage(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
   return n;
+}
+
+/** `80` (the Config score) or `nist-800-53=80` (a framework's score); repeatable, every gate must hold. */
+function gateSpec(value: string, previous: GateSpec[] = []): GateSpec[] {
+  const eq = value.indexOf("=");
+  if (eq < 0) return [...previous, { target: "config", threshold: percentage(value) }];
+  const target = value.slice(0, eq).trim();
+  if (!isFrameworkId(target)) throw new InvalidArgumentError(`unknown framework ${JSON.stringify(target)}: expected one of ${FRAMEWORK_IDS.join(", ")}`);
+  return [...previous, { target, threshold: percentage(value.slice(eq + 1)) }];
 }
 
 export function reportCommand(program: Command): void {
@@ -62,7 +73,11 @@ export function reportCommand(program: Command): void {
     .option("--json <file>", "write the full scorecard as JSON")
     .option("--csv <file>", "write one row per non-compliant resource")
     .option("--markdown <file>", "write a summary for a pull request or CI step summary")
-    .option("--fail-under <pct>", `exit ${EXIT_GATE_FAILED} when the overall Config score is below this percentage`, percentage)
+    .option(
+      "--fail-under <[framework=]pct>",
+      `exit ${EXIT_GATE_FAILED} when the overall Config score (or a framework's: ${FRAMEWORK_IDS.map((f) => `${f}=PCT`).join(", ")}) is below this percentage; repeatable`,
+      gateSpec,
+    )
     .addHelpText(
       "after",
       `\nExactly one input: --aggregator with --region (live), --from-aws-cli DIR or --from-snapshot FILE.\n` +
@@ -92,26 +107,25 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   }
 
   const card = buildScorecard(snapshot, { previous, declared: org ? { org } : undefined });
+  const gates = evaluateGates(card, opts.failUnder ?? []);
   const files: Array<{ path: string; content: string }> = [];
   if (opts.html) {
     const title = org ? `Compliance scorecard: ${org.config.organization.name}` : undefined;
     const jsonFile = opts.json ? relative(dirname(opts.html), opts.json) : undefined;
-    files.push({ path: opts.html, content: renderHtml(card, { title, jsonFile, failUnder: opts.failUnder }) });
+    files.push({ path: opts.html, content: renderHtml(card, { title, jsonFile, gates }) });
   }
   if (opts.json) files.push({ path: opts.json, content: renderJson(card) });
   if (opts.csv) files.push({ path: opts.csv, content: renderCsv(card) });
-  if (opts.markdown) files.push({ path: opts.markdown, content: renderMarkdown(card, { failUnder: opts.failUnder }) });
+  if (opts.markdown) files.push({ path: opts.markdown, content: renderMarkdown(card, { gates }) });
   writeFilesAtomically(files);
 
   for (const line of summary(card)) out(line);
   for (const f of files) out(`wrote ${f.path}`);
   if (opts.saveSnapshot) out(`wrote ${opts.saveSnapshot}`);
 
-  const overall = card.score.overall;
-  if (opts.failUnder !== undefined && (overall === null || overall < opts.failUnder)) {
-    console.error(`gate failed: Config score ${formatPercent(overall)} is below the required ${opts.failUnder}%`);
-    return EXIT_GATE_FAILED;
-  }
+  const failed = gates.filter((g) => !g.met);
+  for (const g of failed) console.error(`gate failed: ${g.label} ${formatPercent(g.score)} is below the required ${g.threshold}%`);
+  if (failed.length > 0) return EXIT_GATE_FAILED;
   return isPartial(card) ? EXIT_PARTIAL_DATA : 0;
 }
 
@@ -144,6 +158,9 @@ function summary(card: Scorecard): string[] {
     `${formatCount(s.accounts)} accounts (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) · ` +
       `${formatCount(s.rules)} rules · ${formatCount(s.regions)} regions · ${formatCount(s.nonCompliantResources)} non-compliant resources`,
   ];
+  if (card.frameworks.length > 0) {
+    lines.push(card.frameworks.map((f) => `${f.title} ${formatPercent(f.score)} (${f.passed} passed, ${f.failed} failed, ${f.noData} no data)`).join(" · "));
+  }
   if (card.declared) {
     const d = card.declared;
     lines.push(

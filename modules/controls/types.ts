@@ -1,3 +1,5 @@
+import type { FrameworkMapping } from "./frameworks.js";
+
 /** Synthesized Terraform JSON of one stack (`cdktf.out/stacks/<name>/cdk.tf.json`). */
 export interface SynthesizedStack {
   name: string;
@@ -52,6 +54,8 @@ export interface Control {
   /** The AWS Config managed rule; absent for controls only preflight and Security Hub can judge. */
   configRule?: ConfigRuleSpec;
   securityHubControls: string[];
+  /** NIST SP 800-53 r5 and CIS AWS Foundations requirements this control gives evidence for (frameworks.ts). */
+  frameworks?: FrameworkMapping;
   remediation: string;
   docUrl: string;
   /** Preflight predicate over one synthesized stack; returns what violates the control. */

@@ -14,6 +14,9 @@ export const FORMULAS: Formulas = {
   securityHub:
     "Security Hub score = 100 × passed controls / controls with data. A control fails if any active, non-suppressed finding for it failed. " +
     "Per account over that account's controls; overall over controls across the organization (failed if it failed in any account).",
+  frameworks:
+    "Framework score = 100 × passed requirements / (passed + failed requirements). A requirement passes only when every catalog control mapped to it has data and passes " +
+    "(its AWS Config rule's counted cells, or else its Security Hub CSPM controls); it fails when one fails; otherwise it has no data and is not counted.",
   trend: "Change = this score − the previous snapshot's score, both as published. Newly failing: NON_COMPLIANT now, not before. Fixed: NON_COMPLIANT before, COMPLIANT now.",
   rounding: "Scores are percentages rounded half-up to one decimal.",
 };

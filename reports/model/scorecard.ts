@@ -1,8 +1,11 @@
+import { controls as catalog } from "../../modules/controls/catalog.js";
+import type { Control } from "../../modules/controls/types.js";
 import type { CollectionGap, Snapshot, SnapshotAccount } from "../snapshot.js";
 import { compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
 import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
 import { FORMULAS } from "./formulas.js";
+import { frameworkViews } from "./frameworks.js";
 import { count, delta, finish, newCounter, percent, type Counter } from "./score.js";
 import { securityHubScores } from "./security-hub.js";
 import { trendBetween } from "./trend.js";
@@ -15,6 +18,8 @@ export interface ScorecardOptions {
   declared?: DeclaredInput;
   /** Controls catalog lookup; defaults to modules/controls/catalog.ts. */
   lookup?: ControlLookup;
+  /** Controls whose framework mappings make the framework views; defaults to the catalog. */
+  controls?: readonly Control[];
 }
 
 export const UNKNOWN_OU = "(unknown)";
@@ -35,14 +40,15 @@ export function buildScorecard(snapshot: Snapshot, options: ScorecardOptions = {
   }
   const trend = before ? trendBetween(before, core) : null;
   const declared = options.declared ? declaredVsObserved(options.declared, core.cells, core.card.accounts) : null;
-  const card = { ...core.card, trend, declared };
+  const frameworks = frameworkViews(options.controls ?? catalog, core.card.rules, core.card.securityHub);
+  const card = { ...core.card, trend, declared, frameworks };
   if (options.declared) card.coverage = { ...card.coverage, notReporting: declaredNotReporting(options.declared, core.cells, card.coverage.notReporting) };
   return card;
 }
 
 /** A scorecard without trend or declared view, plus the merged cells the trend compares. */
 export interface ScoredSnapshot {
-  card: Omit<Scorecard, "trend" | "declared">;
+  card: Omit<Scorecard, "trend" | "declared" | "frameworks">;
   cells: Cell[];
 }
 

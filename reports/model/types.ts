@@ -1,3 +1,4 @@
+import type { FrameworkId } from "../../modules/controls/frameworks.js";
 import type { CellStatus, CollectionGap, Snapshot } from "../snapshot.js";
 import type { ControlInfo } from "./control-info.js";
 import type { Tally } from "./score.js";
@@ -23,7 +24,29 @@ export interface Scorecard {
   gaps: GapGroup[];
   trend: Trend | null;
   declared: DeclaredVsObserved | null;
+  /** NIST SP 800-53 r5 and CIS AWS Foundations, from the catalog's mappings. */
+  frameworks: FrameworkView[];
   formulas: Formulas;
+}
+
+export type RequirementStatus = "PASSED" | "FAILED" | "NO_DATA";
+
+export interface FrameworkView {
+  id: FrameworkId;
+  title: string;
+  url: string;
+  /** 100 x passed requirements / (passed + failed), one decimal; requirements without data are not counted. */
+  score: number | null;
+  passed: number;
+  failed: number;
+  noData: number;
+  /** The requirements the catalog maps controls to, in the framework's own order. */
+  requirements: Array<{
+    id: string;
+    title: string;
+    status: RequirementStatus;
+    controls: Array<{ controlId: string; title: string; status: RequirementStatus; evidence: string }>;
+  }>;
 }
 
 export interface Summary extends Tally {
@@ -207,6 +230,7 @@ export interface Formulas {
   noData: string;
   rollUp: string;
   securityHub: string;
+  frameworks: string;
   trend: string;
   rounding: string;
 }

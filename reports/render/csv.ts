@@ -14,16 +14,24 @@ const COLUMNS = [
   "annotation",
   "recorded_at",
   "doc_url",
+  "frameworks",
 ] as const;
 
 /**
- * One row per non-compliant resource, RFC 4180: CRLF line ends, fields with a comma, quote or
+ * One row per non-compliant resource (with the framework requirements its control maps to), RFC 4180: CRLF line ends, fields with a comma, quote or
  * line break quoted and inner quotes doubled. A cell a spreadsheet would run as a formula
  * (starting with = + - @, tab or CR) gets a leading apostrophe: resource ids and annotations
  * come from the audited accounts, so they may be hostile.
  */
 export function renderCsv(card: Scorecard): string {
   const controlIds = new Map(card.rules.map((r) => [r.rule, r.controlId]));
+  // `nist-800-53 SC-12; cis-aws 3.8`: the requirements a resource's control gives evidence for.
+  const requirements = new Map<string, string[]>();
+  for (const f of card.frameworks) {
+    for (const r of f.requirements) {
+      for (const c of r.controls) requirements.set(c.controlId, [...(requirements.get(c.controlId) ?? []), `${f.id} ${r.id}`]);
+    }
+  }
   const rows = card.resources.map((r) => [
     r.accountId,
     r.accountName,
@@ -38,6 +46,7 @@ export function renderCsv(card: Scorecard): string {
     r.annotation,
     r.recordedAt,
     r.docUrl,
+    (requirements.get(controlIds.get(r.rule) ?? "") ?? []).join("; ") || null,
   ]);
   return [COLUMNS as readonly (string | null)[], ...rows].map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }

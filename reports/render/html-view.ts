@@ -1,3 +1,4 @@
+import type { GateResult } from "../model/gates.js";
 import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
 import { band, formatTime, type Band } from "./format.js";
 
@@ -17,8 +18,8 @@ export interface HtmlOptions {
   title?: string;
   /** The JSON file written next to the HTML, named where the HTML is capped. */
   jsonFile?: string;
-  /** The `--fail-under` gate, shown with its result. */
-  failUnder?: number;
+  /** The `--fail-under` gates, with their results. */
+  gates?: readonly GateResult[];
 }
 
 export interface Capped<T> {
@@ -33,10 +34,6 @@ function cap<T>(rows: readonly T[], max: number): Capped<T> {
 
 /** The template's context: the scorecard plus what only the page needs (caps, chart data). */
 export function htmlView(card: Scorecard, options: HtmlOptions) {
-  const gate =
-    options.failUnder === undefined
-      ? null
-      : { threshold: options.failUnder, met: card.score.overall !== null && card.score.overall >= options.failUnder };
   const subtitle = [card.source.aggregator ? `aggregator ${card.source.aggregator}` : null, card.source.region, sourceLabel(card.source.kind)]
     .filter(Boolean)
     .join(" · ");
@@ -46,7 +43,7 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     subtitle,
     collected: formatTime(card.collectedAt),
     jsonFile: options.jsonFile ?? null,
-    gate,
+    gates: options.gates ?? [],
     distribution: distribution(card.accounts),
     attention: {
       accounts: card.accounts.filter((a) => a.nonCompliant > 0).slice(0, HTML_CAPS.attention),

@@ -1,9 +1,10 @@
-import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
+import type { GateResult } from "../model/gates.js";
+import type { AccountRow, FrameworkView, RuleRow, Scorecard } from "../model/types.js";
 import { formatCount, formatDelta, formatPercent, formatTime, safeUrl } from "./format.js";
 
 export interface MarkdownOptions {
-  /** The `--fail-under` gate, shown with its result. */
-  failUnder?: number;
+  /** The `--fail-under` gates, with their results. */
+  gates?: readonly GateResult[];
   /** Rows per list; the JSON has the rest. */
   limit?: number;
 }
@@ -28,9 +29,8 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     const shDelta = trend?.securityHub.delta;
     out.push(`| Security Hub score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`);
   }
-  if (options.failUnder !== undefined) {
-    const met = card.score.overall !== null && card.score.overall >= options.failUnder;
-    out.push(`| Gate | ${met ? "passed" : "**failed**"}: Config score ${met ? "≥" : "<"} ${options.failUnder}% required |`);
+  for (const gate of options.gates ?? []) {
+    out.push(`| Gate | ${gate.met ? "passed" : "**failed**"}: ${gate.label} ${formatPercent(gate.score)}, ${gate.threshold}% required |`);
   }
   out.push(`| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`);
   out.push(`| Rules | ${formatCount(s.rules)} (${formatCount(s.failingRules)} with failures) in ${formatCount(s.regions)} regions |`);
@@ -53,6 +53,11 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   if (rules.length > 0) {
     out.push(`### Lowest-scoring rules`, "", "| Rule | Severity | Score | Failing accounts | Resources |", "|---|---|--:|--:|--:|");
     for (const r of rules) out.push(ruleRow(r));
+    out.push("");
+  }
+  if (card.frameworks.length > 0) {
+    out.push("### Frameworks", "", "| Framework | Score | Passed | Failed | No data | Failed requirements |", "|---|--:|--:|--:|--:|---|");
+    for (const f of card.frameworks) out.push(frameworkRow(f, limit));
     out.push("");
   }
   if (trend && (trend.newlyFailing.length > 0 || trend.fixed.length > 0)) {
@@ -99,6 +104,12 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     "",
   );
   return out.join("\n");
+}
+
+function frameworkRow(f: FrameworkView, limit: number): string {
+  const failed = f.requirements.filter((r) => r.status === "FAILED").map((r) => r.id);
+  const shown = failed.slice(0, limit).map(md).join(", ") + (failed.length > limit ? `, +${failed.length - limit}` : "");
+  return `| ${md(f.title)} | ${formatPercent(f.score)} | ${formatCount(f.passed)} | ${formatCount(f.failed)} | ${formatCount(f.noData)} | ${shown} |`;
 }
 
 function accountRow(a: AccountRow): string {

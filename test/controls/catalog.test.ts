@@ -52,6 +52,21 @@ describe("controls catalog", () => {
     expect(hub["LOGS-RETENTION"]).toEqual(["CloudWatch.16"]);
   });
 
+  it("maps every control to NIST SP 800-53 r5, and the CIS AWS Foundations requirements that apply", () => {
+    for (const c of controls) expect(c.frameworks?.["nist-800-53"]?.length ?? 0, c.id).toBeGreaterThan(0);
+    const nist = Object.fromEntries(controls.map((c) => [c.id, c.frameworks?.["nist-800-53"]]));
+    expect(nist["SECRETS-ROTATION"]).toEqual(["IA-5(1)"]);
+    expect(nist["KMS-ROTATION"]).toEqual(["SC-12", "SC-28"]);
+    expect(nist["LOGS-RETENTION"]).toEqual(["AU-11"]);
+    expect(nist["IAM-NO-ADMIN"]).toEqual(["AC-6"]);
+    expect(controls.filter((c) => c.frameworks?.["cis-aws"]).map((c) => [c.id, c.frameworks!["cis-aws"]])).toEqual([
+      ["KMS-ROTATION", ["3.8"]],
+      ["IAM-NO-ADMIN", ["1.16"]],
+      ["SECURITYHUB-ENABLED", ["4.16"]],
+      ["CONFIG-ENABLED", ["3.5"]],
+    ]);
+  });
+
   it("IAM rules run in the home region only; the rest everywhere", () => {
     expect(controls.filter((c) => c.configRule?.global).map((c) => c.id)).toEqual(["IAM-NO-ADMIN", "IAM-NO-WILDCARD-ACTIONS"]);
   });

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load.js";
+import { evaluateGates } from "../../reports/model/gates.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderHtml } from "../../reports/render/html.js";
 import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
@@ -23,11 +24,12 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const card = buildScorecard(currentSnapshot(), {
       lookup: testLookup,
+      controls: TEST_CONTROLS,
       previous: previousSnapshot(),
       declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
     });
     const file = join(ARTIFACTS, "scorecard.html");
-    writeFileSync(file, renderHtml(card, { jsonFile: "scorecard.json", failUnder: 80 }));
+    writeFileSync(file, renderHtml(card, { jsonFile: "scorecard.json", gates: evaluateGates(card, [{ target: "config", threshold: 80 }]) }));
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -100,6 +102,15 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     expect(await page.locator("#gaps-table tbody tr").count()).toBe(2);
     await page.fill("#filter", "data-prod");
     await expect.poll(() => page.locator("#not-reporting-table tbody tr:visible").count()).toBe(2);
+    await page.fill("#filter", "");
+  });
+
+  it("shows each framework's requirements with their status, filterable", async () => {
+    const rows = page.locator("#framework-nist-800-53-table tbody tr");
+    expect(await rows.locator("td:first-child").allTextContents()).toEqual(["SC-7", "SC-28"]);
+    expect((await rows.first().locator("td").nth(2).textContent())?.trim()).toBe("failed");
+    await page.fill("#filter", "SC-28");
+    await expect.poll(() => page.locator("#framework-nist-800-53-table tbody tr:visible").count()).toBe(1);
     await page.fill("#filter", "");
   });
 

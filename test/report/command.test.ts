@@ -90,6 +90,15 @@ describe("baseline report: exit codes", () => {
     expect(readJson("partial-out.json").score.overall).toBe(60);
   });
 
+  it("2 when a framework's score is below its --fail-under; every gate must hold", () => {
+    // The catalog's NIST view of the fixture: AC-6 fails on Security Hub CSPM IAM.1, the rest has no data.
+    const r = runCli(["report", "--from-snapshot", file("complete.json"), "--fail-under", "50", "--fail-under", "nist-800-53=1"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("gate failed: NIST SP 800-53 Rev. 5 score 0.0% is below the required 1%");
+    expect(r.stderr).not.toContain("Config score");
+    expect(runCli(["report", "--from-snapshot", file("complete.json"), "--fail-under", "50", "--fail-under", "nist-800-53=0"]).status).toBe(0);
+  });
+
   it("2 takes precedence over 3", () => {
     expect(runCli(["report", "--from-snapshot", file("partial.json"), "--fail-under", "90"]).status).toBe(2);
   });
@@ -108,6 +117,8 @@ describe("baseline report: exit codes", () => {
     [["report", "--from-snapshot", "missing.json"], "missing.json: cannot read snapshot"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "high"], "expected a percentage from 0 to 100"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "101"], "expected a percentage from 0 to 100"],
+    [["report", "--from-snapshot", "x.json", "--fail-under", "iso-27001=80"], 'unknown framework "iso-27001": expected one of cis-aws, nist-800-53'],
+    [["report", "--from-snapshot", "x.json", "--fail-under", "nist-800-53=high"], "expected a percentage from 0 to 100"],
   ])("1 on invalid input: %j", (args, message) => {
     const r = runCli(args);
     expect(r.status).toBe(1);

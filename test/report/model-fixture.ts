@@ -110,13 +110,14 @@ export function previousSnapshot(): Snapshot {
   return snap;
 }
 
-function control(id: string, rule: string, title: string, severity: Control["severity"]): Control {
+function control(id: string, rule: string, title: string, severity: Control["severity"], frameworks: Control["frameworks"]): Control {
   return {
     id,
     title,
     severity,
     configRule: { name: rule, identifier: rule.toUpperCase().replace(/-/g, "_") },
     securityHubControls: [],
+    frameworks,
     remediation: `Fix ${rule}.`,
     docUrl: `https://docs.aws.amazon.com/config/latest/developerguide/${rule}.html`,
     check: () => [],
@@ -124,8 +125,8 @@ function control(id: string, rule: string, title: string, severity: Control["sev
 }
 
 export const TEST_CONTROLS: Control[] = [
-  control("S3-TLS", "s3-bucket-ssl", "S3 buckets require TLS", "CRITICAL"),
-  control("EBS-ENCRYPTION", "ebs-encrypted", "EBS volumes are encrypted", "HIGH"),
+  control("S3-TLS", "s3-bucket-ssl", "S3 buckets require TLS", "CRITICAL", { "nist-800-53": ["SC-7", "SC-28"] }),
+  control("EBS-ENCRYPTION", "ebs-encrypted", "EBS volumes are encrypted", "HIGH", { "nist-800-53": ["SC-28"] }),
 ];
 
 export const testLookup = (rule: string): Control | undefined => TEST_CONTROLS.find((c) => c.configRule?.name === rule);

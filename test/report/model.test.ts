@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load.js";
 import { controlsDeployedIn } from "../../reports/model/declared.js";
+import type { Control } from "../../modules/controls/types.js";
+import { evaluateGates } from "../../reports/model/gates.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { percent } from "../../reports/model/score.js";
 import type { Snapshot } from "../../reports/snapshot.js";
@@ -319,5 +321,64 @@ describe("determinism", () => {
     b.securityHub = { ...b.securityHub!, controls: [...b.securityHub!.controls].reverse() };
     b.accounts = [...b.accounts].reverse();
     expect(JSON.stringify(buildScorecard(b, { lookup: testLookup }))).toBe(JSON.stringify(buildScorecard(a, { lookup: testLookup })));
+  });
+});
+
+describe("framework views (numbers worked out by hand from the fixture)", () => {
+  // Evidence in the fixture: s3-bucket-ssl and ebs-encrypted each have a non-compliant cell (fail);
+  // iam-root-mfa has 2 compliant cells, 0 non-compliant (passes); Security Hub CSPM: IAM.1 failed
+  // in 222, S3.5 passed everywhere, EC2.7 failed in 222, Config.1 has no result.
+  const withRule = (id: string, rule: string, frameworks: Control["frameworks"], securityHubControls: string[] = []): Control => ({
+    ...TEST_CONTROLS[0]!,
+    id,
+    configRule: { name: rule, identifier: rule.toUpperCase() },
+    securityHubControls,
+    frameworks,
+  });
+  const hubOnly = (id: string, securityHubControls: string[], frameworks: Control["frameworks"]): Control => {
+    const { configRule: _unused, ...rest } = withRule(id, "unused", frameworks, securityHubControls);
+    return rest;
+  };
+  const controls: Control[] = [
+    withRule("S3-TLS", "s3-bucket-ssl", { "nist-800-53": ["SC-7", "SC-28"] }),
+    withRule("EBS", "ebs-encrypted", { "nist-800-53": ["SC-28"] }),
+    withRule("ROOT-MFA", "iam-root-mfa", { "nist-800-53": ["IA-5(1)"], "cis-aws": ["1.16", "3.8"] }),
+    hubOnly("ADMIN", ["IAM.1"], { "nist-800-53": ["AC-6"], "cis-aws": ["1.16"] }),
+    hubOnly("S3-SH", ["S3.5"], { "nist-800-53": ["AC-4"] }),
+    // A rule without counted cells falls back to Security Hub CSPM, which has no result either.
+    withRule("CONFIG", "config-enabled", { "nist-800-53": ["CM-6"], "cis-aws": ["3.5", "3.8"] }, ["Config.1"]),
+    hubOnly("EC2", ["EC2.7"], { "nist-800-53": ["SC-7"] }),
+  ];
+  const frameworks = () => buildScorecard(currentSnapshot(), { lookup: testLookup, controls }).frameworks;
+  const statuses = (id: string) => Object.fromEntries(frameworks().find((f) => f.id === id)!.requirements.map((r) => [r.id, r.status]));
+
+  it("NIST 800-53: AC-4 and IA-5(1) pass, AC-6, SC-7 and SC-28 fail, CM-6 has no data: 2 / (2 + 3) = 40.0%", () => {
+    expect(statuses("nist-800-53")).toEqual({ "AC-4": "PASSED", "AC-6": "FAILED", "CM-6": "NO_DATA", "IA-5(1)": "PASSED", "SC-7": "FAILED", "SC-28": "FAILED" });
+    expect(Object.keys(statuses("nist-800-53"))).toEqual(["AC-4", "AC-6", "CM-6", "IA-5(1)", "SC-7", "SC-28"]);
+    expect(frameworks().find((f) => f.id === "nist-800-53")).toMatchObject({ score: 40, passed: 2, failed: 3, noData: 1 });
+  });
+
+  it("CIS: 1.16 fails (one of its two controls fails); 3.8 has a passing control and one without data, so it is no data, never passed: 0 / 1", () => {
+    expect(statuses("cis-aws")).toEqual({ "1.16": "FAILED", "3.5": "NO_DATA", "3.8": "NO_DATA" });
+    expect(frameworks().find((f) => f.id === "cis-aws")).toMatchObject({ score: 0, passed: 0, failed: 1, noData: 2 });
+  });
+
+  it("names the evidence of each control", () => {
+    const nist = frameworks().find((f) => f.id === "nist-800-53")!;
+    const byId = Object.fromEntries(nist.requirements.flatMap((r) => r.controls).map((c) => [c.controlId, c.evidence]));
+    expect(byId["ROOT-MFA"]).toBe("AWS Config iam-root-mfa: 2 compliant, 0 non-compliant cells");
+    expect(byId["ADMIN"]).toBe("Security Hub CSPM IAM.1: IAM.1 failed");
+    expect(byId["CONFIG"]).toBe("no counted AWS Config result for config-enabled; no Security Hub CSPM result");
+  });
+
+  it("the gate can name a framework; no score never passes", () => {
+    const card = buildScorecard(currentSnapshot(), { lookup: testLookup, controls });
+    expect(evaluateGates(card, [{ target: "nist-800-53", threshold: 40 }, { target: "nist-800-53", threshold: 40.1 }, { target: "config", threshold: 60 }]).map((g) => [g.label, g.met])).toEqual([
+      ["NIST SP 800-53 Rev. 5 score", true],
+      ["NIST SP 800-53 Rev. 5 score", false],
+      ["Config score", true],
+    ]);
+    const empty = buildScorecard(currentSnapshot(), { lookup: testLookup, controls: [] });
+    expect(evaluateGates(empty, [{ target: "cis-aws", threshold: 0 }])[0]).toMatchObject({ score: null, met: false });
   });
 });

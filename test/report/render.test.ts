@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load.js";
+import { evaluateGates } from "../../reports/model/gates.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { csvField, renderCsv } from "../../reports/render/csv.js";
 import { renderHtml } from "../../reports/render/html.js";
@@ -10,6 +11,7 @@ import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTR
 const fullCard = () =>
   buildScorecard(currentSnapshot(), {
     lookup: testLookup,
+    controls: TEST_CONTROLS,
     previous: previousSnapshot(),
     declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
   });
@@ -41,6 +43,8 @@ describe("JSON", () => {
     expect(doc.trend.overall).toEqual({ before: 66.7, after: 60, delta: -6.7 });
     expect(doc.declared.accountsNotReporting[0].accountId).toBe("666666666666");
     expect(doc.gaps).toHaveLength(2);
+    expect(doc.frameworks.map((f: { id: string; score: number | null }) => [f.id, f.score])).toEqual([["cis-aws", null], ["nist-800-53", 0]]);
+    expect(doc.coverage.notReporting).toHaveLength(3);
     expect(doc.formatVersion).toBe(1);
   });
 
@@ -53,11 +57,12 @@ describe("CSV", () => {
   it("one row per non-compliant resource, RFC 4180 quoted, formula injection neutralized", () => {
     const csv = renderCsv(fullCard());
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe("account_id,account_name,ou,region,rule,control_id,title,severity,resource_type,resource_id,annotation,recorded_at,doc_url");
+    expect(lines[0]).toBe("account_id,account_name,ou,region,rule,control_id,title,severity,resource_type,resource_id,annotation,recorded_at,doc_url,frameworks");
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(csv).toContain(
       `444444444444,<img src=x onerror=alert(2)>,/Workloads,eu-west-1,s3-bucket-ssl,S3-TLS,S3 buckets require TLS,CRITICAL,AWS::S3::Bucket,"""><script>alert(1)</script>","'=HYPERLINK(""http://evil.example"")",,https://`,
     );
+    expect(csv).toContain(`s3-bucket-ssl.html,nist-800-53 SC-7; nist-800-53 SC-28\r\n`);
     // The embedded newline stays inside one quoted field.
     expect(csv).toContain(`vol-0123,"Volume, not ""encrypted""\nsecond line",2026-11-20T09:00:00.000Z,`);
     expect(csv.match(/\r\n/g)).toHaveLength(4);
@@ -73,11 +78,14 @@ describe("CSV", () => {
 
 describe("Markdown", () => {
   it("summarizes scores, the gate, failing accounts and rules, trend, declared and gaps", () => {
-    const text = renderMarkdown(fullCard(), { failUnder: 80 });
+    const text = renderMarkdown(fullCard(), { gates: evaluateGates(fullCard(), [{ target: "config", threshold: 80 }, { target: "nist-800-53", threshold: 50 }]) });
+    expect(text).toContain("| Gate | **failed**: NIST SP 800-53 Rev. 5 score 0.0%, 50% required |");
+    expect(text).toContain("| NIST SP 800-53 Rev. 5 | 0.0% | 0 | 2 | 0 | SC-7, SC-28 |");
+    expect(text).toContain("- data-prod (666666666666) eu-central-1: declared with Config rules in the config; no evaluations reported");
     expect(text).toContain("## 🔴 Compliance scorecard: 60.0% (−6.7 since 2026-11-13 10:00 UTC)");
     expect(text).toContain("| Config score | **60.0%**: 6 compliant of 10 counted cells, 3 without data |");
     expect(text).toContain("| Security Hub score | **50.0%**: 2 of 4 controls passed |");
-    expect(text).toContain("| Gate | **failed**: Config score < 80% required |");
+    expect(text).toContain("| Gate | **failed**: Config score 60.0%, 80% required |");
     expect(text).toContain("### Lowest-scoring accounts");
     expect(text).toContain("2 newly failing, 1 fixed");
     expect(text).toContain("1 of 4 declared accounts not reporting: data-prod \\(666666666666\\)");
@@ -95,7 +103,7 @@ describe("Markdown", () => {
 });
 
 describe("HTML", () => {
-  const html = renderHtml(fullCard(), { jsonFile: "scorecard.json", failUnder: 80 });
+  const html = renderHtml(fullCard(), { jsonFile: "scorecard.json", gates: evaluateGates(fullCard(), [{ target: "config", threshold: 80 }]) });
 
   it("escapes every attacker-controlled string", () => {
     expect(html).not.toContain(XSS);
@@ -119,7 +127,7 @@ describe("HTML", () => {
     expect(html).toContain('<span class="masthead-score-value">60.0%</span>');
     expect(html).toContain("Pipeline gate failed");
     expect(html).toContain("Config score &#x3D; 100 × COMPLIANT cells / (COMPLIANT + NON_COMPLIANT cells)");
-    for (const id of ["summary", "ous", "accounts", "regions", "rules", "security-hub", "resources", "trend", "declared", "data-quality", "method"]) {
+    for (const id of ["summary", "ous", "accounts", "regions", "rules", "frameworks", "security-hub", "resources", "trend", "declared", "data-quality", "method"]) {
       expect(html).toContain(`<section id="${id}"`);
     }
     expect(html).toContain('href="https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl.html"');
@@ -154,6 +162,6 @@ describe("HTML", () => {
   });
 
   it("is deterministic", () => {
-    expect(renderHtml(fullCard(), { jsonFile: "scorecard.json", failUnder: 80 })).toBe(html);
+    expect(renderHtml(fullCard(), { jsonFile: "scorecard.json", gates: evaluateGates(fullCard(), [{ target: "config", threshold: 80 }]) })).toBe(html);
   });
 });
