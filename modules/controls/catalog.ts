@@ -123,6 +123,7 @@ export const controls: Control[] = [
     title: "Secret and SecureString values reach AWS only through write-only arguments",
     severity: "HIGH",
     securityHubControls: [],
+    frameworks: { "nist-800-53": ["IA-5", "SC-28"] },
     remediation:
       "Give the secret or SecureString an `initialValue` (generate or fromVariable) instead of a value: Terraform >= 1.11 then writes it through secret_string_wo / value_wo from an ephemeral source, and neither the plan nor the state keeps it.",
     docUrl: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/best-practices.html",
@@ -133,6 +134,7 @@ export const controls: Control[] = [
     title: "Parameter Store SecureString parameters are encrypted with a customer-managed key",
     severity: "MEDIUM",
     securityHubControls: [],
+    frameworks: { "nist-800-53": ["SC-12", "SC-28"] },
     remediation: "Set the hierarchy's `key` to a customer-managed key of the account; its key policy then names exactly the hierarchy's readers, through Parameter Store only.",
     docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html",
     check: (stack) => values.secureStringsUseCmk(stack),
@@ -142,6 +144,7 @@ export const controls: Control[] = [
     title: "Parameters named like credentials are SecureStrings",
     severity: "HIGH",
     securityHubControls: [],
+    frameworks: { "nist-800-53": ["IA-5", "SC-28"] },
     remediation: "Make the parameter a SecureString with an `initialValue` (or a Secrets Manager secret, if it should rotate), and replace the value that was stored in clear.",
     docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html",
     check: (stack) => values.noPlaintextCredentials(stack),

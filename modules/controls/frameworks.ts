@@ -19,6 +19,7 @@ export const FRAMEWORKS = {
       "CA-7": "Continuous Monitoring",
       "CM-6": "Configuration Settings",
       "CM-8": "System Component Inventory",
+      "IA-5": "Authenticator Management",
       "IA-5(1)": "Authenticator Management | Password-based Authentication",
       "SC-7": "Boundary Protection",
       "SC-12": "Cryptographic Key Establishment and Management",
