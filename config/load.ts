@@ -4,9 +4,11 @@ import type { z } from "zod";
 import { configChecks } from "./checks/index.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "./errors.js";
 import { resolve, type ResolvedOrg } from "./model.js";
+import { Names } from "./checks/names.js";
 import { PositionIndex } from "./positions.js";
+import { salvage, type Salvaged } from "./salvage.js";
 import { orgSchema } from "./schema.js";
-import { didYouMean, knownKeysAt } from "./suggest.js";
+import { didYouMean, keyOwnersAt, knownKeysAt } from "./suggest.js";
 
 export const DEFAULT_CONFIG = "config/org.yaml";
 
@@ -49,13 +51,23 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
   }
 
   const parsed = orgSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    throw new ConfigError(sortByPosition(parsed.error.issues.flatMap((i) => describeZodIssue(i, issue))));
-  }
-
   const problems: ConfigIssue[] = [];
-  for (const check of configChecks) check(parsed.data, (path, message) => problems.push(issue(path, message)));
-  if (problems.length > 0) throw new ConfigError(sortByPosition(problems));
+  let salvaged: Salvaged | undefined;
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.flatMap((i) => describeZodIssue(i, issue)));
+    // The checks still run over every part that parsed, so every problem shows in one run.
+    salvaged = salvage(data, parsed.error.issues);
+  }
+  const config = parsed.success ? parsed.data : salvaged?.config;
+  if (config) {
+    const report = (path: PathSegment[], message: string): void => {
+      const where = salvaged ? salvaged.original(path) : path;
+      if (!salvaged?.touchesRefused(where, message)) problems.push(issue(where, message));
+    };
+    const names = new Names(config, report, salvaged?.refused);
+    for (const check of configChecks) check(config, report, names);
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
   return resolve(parsed.data, file);
 }
@@ -67,6 +79,11 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
   switch (zi.code) {
     case "unrecognized_keys":
       return zi.keys.map((key) => {
+        const owners = keyOwnersAt(orgSchema, path, key);
+        if (owners) {
+          const value = (zi.input as Record<string, unknown> | undefined)?.[owners.discriminator];
+          return at([...path, key], `"${key}" is not allowed for ${owners.discriminator} ${String(value)} (only for ${owners.discriminator} ${owners.values.join(", ")})`, true);
+        }
         const known = knownKeysAt(orgSchema, path);
         const guess = didYouMean(key, known);
         const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (expected one of: ${known.join(", ")})` : "";
@@ -77,18 +94,13 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
       if (!/^Invalid input/.test(zi.message)) return [at(path, zi.message)];
       return [at(path, describeInvalidType(zi.expected, zi.input))];
     case "invalid_union":
-      if (zi.discriminator) {
-        const where = path[path.length - 1] === zi.discriminator ? path : [...path, zi.discriminator];
-        const value = (zi.input as Record<string, unknown> | undefined)?.[zi.discriminator];
-        const expected = zi.message.replace(/^Invalid discriminator value\.\s*/, "");
-        return [at(where, value === undefined ? `required: ${expected}` : `unknown ${zi.discriminator} ${JSON.stringify(value)}: ${expected}`)];
-      }
-      return [at(path, zi.message)];
+      return describeUnion(zi, path, at);
     case "invalid_value": {
       const values = zi.values.map(String);
-      const guess = didYouMean(String(zi.input), values);
-      const hint = guess ? ` (did you mean "${guess}"?)` : "";
       const custom = !/^Invalid (input|option)/.test(zi.message);
+      const expected = custom ? zi.message : `one of ${values.join(", ")}`;
+      if (zi.input === undefined) return [at(path, `required: ${expected}`)];
+      const hint = suggestionFor(String(zi.input), values);
       if (custom || values.length > 8) return [at(path, `${zi.message}${hint}`)];
       return [at(path, `expected one of ${values.join(", ")}; got ${JSON.stringify(zi.input)}${hint}`)];
     }
@@ -102,11 +114,38 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
   }
 }
 
+/** A union: a bad discriminator with the closest value, or what the closest option says. */
+function describeUnion(zi: z.core.$ZodIssueInvalidUnion, path: PathSegment[], at: IssueAt): ConfigIssue[] {
+  const { discriminator } = zi;
+  if (discriminator) {
+    const options = ((zi as { options?: unknown[] }).options ?? []).map(String);
+    const where = path[path.length - 1] === discriminator ? path : [...path, discriminator];
+    const value = (zi.input as Record<string, unknown> | undefined)?.[discriminator];
+    if (value === undefined) return [at(where, `required: ${discriminator}, one of ${options.join(", ")}`)];
+    return [at(where, `unknown ${discriminator} ${JSON.stringify(value)}: expected one of ${options.join(", ")}${suggestionFor(String(value), options)}`)];
+  }
+  // Options that rejected the value's type outright say nothing about what the user meant.
+  const typeOnly = (branch: z.core.$ZodIssue[]) => branch.every((i) => i.code === "invalid_type" && i.path.length === 0);
+  const near = zi.errors.filter((branch) => !typeOnly(branch));
+  if (near.length > 0) {
+    const closest = near.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    return closest.flatMap((i) => describeZodIssue({ ...i, path: [...path, ...i.path] } as z.core.$ZodIssue, at));
+  }
+  const expected = [...new Set(zi.errors.flatMap((branch) => branch.map((i) => (i.code === "invalid_type" ? article(i.expected) : i.message))))];
+  return [at(path, `expected ${expected.join(" or ")}, got ${describeValue(zi.input)}`)];
+}
+
+function suggestionFor(value: string, known: readonly string[]): string {
+  const guess = didYouMean(value, known);
+  return guess ? ` (did you mean "${guess}"?)` : "";
+}
+
 function describeInvalidType(expected: string, input: unknown): string {
   if (input === undefined) return `required: expected ${article(expected)}`;
   const got = describeValue(input);
   if (expected === "string" && typeof input === "number") {
-    return `expected a string, got the number ${input} (quote it: YAML reads bare digits as a number and drops leading zeros)`;
+    const digits = Number.isInteger(input) && input >= 0 ? ` (${String(input).length} digits)` : "";
+    return `expected a string, got the number ${input}${digits}; quote it: YAML reads bare digits as a number and drops leading zeros`;
   }
   return `expected ${article(expected)}, got ${got}`;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "./regions.js";
-import { accountId, resourceName, tags } from "./sections/common.js";
+import { accountId, region, resourceName, tags } from "./sections/common.js";
+
+export { region };
 import { rolesSchema } from "./sections/identity.js";
 import { keysSchema } from "./sections/keys.js";
 import { secretsSchema } from "./sections/secrets.js";
@@ -11,7 +12,6 @@ import { complianceSchema } from "./sections/compliance.js";
 import { pipelinesSchema } from "./sections/pipelines.js";
 import { accessSchema } from "./sections/access.js";
 
-export const region = z.enum(AWS_REGIONS, { error: (issue) => `an AWS region such as eu-west-1 (got ${JSON.stringify(issue.input)})` });
 
 export const accountRole = z.enum(["management", "security", "log-archive", "shared", "workload"]);
 

@@ -20,6 +20,25 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[]): st
   return [...new Set(current.map(unwrap).flatMap(objectKeys))].sort();
 }
 
+/**
+ * For a key that another option of a discriminated union at `path` accepts: the discriminator
+ * and the values whose options take the key (`trusted` on a service role belongs to cross-account, ...).
+ */
+export function keyOwnersAt(schema: z.ZodType, path: readonly PathSegment[], key: string): { discriminator: string; values: string[] } | undefined {
+  let current: z.ZodType[] = [schema];
+  for (const seg of path) current = current.flatMap((s) => childSchemas(unwrap(s), seg));
+  for (const s of current.map(unwrap)) {
+    if (!(s instanceof z.ZodDiscriminatedUnion)) continue;
+    const discriminator = s.def.discriminator;
+    const values = (s.options as z.ZodType[])
+      .map(unwrap)
+      .filter((o): o is z.ZodObject => o instanceof z.ZodObject && key in o.shape)
+      .map((o) => String((o.shape[discriminator] as z.ZodLiteral).value));
+    if (values.length > 0) return { discriminator, values };
+  }
+  return undefined;
+}
+
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {

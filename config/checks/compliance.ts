@@ -1,19 +1,12 @@
 import { controlById } from "../../modules/controls/catalog.js";
-import { didYouMean } from "../suggest.js";
 import type { ConfigCheck, Report } from "./types.js";
 import type { OrgConfig } from "../schema.js";
 import type { PathSegment } from "../errors.js";
 
 /** Accounts and controls the compliance section names exist; organization-level pieces have a home. */
-export const complianceChecks: ConfigCheck = (config, report) => {
+export const complianceChecks: ConfigCheck = (config, report, names) => {
   const { compliance } = config;
-  const accountNames = config.accounts.map((a) => a.name);
-  const knownAccount = (name: string, path: PathSegment[]): boolean => {
-    if (accountNames.includes(name)) return true;
-    const guess = didYouMean(name, accountNames);
-    report(path, `no account named "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}`);
-    return false;
-  };
+  const knownAccount = (name: string, path: PathSegment[]) => names.account(name, path, { lead: "no account named" });
 
   const security = config.accounts.flatMap((a, i) => (a.role === "security" ? [i] : []));
   for (const i of security.slice(1)) {
@@ -51,8 +44,9 @@ export const complianceChecks: ConfigCheck = (config, report) => {
   checkSecurityHub(config, report);
 
   const monitoring = compliance.monitoring;
-  if (monitoring && knownAccount(monitoring.trail.account, ["compliance", "monitoring", "trail", "account"]) && monitoring.trail.region) {
-    const account = config.accounts.find((a) => a.name === monitoring.trail.account)!;
+  const trailAccount = monitoring && knownAccount(monitoring.trail.account, ["compliance", "monitoring", "trail", "account"]);
+  if (monitoring && trailAccount && monitoring.trail.region) {
+    const account = trailAccount;
     const regions = account.regions ?? config.defaults.regions;
     if (!regions.includes(monitoring.trail.region)) {
       report(["compliance", "monitoring", "trail", "region"], `region ${monitoring.trail.region} is not one of ${account.name}'s regions (${regions.join(", ")})`);

@@ -5,6 +5,7 @@ import { statementProblems } from "../../modules/policies/identity-policy.js";
 import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
 import { outboundTokenProblem } from "../../modules/policies/value-policies.js";
 import type { PathSegment } from "../errors.js";
+import type { Names } from "./names.js";
 import type { ConfigCheck, Report } from "./types.js";
 
 /** Managed policies granting `*:*`: only a break-glass role, behind MFA and a short session, may carry one. */
@@ -15,7 +16,7 @@ const ADMIN_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess"];
  * OIDC subjects, grants that point at existing things, and hand-written statements
  * that stay off the must-never list (policy-safety.md).
  */
-export const identityChecks: ConfigCheck = (config, report) => {
+export const identityChecks: ConfigCheck = (config, report, names) => {
   const orgIds = new Set(config.accounts.map((a) => a.id));
   const pipelineNames = config.pipelines ? [config.pipelines.planRoleName, config.pipelines.applyRoleName] : [];
   if (config.pipelines && config.backend.type === "s3" && config.backend.kmsKeyId && !/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(config.backend.kmsKeyId)) {
@@ -33,8 +34,8 @@ export const identityChecks: ConfigCheck = (config, report) => {
       else seen.set(role.name, j);
       if (pipelineNames.includes(role.name)) report(at("name"), `role name ${JSON.stringify(role.name)} is taken by the pipelines' GitHub OIDC roles`);
       checkSession(role, at, report);
-      checkTrust(config, role, orgIds, at, report);
-      checkGrants(config, account, role, at, report);
+      checkTrust(names, role, orgIds, at, report);
+      checkGrants(config, names, account, role, at, report);
       role.managedPolicies.forEach((arn, k) => {
         if (ADMIN_POLICIES.includes(arn) && role.kind !== "break-glass") {
           report(at("managedPolicies", k), `${arn} grants every action on every resource (*:*); only a break-glass role (MFA, short session) may carry it; grant what the role needs instead`);
@@ -65,11 +66,11 @@ function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegm
   report(at("maxSessionDuration"), `session duration ${role.maxSessionDuration} s is out of range for a ${role.kind} role (${range} s): ${why[role.kind]}`);
 }
 
-function checkTrust(config: OrgConfig, role: RoleConfig, orgIds: Set<string>, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
-  const accountNames = new Set(config.accounts.map((a) => a.name));
+function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
   const checkPrincipal = (p: PrincipalConfig, path: PathSegment[], allowExternal: boolean) => {
     if ("account" in p) {
-      if (!accountNames.has(p.account)) report([...path, "account"], `unknown account ${JSON.stringify(p.account)}: trusted roles must be in an account of this organization`);
+      // The role itself may live outside this config (an Identity Center role, say): only its account is known here.
+      names.account(p.account, [...path, "account"], { why: ": trusted roles must be in an account of this organization" });
       return;
     }
     const problem = principalArnProblem(p.arn);
@@ -90,9 +91,11 @@ function checkTrust(config: OrgConfig, role: RoleConfig, orgIds: Set<string>, at
     case "break-glass":
       role.trusted.forEach((p, k) => checkPrincipal(p, at("trusted", k), false));
       break;
-    case "brokered":
-      if (!accountNames.has(role.broker.account)) report(at("broker", "account"), `unknown account ${JSON.stringify(role.broker.account)}: the broker must be a role of this organization`);
+    case "brokered": {
+      const owner = names.account(role.broker.account, at("broker", "account"), { why: ": the broker must be a role of this organization" });
+      if (owner) names.role(owner, role.broker.role, at("broker", "role"), "broker role");
       break;
+    }
     case "github":
       role.subjects.forEach((subject, k) => {
         const problem = githubSubjectProblem(subject);
@@ -117,14 +120,12 @@ export function principalArnProblem(arn: string): string | undefined {
   return undefined;
 }
 
-function checkGrants(config: OrgConfig, account: AccountConfig, role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
-  const byName = new Map(config.accounts.map((a) => [a.name, a]));
+function checkGrants(config: OrgConfig, names: Names, account: AccountConfig, role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
   role.grants.secrets.forEach((ref, k) => {
     const q = qualifySecret(ref, account.name);
-    const owner = byName.get(q.account);
-    if (!owner) return report(at("grants", "secrets", k), `unknown account ${JSON.stringify(q.account)}`);
-    const secret = owner.secrets.find((s) => s.name === q.name);
-    if (!secret) return report(at("grants", "secrets", k), `secret ${JSON.stringify(q.name)} does not exist in account ${q.account}`);
+    const owner = names.account(q.account, at("grants", "secrets", k));
+    const secret = owner && names.secret(owner, q.name, at("grants", "secrets", k));
+    if (!owner || !secret) return;
     if (owner.name !== account.name && !secret.key) {
       report(
         at("grants", "secrets", k),
@@ -134,13 +135,10 @@ function checkGrants(config: OrgConfig, account: AccountConfig, role: RoleConfig
   });
   role.grants.keys.forEach((grant, k) => {
     const q = qualifyKey(grant.key, account.name);
-    const owner = byName.get(q.account);
-    if (!owner) return report(at("grants", "keys", k, "key"), `unknown account ${JSON.stringify(q.account)}`);
-    if (!owner.keys.some((key) => key.name === q.name)) report(at("grants", "keys", k, "key"), `key ${JSON.stringify(q.name)} does not exist in account ${q.account}`);
+    const owner = names.account(q.account, at("grants", "keys", k, "key"));
+    if (owner) names.key(owner, q.name, at("grants", "keys", k, "key"));
   });
-  role.grants.logGroups.forEach((name, k) => {
-    if (!account.logGroups.some((g) => g.name === name)) report(at("grants", "logGroups", k), `log group ${JSON.stringify(name)} is not declared in this account's logGroups`);
-  });
+  role.grants.logGroups.forEach((name, k) => names.logGroup(account, name, at("grants", "logGroups", k)));
   if (role.grants.outboundTokens) {
     const problem = outboundTokenProblem(role.grants.outboundTokens);
     if (problem) report(at("grants", "outboundTokens"), problem);

@@ -2,8 +2,7 @@ import { qualifyRole } from "../sections/refs.js";
 import type { ConfigCheck } from "./types.js";
 
 /** KMS keys: unique names per account, regions of the account, administrators and users that exist. */
-export const keyChecks: ConfigCheck = (config, report) => {
-  const byName = new Map(config.accounts.map((a) => [a.name, a]));
+export const keyChecks: ConfigCheck = (config, report, names) => {
   // Aliases the baseline itself creates in every account-region (logs and alarm keys).
   const reserved = new Set([config.logs.keyName, "alarms"]);
   config.accounts.forEach((account, i) => {
@@ -18,22 +17,11 @@ export const keyChecks: ConfigCheck = (config, report) => {
       (key.regions ?? []).forEach((region, k) => {
         if (!regions.includes(region)) report([...at, "regions", k], `region ${region} is not one of this account's regions (${regions.join(", ")})`);
       });
-      const roleExists = (ref: Parameters<typeof qualifyRole>[0]) => {
-        const q = qualifyRole(ref, account.name);
-        const owner = byName.get(q.account);
-        if (!owner) return `unknown account ${JSON.stringify(q.account)}`;
-        return owner.roles.some((r) => r.name === q.name) ? undefined : `role ${JSON.stringify(q.name)} does not exist in account ${q.account}`;
-      };
-      key.administrators.forEach((ref, k) => {
-        const problem = roleExists(ref);
-        if (problem) report([...at, "administrators", k], problem);
-        else if (qualifyRole(ref, account.name).account !== account.name) {
-          report([...at, "administrators", k], "a key's administrators must be roles of its own account: management of a key is never delegated across accounts");
-        }
-      });
+      key.administrators.forEach((name, k) => names.role(account, name, [...at, "administrators", k]));
       key.users.forEach((user, k) => {
-        const problem = roleExists(user.role);
-        if (problem) report([...at, "users", k, "role"], problem);
+        const q = qualifyRole(user.role, account.name);
+        const owner = names.account(q.account, [...at, "users", k, "role"]);
+        if (owner) names.role(owner, q.name, [...at, "users", k, "role"]);
       });
     });
   });

@@ -8,8 +8,14 @@ import type { ConfigCheck } from "./types.js";
  * secret (or a replica) lives, readers that exist, cross-account reading only with
  * a customer-managed key, and a complete rotation.
  */
-export const secretChecks: ConfigCheck = (config, report) => {
-  const byName = new Map(config.accounts.map((a) => [a.name, a]));
+export const secretChecks: ConfigCheck = (config, report, names) => {
+  // Secrets that roles of other accounts are granted: read across accounts as much as by a reader.
+  const grantedAcross = new Set<string>();
+  for (const other of config.accounts) {
+    for (const role of other.roles) {
+      for (const ref of role.grants.secrets) if (typeof ref !== "string" && ref.account !== other.name) grantedAcross.add(`${ref.account}/${ref.name}`);
+    }
+  }
   config.accounts.forEach((account, i) => {
     const regions = account.regions ?? config.defaults.regions;
     const home = account.homeRegion ?? regions[0]!;
@@ -28,9 +34,8 @@ export const secretChecks: ConfigCheck = (config, report) => {
       });
 
       if (secret.key) {
-        const key = account.keys.find((k) => k.name === secret.key);
-        if (!key) report([...at, "key"], `key ${JSON.stringify(secret.key)} does not exist in this account's keys`);
-        else {
+        const key = names.key(account, secret.key, [...at, "key"]);
+        if (key) {
           const keyRegions = key.regions ?? regions;
           for (const r of [region, ...secret.replicaRegions]) {
             if (!keyRegions.includes(r)) report([...at, "key"], `key ${secret.key} is not created in ${r}, where this secret ${r === region ? "lives" : "has a replica"}; add ${r} to the key's regions`);
@@ -47,27 +52,17 @@ export const secretChecks: ConfigCheck = (config, report) => {
         if (reader.role !== undefined) {
           if (reader.accounts) report([...rat, "accounts"], "accounts belongs to an ABAC reader (tags); a role reader names its account in role: { account, role }");
           const q = qualifyRole(reader.role, account.name);
-          const owner = byName.get(q.account);
-          if (!owner) return report([...rat, "role"], `unknown account ${JSON.stringify(q.account)}`);
-          if (!owner.roles.some((r) => r.name === q.name)) return report([...rat, "role"], `reader role ${JSON.stringify(q.name)} does not exist in account ${q.account}`);
-          if (q.account !== account.name) crossAccount = true;
+          const owner = names.account(q.account, [...rat, "role"]);
+          if (owner && names.role(owner, q.name, [...rat, "role"], "reader role") && q.account !== account.name) crossAccount = true;
           return;
         }
         const tagKeys = Object.keys(reader.tags!);
         if (tagKeys.length === 0) return report([...rat, "tags"], "an ABAC reader needs at least one tag; without one it would match every principal of the organization");
         for (const key of tagKeys) if (key.startsWith("aws:")) report([...rat, "tags", key], "tag keys starting with aws: are reserved");
-        (reader.accounts ?? []).forEach((name, m) => {
-          if (!byName.has(name)) report([...rat, "accounts", m], `unknown account ${JSON.stringify(name)}`);
-        });
+        (reader.accounts ?? []).forEach((name, m) => names.account(name, [...rat, "accounts", m]));
         if (!reader.accounts || reader.accounts.some((n) => n !== account.name)) crossAccount = true;
       });
-      // Grants on roles elsewhere read this secret too.
-      for (const other of config.accounts) {
-        if (other.name === account.name) continue;
-        for (const role of other.roles) {
-          if (role.grants.secrets.some((ref) => typeof ref !== "string" && ref.account === account.name && ref.name === secret.name)) crossAccount = true;
-        }
-      }
+      if (grantedAcross.has(`${account.name}/${secret.name}`)) crossAccount = true;
       if (crossAccount && !secret.key) {
         report(
           [...at, "readers"],
@@ -78,8 +73,10 @@ export const secretChecks: ConfigCheck = (config, report) => {
       const rotation = secret.rotation;
       if (rotation) {
         const rat: PathSegment[] = [...at, "rotation"];
-        if ((rotation.lambdaArn === undefined) === (rotation.template === undefined)) {
-          report(rat, "rotation needs exactly one rotation function: lambdaArn (your own) or template (AWS-published)");
+        if (rotation.lambdaArn === undefined && rotation.template === undefined) {
+          report(rat, "rotation needs a rotation function: lambdaArn (your own) or template (AWS-published)");
+        } else if (rotation.lambdaArn !== undefined && rotation.template !== undefined) {
+          report([...rat, "template"], "set only one rotation function: template (AWS-published) or lambdaArn (your own), not both");
         }
         if (rotation.lambdaArn) {
           const [, , , fnRegion, fnAccount] = rotation.lambdaArn.split(":");
@@ -87,8 +84,10 @@ export const secretChecks: ConfigCheck = (config, report) => {
             report([...rat, "lambdaArn"], `the rotation function must be in this secret's account and region (${account.id}, ${region}), where Secrets Manager may invoke it with aws:SourceAccount`);
           }
         }
-        if ((rotation.automaticallyAfterDays === undefined) === (rotation.scheduleExpression === undefined)) {
-          report(rat, "set exactly one of automaticallyAfterDays or scheduleExpression");
+        if (rotation.automaticallyAfterDays === undefined && rotation.scheduleExpression === undefined) {
+          report(rat, "set one of automaticallyAfterDays or scheduleExpression");
+        } else if (rotation.automaticallyAfterDays !== undefined && rotation.scheduleExpression !== undefined) {
+          report([...rat, "scheduleExpression"], "set only one of automaticallyAfterDays or scheduleExpression, not both");
         }
         if (rotation.duration !== undefined && rotation.scheduleExpression === undefined) report([...rat, "duration"], "duration is the window of a scheduleExpression");
         for (const name of Object.keys(rotation.template?.parameters ?? {})) {

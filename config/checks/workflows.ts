@@ -11,12 +11,9 @@ export function reportGateAccount(config: OrgConfig): AccountConfig | undefined 
 }
 
 /** The pipelines section names accounts that exist. */
-export const workflowChecks: ConfigCheck = (config, report) => {
+export const workflowChecks: ConfigCheck = (config, report, names) => {
   const gate = config.pipelines?.reportGate;
-  if (!gate || reportGateAccount(config)) return;
-  if (gate.account === undefined) {
-    report(["pipelines", "reportGate"], "no account has role security to read the aggregator from: name one with reportGate.account");
-  } else {
-    report(["pipelines", "reportGate", "account"], `unknown account ${JSON.stringify(gate.account)}: expected the name of an account in accounts`);
-  }
+  if (!gate) return;
+  if (gate.account !== undefined) names.account(gate.account, ["pipelines", "reportGate", "account"], { why: ": expected the name of an account in accounts" });
+  else if (!reportGateAccount(config)) report(["pipelines", "reportGate"], "no account has role security to read the aggregator from: name one with reportGate.account");
 };

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "../regions.js";
-import { resourceName } from "./common.js";
+import { region, resourceName } from "./common.js";
 
 /** Security Hub standards the config can subscribe to, by short name. */
 export const SECURITY_HUB_STANDARDS = {
@@ -10,7 +9,6 @@ export const SECURITY_HUB_STANDARDS = {
 export type SecurityHubStandard = keyof typeof SECURITY_HUB_STANDARDS;
 const standard = z.enum(Object.keys(SECURITY_HUB_STANDARDS) as [SecurityHubStandard, ...SecurityHubStandard[]]);
 
-const region = z.enum(AWS_REGIONS, { error: (issue) => `an AWS region such as eu-west-1 (got ${JSON.stringify(issue.input)})` });
 const accountName = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "the name of an account in `accounts`");
 const controlId = z.string().regex(/^[A-Z][A-Z0-9-]+$/, "a catalog control id such as LOGS-RETENTION");
 /** Recorded with the change and shown in Security Hub / the scorecard: say who decided and why. */

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "../regions.js";
-import { resourceName, tags } from "./common.js";
+import { ENDPOINT_SERVICES } from "../aws-services.js";
+import { region, resourceName, tags } from "./common.js";
 
 /** Interface endpoints every named VPC gets unless its entry lists its own. */
 export const DEFAULT_ENDPOINT_SERVICES = ["secretsmanager", "kms", "sts", "logs", "ssm"] as const;
 
 export const GATEWAY_SERVICES = ["s3", "dynamodb"] as const;
 
-const region = z.enum(AWS_REGIONS, { error: (issue) => `an AWS region such as eu-west-1 (got ${JSON.stringify(issue.input)})` });
 
 /** IPv4 CIDR, never a whole-internet range: the endpoint security group admits only named sources. */
 const sourceCidr = z
@@ -22,7 +21,9 @@ const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "a security grou
 const routeTableId = z.string().regex(/^rtb-[0-9a-f]{8,17}$/, "a route table id such as rtb-0a1b2c3d4e5f67890");
 
 /** `com.amazonaws.<region>.<service>` without the prefix, e.g. `secretsmanager`, `ecr.api`. */
-const interfaceService = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, "an endpoint service short name such as secretsmanager or ecr.api");
+const interfaceService = z.enum(ENDPOINT_SERVICES, {
+  error: (issue) => `an interface endpoint service such as secretsmanager or ecr.api${issue.input === undefined ? "" : ` (got ${JSON.stringify(issue.input)})`}`,
+});
 
 /**
  * The VPC that receives endpoints: by id with its subnets, or looked up by tags

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PRINCIPAL_SERVICES } from "../aws-services.js";
 import { resourceName, tags } from "./common.js";
 import { accountName, keyRef, secretRef, serviceName } from "./refs.js";
 
@@ -75,11 +76,16 @@ const common = {
   statements: z.array(statement).default([]),
 };
 
+const servicePrincipal = z.enum(
+  PRINCIPAL_SERVICES.map((s) => `${s}.amazonaws.com` as const),
+  { error: (issue) => `a service principal such as lambda.amazonaws.com${issue.input === undefined ? "" : ` (got ${JSON.stringify(issue.input)})`}` },
+);
+
 const serviceRole = z.strictObject({
   ...common,
   kind: z.literal("service"),
   /** Service principals, e.g. lambda.amazonaws.com, ecs-tasks.amazonaws.com. */
-  services: z.array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, "a service principal such as lambda.amazonaws.com")).min(1),
+  services: z.array(servicePrincipal).min(1, "name the services that assume this role, such as lambda.amazonaws.com"),
 });
 
 const crossAccountRole = z.strictObject({

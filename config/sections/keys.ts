@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "../regions.js";
-import { tags } from "./common.js";
+import { region, resourceNamePattern, tags } from "./common.js";
 import { keyName, roleRef, serviceName } from "./refs.js";
 
 /** Per-account KMS customer-managed keys (`accounts[].keys`): symmetric, rotated, with an alias. */
@@ -9,12 +8,21 @@ export const keySchema = z.strictObject({
   name: keyName,
   description: z.string().max(8192).optional(),
   /** Regions to create the key in; defaults to every region of the account. */
-  regions: z.array(z.enum(AWS_REGIONS)).min(1).optional(),
+  regions: z.array(region).min(1).optional(),
   rotationPeriodDays: z.number().int().min(90, "KMS rotates at most every 90 days").max(2560, "KMS rotates at least every 2560 days").default(365),
   deletionWindowDays: z.number().int().min(7, "KMS waits 7-30 days before deleting a key").max(30, "KMS waits 7-30 days before deleting a key").default(30),
   tags: tags.default({}),
-  /** Roles that manage the key (no cryptographic use). The deploy role always is one. */
-  administrators: z.array(roleRef).default([]),
+  /**
+   * Roles of the key's own account that manage it (no cryptographic use), by name: management
+   * of a key is never delegated across accounts. The deploy role always is one.
+   */
+  administrators: z
+    .array(
+      z
+        .string({ error: "a role of this key's own account, by name: management of a key is never delegated across accounts" })
+        .regex(resourceNamePattern, "a role name of letters, digits and +=,.@_- starting with a letter (max 64)"),
+    )
+    .default([]),
   /** Roles that use the key through the named services (`kms:ViaService`). */
   users: z
     .array(

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "../regions.js";
-import { resourceName, tags } from "./common.js";
+import { region, resourceName, tags } from "./common.js";
 
 /** The only retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -10,7 +9,6 @@ const retentionDays = z
   .int()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
 
-const region = z.enum(AWS_REGIONS, { error: (issue) => `an AWS region such as eu-west-1 (got ${JSON.stringify(issue.input)})` });
 
 /** Days per account environment; `default` covers environments not listed. */
 const byEnvironment = z.object({ default: retentionDays }).catchall(retentionDays);

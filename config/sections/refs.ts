@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VIA_SERVICES } from "../aws-services.js";
 import { resourceName } from "./common.js";
 
 /**
@@ -26,7 +27,10 @@ export const secretName = z
 export const secretRef = z.union([secretName, z.strictObject({ account: accountName, name: secretName })]);
 
 /** An AWS service as it appears in `<service>.<region>.amazonaws.com`, e.g. secretsmanager, s3, rds. */
-export const serviceName = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "a service endpoint name such as secretsmanager, s3 or rds");
+export const serviceName = z.enum(VIA_SERVICES, {
+  error: (issue) =>
+    `an AWS service that uses KMS keys on a caller's behalf (kms:ViaService), such as secretsmanager, s3 or rds${issue.input === undefined ? "" : ` (got ${JSON.stringify(issue.input)})`}`,
+});
 
 export type RoleRef = z.infer<typeof roleRef>;
 export type KeyRef = z.infer<typeof keyRef>;

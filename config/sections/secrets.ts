@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { AWS_REGIONS } from "../regions.js";
-import { tags } from "./common.js";
+import { region, tags } from "./common.js";
 import { accountName, keyName, roleRef, secretName } from "./refs.js";
 import { initialValueSchema } from "./values.js";
 
@@ -77,8 +76,8 @@ export const secretSchema = z.strictObject({
   name: secretName,
   description: z.string().max(2048).optional(),
   /** Defaults to the account's home region. */
-  region: z.enum(AWS_REGIONS).optional(),
-  replicaRegions: z.array(z.enum(AWS_REGIONS)).default([]),
+  region: region.optional(),
+  replicaRegions: z.array(region).default([]),
   /** A key of this account (in the secret's region and every replica region). Required for readers in other accounts. */
   key: keyName.optional(),
   tags: tags.default({}),

@@ -193,7 +193,12 @@ describe("identity refusals", () => {
 
   it("refuses an incomplete or foreign rotation", () => {
     expect(problems((c) => ((secrets(c, 0)[0]!.rotation = { automaticallyAfterDays: 30 })))).toEqual([
-      "accounts[0].secrets[0].rotation: rotation needs exactly one rotation function: lambdaArn (your own) or template (AWS-published)",
+      "accounts[0].secrets[0].rotation: rotation needs a rotation function: lambdaArn (your own) or template (AWS-published)",
+    ]);
+    // Both of a one-of: the message points at the extra key.
+    const lambdaArn = "arn:aws:lambda:eu-west-1:111111111111:function:rot";
+    expect(problems((c) => ((secrets(c, 0)[0]!.rotation = { lambdaArn, automaticallyAfterDays: 30, scheduleExpression: "rate(10 days)" })))).toEqual([
+      "accounts[0].secrets[0].rotation.scheduleExpression: set only one of automaticallyAfterDays or scheduleExpression, not both",
     ]);
     expect(problems((c) => ((secrets(c, 0)[0]!.rotation = { lambdaArn: "arn:aws:lambda:eu-west-1:999999999999:function:rot", automaticallyAfterDays: 30 }))))
       .toEqual([expect.stringMatching(/rotation\.lambdaArn: the rotation function must be in this secret's account and region/)]);
@@ -205,8 +210,13 @@ describe("identity refusals", () => {
     expect(problems((c) => ((roles(c, 1)[0]!.grants = { abac: { tagKeys: ["Project"] } })))).toEqual([]);
   });
 
-  it("refuses a key administrator from another account", () => {
+  it("refuses a key administrator from another account, as the JSON Schema says", () => {
     const out = problems((c) => (((c.accounts[0]!.keys as Json[])[0]!.administrators = [{ account: "app", role: "api" }])));
-    expect(out).toEqual([expect.stringMatching(/administrators\[0\]: a key's administrators must be roles of its own account/)]);
+    expect(out).toEqual(["accounts[0].keys[0].administrators[0]: a role of this key's own account, by name: management of a key is never delegated across accounts"]);
+  });
+
+  it("refuses a broker role that does not exist, suggesting the closest", () => {
+    const out = problems((c) => roles(c, 1).push({ name: "jit", kind: "brokered", broker: { account: "shared", role: "audtor" } }));
+    expect(out).toEqual(['accounts[1].roles[1].broker.role: broker role "audtor" does not exist in account shared (did you mean "auditor"?)']);
   });
 });

@@ -1,0 +1,76 @@
+import type { PathSegment } from "../errors.js";
+import type { AccountConfig, OrgConfig } from "../schema.js";
+import { didYouMean } from "../suggest.js";
+import type { Report } from "./types.js";
+
+type Named = { name: string };
+type Section = "roles" | "keys" | "secrets" | "logGroups";
+
+/** ` (did you mean "x"?)` when a known name is close to `name`. */
+export function suggestion(name: string, known: Iterable<string>): string {
+  const guess = didYouMean(name, [...known]);
+  return guess ? ` (did you mean "${guess}"?)` : "";
+}
+
+/**
+ * Looks names up for the checks: an unknown name is reported with the closest known one,
+ * and a name whose entry the schema refused is not reported again.
+ */
+export class Names {
+  private readonly accounts: ReadonlyMap<string, AccountConfig>;
+  private readonly sections = new Map<string, ReadonlyMap<string, Named>>();
+
+  constructor(
+    config: OrgConfig,
+    private readonly report: Report,
+    private readonly refused: (list: string, name: string) => boolean = () => false,
+  ) {
+    this.accounts = new Map(config.accounts.map((a) => [a.name, a]));
+  }
+
+  accountNames(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  /** The account named `name`, or undefined after reporting it: `<lead> "name" (did you mean ...)<why>`. */
+  account(name: string, path: PathSegment[], { lead = "unknown account", why = "" }: { lead?: string; why?: string } = {}): AccountConfig | undefined {
+    const account = this.accounts.get(name);
+    if (!account && !this.refused("accounts", name)) this.report(path, `${lead} ${JSON.stringify(name)}${suggestion(name, this.accounts.keys())}${why}`);
+    return account;
+  }
+
+  /** Whether an account of that name exists, without reporting. */
+  hasAccount(name: string): boolean {
+    return this.accounts.has(name);
+  }
+
+  role(owner: AccountConfig, name: string, path: PathSegment[], lead = "role") {
+    return this.entry(owner, "roles", name, path, lead) as AccountConfig["roles"][number] | undefined;
+  }
+
+  key(owner: AccountConfig, name: string, path: PathSegment[], lead = "key") {
+    return this.entry(owner, "keys", name, path, lead) as AccountConfig["keys"][number] | undefined;
+  }
+
+  secret(owner: AccountConfig, name: string, path: PathSegment[], lead = "secret") {
+    return this.entry(owner, "secrets", name, path, lead) as AccountConfig["secrets"][number] | undefined;
+  }
+
+  logGroup(owner: AccountConfig, name: string, path: PathSegment[], lead = "log group") {
+    return this.entry(owner, "logGroups", name, path, lead) as AccountConfig["logGroups"][number] | undefined;
+  }
+
+  private entry(owner: AccountConfig, section: Section, name: string, path: PathSegment[], lead: string): Named | undefined {
+    const list = `${owner.name}/${section}`;
+    let byName = this.sections.get(list);
+    if (!byName) {
+      byName = new Map((owner[section] as Named[]).map((e) => [e.name, e]));
+      this.sections.set(list, byName);
+    }
+    const found = byName.get(name);
+    if (!found && !this.refused(list, name)) {
+      this.report(path, `${lead} ${JSON.stringify(name)} does not exist in account ${owner.name}${suggestion(name, byName.keys())}`);
+    }
+    return found;
+  }
+}
