@@ -326,7 +326,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     const crossAccountUsers = [...cross.values(), ...dedupeTagUsers(tagUsers)];
     return {
       accountId: a.id,
-      administrators: [a.deployRoleArn, ...k.administrators.map((ref) => arnOf(qualifyRole(ref, a.name)))],
+      administrators: [a.deployRoleArn, ...k.administrators.map((name) => arnOf({ account: a.name, name }))],
       users,
       serviceUsers: k.services.includes("logs") ? logsServiceUsers(region, a.id) : [],
       crossAccountUsers,
