@@ -91,11 +91,10 @@ function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (..
     case "break-glass":
       role.trusted.forEach((p, k) => checkPrincipal(p, at("trusted", k), false));
       break;
-    case "brokered": {
-      const owner = names.account(role.broker.account, at("broker", "account"), { why: ": the broker must be a role of this organization" });
-      if (owner) names.role(owner, role.broker.role, at("broker", "role"), "broker role");
+    case "brokered":
+      // The broker role itself is checked with the access section (config/checks/access.ts).
+      names.account(role.broker.account, at("broker", "account"), { why: ": the broker must be a role of this organization" });
       break;
-    }
     case "github":
       role.subjects.forEach((subject, k) => {
         const problem = githubSubjectProblem(subject);

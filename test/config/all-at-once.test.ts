@@ -54,7 +54,7 @@ describe("every problem at once", () => {
       '23:60 accounts[2].roles[2].trusted[1].arn: principal "*" trusts everyone (every AWS account): name the exact role ARNs',
       "24:49 accounts[2].roles[2].grants.keys[0].via[1]: an AWS service that uses KMS keys on a caller's behalf (kms:ViaService), such as secretsmanager, s3 or rds (got \"glu\") (did you mean \"glue\"?)",
       '24:68 accounts[2].roles[2].grants.secrets[0]: secret "db-credentail" does not exist in account claims-prod (did you mean "db-credentials"?)',
-      '25:73 accounts[2].roles[3].broker.role: broker role "acess-brokr" does not exist in account security (did you mean "access-broker"?)',
+      '25:73 accounts[2].roles[3].broker.role: role "acess-brokr" does not exist in account security (did you mean "access-broker"?): the broker must be a role declared in that account',
       "26:43 accounts[2].keys[0].administrators[0]: a role of this key's own account, by name: management of a key is never delegated across accounts",
       '27:44 accounts[2].secrets[0].key: key "dta" does not exist in account claims-prod (did you mean "data"?)',
     ]);
