@@ -275,6 +275,7 @@ export const controls: Control[] = [
     title: "Every synthesized string is a valid Terraform template",
     severity: "HIGH",
     securityHubControls: [],
+    frameworks: { "nist-800-53": ["CM-6"] },
     remediation:
       "Write a literal `${` as `$${` and `%{` as `%%{` (IAM policy variables such as `${aws:PrincipalTag/Project}`): `policyJson` does it for policies; pass any other literal text through `escapeTerraformTemplate`. Otherwise `terraform plan` fails on the stack.",
     docUrl: "https://developer.hashicorp.com/terraform/language/syntax/json#expression-mapping",
