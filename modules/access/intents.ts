@@ -1,6 +1,7 @@
 import type { ResolvedOrg } from "../../config/model.js";
 import type { AccessRequest, Decision, NamedPolicy } from "./evaluate.js";
 import { UnsupportedPolicyError } from "./errors.js";
+import { accessIntents } from "./intents-access.js";
 import { endpointIntents } from "./intents-endpoints.js";
 import { identityIntents } from "./intents-identity.js";
 import { valueIntents } from "./intents-values.js";
@@ -29,7 +30,7 @@ export interface Intent {
 
 export type IntentSource = (org: ResolvedOrg) => Intent[];
 
-export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents, valueIntents];
+export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents, valueIntents, accessIntents];
 
 export interface IntentResult {
   intent: Intent;

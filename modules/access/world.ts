@@ -3,10 +3,11 @@ import { accountOf, evaluate, type AccessRequest, type Decision, type NamedPolic
 import type { ContextValue } from "./conditions.js";
 import { UnsupportedPolicyError } from "./errors.js";
 import { MANAGED_POLICIES, UNKNOWN_BOUNDARY } from "./managed-policies.js";
+import type { Conditions, Statement } from "../policies/document.js";
 
 /**
  * The organization as the synthesized stacks will create it: every role, key,
- * secret and endpoint with its documents, read from `cdk.tf.json` (not from the
+ * secret, endpoint and function with its documents, read from `cdk.tf.json` (not from the
  * code that wrote it). `ask` assembles the policies that apply to a request and
  * evaluates it.
  *
@@ -66,6 +67,17 @@ export interface WorldEndpoint {
   policy?: NamedPolicy;
 }
 
+/** A Lambda function the stacks create, with the resource policy its aws_lambda_permission blocks add up to. */
+export interface WorldFunction {
+  stack: string;
+  address: string;
+  account: string;
+  region: string;
+  name: string;
+  arn: string;
+  policy?: NamedPolicy;
+}
+
 /** SCPs and RCPs on each account's path from the root, filled by whichever stack attaches them. */
 export interface OrganizationPolicies {
   managementAccount?: string;
@@ -81,6 +93,7 @@ export interface World {
   keys: readonly WorldKey[];
   secrets: readonly WorldSecret[];
   endpoints: readonly WorldEndpoint[];
+  functions?: readonly WorldFunction[];
   organization?: OrganizationPolicies;
 }
 
@@ -144,6 +157,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
   const keys: WorldKey[] = [];
   const secrets: WorldSecret[] = [];
   const endpoints: WorldEndpoint[] = [];
+  const functions: WorldFunction[] = [];
   const accounts = new Set<string>();
   const keyByAlias = new Map<string, WorldKey>();
 
@@ -245,6 +259,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
         policy: e.policy ? named(`${service} endpoint policy (${stack.name})`, e.policy as string) : undefined,
       });
     }
+    functions.push(...stackFunctions(stack, facts));
   }
   for (const secret of secrets) {
     for (const region of secret.regions.slice(1)) {
@@ -252,7 +267,44 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
       secret.keys[region] = alias ? keyByAlias.get(`${secret.account}/${region}/${alias}`) : undefined;
     }
   }
-  return { orgId, accounts, roles, keys, secrets, endpoints };
+  return { orgId, accounts, roles, keys, secrets, endpoints, functions };
+}
+
+/**
+ * The stack's Lambda functions, each with the statements Lambda writes for its
+ * aws_lambda_permission blocks (an account id becomes its root; the URL auth type,
+ * invocation through the URL, source account and ARN and organization become conditions).
+ */
+function stackFunctions(stack: SynthesizedStack, facts: StackFacts): WorldFunction[] {
+  const functions = blocks(stack, "aws_lambda_function").map(([id, f]): WorldFunction => {
+    const name = f.function_name as string;
+    return { stack: stack.name, address: `aws_lambda_function.${id}`, account: facts.account, region: facts.region, name, arn: `arn:aws:lambda:${facts.region}:${facts.account}:function:${name}` };
+  });
+  const statements = new Map<WorldFunction, Statement[]>();
+  for (const [, p] of blocks(stack, "aws_lambda_permission")) {
+    const target = /^\$\{(aws_lambda_function\.[A-Za-z0-9_-]+)\.(?:function_name|arn)\}$/.exec(String(p.function_name))?.[1];
+    const fn = functions.find((f) => f.address === target || f.name === p.function_name || f.arn === p.function_name);
+    if (!fn) continue;
+    const principal = String(p.principal);
+    const condition: Conditions = {};
+    const add = (operator: string, key: string, value: string) => (condition[operator] = { ...condition[operator], [key]: value });
+    if (p.function_url_auth_type) add("StringEquals", "lambda:FunctionUrlAuthType", String(p.function_url_auth_type));
+    if (p.invoked_via_function_url === true) add("Bool", "lambda:InvokedViaFunctionUrl", "true");
+    if (p.source_account) add("StringEquals", "AWS:SourceAccount", String(p.source_account));
+    if (p.source_arn) add("ArnLike", "AWS:SourceArn", String(p.source_arn));
+    if (p.principal_org_id) add("StringEquals", "aws:PrincipalOrgID", String(p.principal_org_id));
+    const list = statements.get(fn) ?? [];
+    list.push({
+      Sid: String(p.statement_id),
+      Effect: "Allow",
+      Principal: principal === "*" ? "*" : /^\d{12}$/.test(principal) ? { AWS: `arn:aws:iam::${principal}:root` } : principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal },
+      Action: String(p.action),
+      Resource: fn.arn,
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    });
+    statements.set(fn, list);
+  }
+  return functions.map((f) => (statements.has(f) ? { ...f, policy: { name: `resource policy of function ${f.name}`, document: { Statement: statements.get(f)! } } } : f));
 }
 
 /** What the world cannot know about a principal that it does not create (a stranger, a vendor, the deploy role). */
@@ -309,6 +361,8 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
       resourceTags = key.tags;
       context["kms:ResourceAliases"] = key.aliases;
     }
+  } else if (resourceArn.startsWith("arn:aws:lambda:")) {
+    resourcePolicy = world.functions?.find((f) => f.arn === resourceArn)?.policy;
   } else if (resourceArn.startsWith("arn:aws:secretsmanager:")) {
     const secret = world.secrets.find((s) => s.regions.some((r) => secretArn(r, s.account, s.name) === resourceArn));
     if (secret) {
