@@ -25,9 +25,9 @@ export interface PipelineRolesProps {
   providerArn: string;
   planRoleName: string;
   applyRoleName: string;
-  /** Exact subjects: `repo:O/R:pull_request` for plan; the environment or branch subject for apply. */
-  planSubject: string;
-  applySubject: string;
+  /** Exact subjects (see modules/pipeline-subjects.ts): pull requests for plan; the environment or branch for apply. */
+  planSubjects: string[];
+  applySubjects: string[];
   deployRoleArn: string;
   state: StateAccess;
   permissionsBoundary: string;
@@ -43,7 +43,7 @@ export class PipelineRoles extends Construct {
     this.plan = new BaselineRole(this, "plan", {
       name: props.planRoleName,
       description: "GitHub Actions pull-request plans: read-only, state read and lock",
-      trust: githubOidcTrust({ providerArn: props.providerArn, subjects: [props.planSubject] }),
+      trust: githubOidcTrust({ providerArn: props.providerArn, subjects: props.planSubjects }),
       policy: planRolePolicy(props.state),
       managedPolicyArns: [READ_ONLY_POLICY_ARN],
       permissionsBoundary: props.permissionsBoundary,
@@ -52,7 +52,7 @@ export class PipelineRoles extends Construct {
     this.apply = new BaselineRole(this, "apply", {
       name: props.applyRoleName,
       description: "GitHub Actions applies: assumes the deploy role, state read, write and lock",
-      trust: githubOidcTrust({ providerArn: props.providerArn, subjects: [props.applySubject] }),
+      trust: githubOidcTrust({ providerArn: props.providerArn, subjects: props.applySubjects }),
       policy: applyRolePolicy({ deployRoleArn: props.deployRoleArn, state: props.state }),
       permissionsBoundary: props.permissionsBoundary,
       maxSessionDuration: 3600,

@@ -17,7 +17,7 @@ import {
 import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
 import type { ParameterReadGrant } from "./policies/value-policies.js";
-import { brokeredTrust, crossAccountTrust, githubOidcTrust, humanTrust, serviceTrust } from "./policies/trust-policy.js";
+import { brokeredTrust, crossAccountTrust, githubOidcTrust, githubRoleSubjects, humanTrust, serviceTrust } from "./policies/trust-policy.js";
 
 /**
  * The identity capability as plain data: every role, key and secret of the
@@ -271,7 +271,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       case "brokered":
         return brokeredTrust({ organizationId: orgId, brokerArn: principalArn(r.broker), sessionTagKeys: r.sessionTags });
       case "github":
-        return githubOidcTrust({ providerArn, subjects: r.subjects });
+        return githubOidcTrust({ providerArn, subjects: githubRoleSubjects(r.subjects) });
     }
   }
 

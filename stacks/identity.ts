@@ -3,8 +3,8 @@ import { GithubOidcProvider, PipelineRoles } from "../modules/github-oidc.js";
 import { identityPlan } from "../modules/identity-plan.js";
 import { BaselineKey } from "../modules/kms-key.js";
 import { pipelineRoles } from "../modules/naming.js";
+import { pipelineSubjects } from "../modules/pipeline-subjects.js";
 import type { StateAccess } from "../modules/policies/identity-policy.js";
-import { githubSubject } from "../modules/policies/trust-policy.js";
 import { BaselineRole } from "../modules/roles.js";
 import { ParameterHierarchy } from "../modules/parameters.js";
 import { BaselineSecret } from "../modules/secret.js";
@@ -26,13 +26,13 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
     const github = needsGithub ? new GithubOidcProvider(scope, "github-oidc") : undefined;
     const names = pipelineRoles(org, account);
     if (pipelines && github && names) {
-      const { owner, repository, branch } = pipelines.github;
+      const subjects = pipelineSubjects(pipelines, account.environment);
       new PipelineRoles(scope, "pipeline-roles", {
         providerArn: github.arn,
         planRoleName: pipelines.planRoleName,
         applyRoleName: pipelines.applyRoleName,
-        planSubject: githubSubject(owner, repository, { pullRequest: true }),
-        applySubject: githubSubject(owner, repository, pipelines.applyTrust === "environment" ? { environment: account.environment } : { branch }),
+        planSubjects: subjects.plan,
+        applySubjects: subjects.apply,
         deployRoleArn: account.deployRoleArn,
         state: stateAccess(org, account),
         permissionsBoundary: account.permissionBoundaryArn,

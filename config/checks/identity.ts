@@ -97,8 +97,15 @@ function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (..
       break;
     case "github":
       role.subjects.forEach((subject, k) => {
-        const problem = githubSubjectProblem(subject);
-        if (problem) report(at("subjects", k), problem);
+        if (typeof subject === "string") {
+          const problem = githubSubjectProblem(subject);
+          if (problem) report(at("subjects", k), problem);
+          return;
+        }
+        const kinds = (["environment", "branch", "pullRequest"] as const).filter((key) => subject[key] !== undefined);
+        if (kinds.length !== 1) {
+          report(at("subjects", k), `name exactly one of environment, branch and pullRequest: the jobs whose subject the role trusts${kinds.length ? ` (got ${kinds.join(" and ")})` : ""}`);
+        }
       });
       break;
     case "service":

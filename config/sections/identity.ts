@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PRINCIPAL_SERVICES } from "../aws-services.js";
 import { resourceName, tags } from "./common.js";
+import { githubId, subjectFormat } from "./pipelines.js";
 import { accountName, keyRef, secretRef, serviceName } from "./refs.js";
 
 /**
@@ -117,12 +118,33 @@ const brokeredRole = z.strictObject({
   sessionTags: z.array(z.string().regex(/^[\w.:/=+\-@]{1,128}$/, "a tag key")).default([]),
 });
 
+/**
+ * One repository's jobs of one kind, by name and ids; renders the immutable subject and,
+ * unless `subjectFormat` says otherwise, the name-only one too. Exactly one of
+ * environment, branch and pullRequest (config/checks/identity.ts).
+ */
+const githubSubjectSpec = z.strictObject({
+  repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "OWNER/REPO, without wildcards"),
+  ownerId: githubId,
+  repositoryId: githubId,
+  environment: z.string().regex(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name without wildcards").optional(),
+  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards").optional(),
+  pullRequest: z.literal(true).optional(),
+  subjectFormat: subjectFormat.default("both"),
+});
+
 const githubRole = z.strictObject({
   ...common,
   kind: z.literal("github"),
-  /** Exact OIDC subjects: repo:OWNER/REPO:environment:NAME, repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:pull_request. */
-  subjects: z.array(z.string().min(1)).min(1, "name the exact OIDC subjects"),
+  /**
+   * Exact OIDC subjects: repo:OWNER@OWNER_ID/REPO@REPO_ID:… (immutable) or repo:OWNER/REPO:…
+   * (name-only), followed by environment:NAME, ref:refs/heads/BRANCH or pull_request; or
+   * a structured subject.
+   */
+  subjects: z.array(z.union([z.string().min(1), githubSubjectSpec])).min(1, "name the exact OIDC subjects"),
 });
+
+export type GithubSubjectSpec = z.infer<typeof githubSubjectSpec>;
 
 export const roleSchema = z.discriminatedUnion("kind", [serviceRole, crossAccountRole, humanRole, breakGlassRole, brokeredRole, githubRole]);
 

@@ -3,6 +3,16 @@ import { resourceName } from "./common.js";
 
 const githubName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "a GitHub owner or repository name (letters, digits, _ . -, no wildcards)");
 
+/** A GitHub account or repository id: never reused, unlike a name. */
+export const githubId = z
+  .number({ error: "a numeric GitHub id (digits only, unquoted), e.g. from gh api repos/OWNER/REPO --jq '.owner.id, .id'" })
+  .int("a numeric GitHub id (digits only)")
+  .positive("a numeric GitHub id (digits only)")
+  .max(Number.MAX_SAFE_INTEGER, "a numeric GitHub id (digits only)");
+
+/** Which OIDC subject forms a role trusts (see githubSubjects). */
+export const subjectFormat = z.enum(["immutable", "legacy", "both"]);
+
 /** The actions the generated workflows use; each is pinned (see modules/workflows/actions.ts). */
 export const PINNED_ACTIONS = [
   "actions/checkout",
@@ -31,6 +41,16 @@ export const pipelinesSchema = z
     github: z.strictObject({
       owner: githubName,
       repository: githubName,
+      /** `gh api repos/OWNER/REPO --jq .owner.id`: with repositoryId, the immutable OIDC subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… */
+      ownerId: githubId.optional(),
+      /** `gh api repos/OWNER/REPO --jq .id`. */
+      repositoryId: githubId.optional(),
+      /**
+       * The subjects the plan and apply roles trust: `immutable` (repositories created, renamed
+       * or transferred since 2026-07-15, or opted in; needs the ids), `legacy` (name-only, older
+       * repositories) or `both` while migrating.
+       */
+      subjectFormat: subjectFormat.default("immutable"),
       /** Branch whose pushes apply reviewed plans. */
       branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards").default("main"),
     }),

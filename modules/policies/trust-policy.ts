@@ -188,9 +188,18 @@ export function githubOidcTrust(input: GithubOidcTrustInput): PolicyDocument {
 }
 
 const GITHUB_NAME = "[A-Za-z0-9_.-]+";
-const PINNED_SUBJECT = new RegExp(
-  `^repo:${GITHUB_NAME}/${GITHUB_NAME}:(pull_request|environment:[A-Za-z0-9_.-]+|ref:refs/(heads|tags)/[A-Za-z0-9._/-]+)$`,
-);
+const GITHUB_CONTEXT = "(pull_request|environment:[A-Za-z0-9_.-]+|ref:refs/(heads|tags)/[A-Za-z0-9._/-]+)";
+const LEGACY_SUBJECT = new RegExp(`^repo:${GITHUB_NAME}/${GITHUB_NAME}:${GITHUB_CONTEXT}$`);
+const IMMUTABLE_SUBJECT = new RegExp(`^repo:${GITHUB_NAME}@[1-9][0-9]*/${GITHUB_NAME}@[1-9][0-9]*:${GITHUB_CONTEXT}$`);
+/** The owner/repository part of a subject that carries ids, whatever follows. */
+const ID_PART = /^repo:([^/:]*)\/([^/:]*):/;
+
+/**
+ * Which subject forms a role trusts: GitHub gives repositories created, renamed or
+ * transferred since 2026-07-15 (and older ones that opted in) the immutable form
+ * `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, older ones the name-only `repo:OWNER/REPO:…`.
+ */
+export type GithubSubjectFormat = "immutable" | "legacy" | "both";
 
 /**
  * Why an OIDC subject is unsafe, or undefined if it is pinned exactly. A wildcard
@@ -199,19 +208,56 @@ const PINNED_SUBJECT = new RegExp(
  */
 export function githubSubjectProblem(subject: string): string | undefined {
   if (/[*?]/.test(subject)) {
-    return `OIDC subject ${JSON.stringify(subject)} has a wildcard: any workflow matching it (another repository, branch or environment) could assume the role; pin it exactly, e.g. repo:OWNER/REPO:environment:prod`;
+    return `OIDC subject ${JSON.stringify(subject)} has a wildcard: any workflow matching it (another repository, branch or environment) could assume the role; pin it exactly, e.g. repo:OWNER@OWNER_ID/REPO@REPO_ID:environment:prod`;
   }
-  if (!PINNED_SUBJECT.test(subject)) {
-    return `OIDC subject ${JSON.stringify(subject)} is not a pinned subject: use repo:OWNER/REPO:environment:NAME, repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:pull_request`;
+  if (LEGACY_SUBJECT.test(subject) || IMMUTABLE_SUBJECT.test(subject)) return undefined;
+  const ids = ID_PART.exec(subject);
+  if (ids && subject.includes("@")) {
+    const [, owner = "", repository = ""] = ids;
+    const bad = [owner, repository].find((part) => !/^[A-Za-z0-9_.-]+@[1-9][0-9]*$/.test(part));
+    if (bad !== undefined) {
+      return `OIDC subject ${JSON.stringify(subject)}: ${JSON.stringify(bad)} is not NAME@ID with a numeric id (digits only); GitHub's immutable subject names both, repo:OWNER@OWNER_ID/REPO@REPO_ID:…, ids from gh api repos/OWNER/REPO --jq '.owner.id, .id'`;
+    }
   }
-  return undefined;
+  return `OIDC subject ${JSON.stringify(subject)} is not a pinned subject: use repo:OWNER@OWNER_ID/REPO@REPO_ID: (or the name-only repo:OWNER/REPO:) followed by environment:NAME, ref:refs/heads/BRANCH or pull_request`;
 }
 
-/** GitHub's subject for pull-request jobs, environment jobs and branch pushes. */
-export function githubSubject(owner: string, repository: string, on: { pullRequest: true } | { environment: string } | { branch: string }): string {
-  const prefix = `repo:${owner}/${repository}`;
-  if ("pullRequest" in on) return `${prefix}:pull_request`;
-  if ("environment" in on) return `${prefix}:environment:${on.environment}`;
-  return `${prefix}:ref:refs/heads/${on.branch}`;
+/** A repository as its OIDC subjects name it; the ids are needed for the immutable form. */
+export interface GithubRepository {
+  owner: string;
+  repository: string;
+  ownerId?: number | undefined;
+  repositoryId?: number | undefined;
 }
 
+export type GithubJobContext = { pullRequest: true } | { environment: string } | { branch: string };
+
+/** GitHub's subjects for pull-request jobs, environment jobs or branch pushes, in the given forms (immutable first). */
+export function githubSubjects(repo: GithubRepository, format: GithubSubjectFormat, on: GithubJobContext): string[] {
+  const context = "pullRequest" in on ? "pull_request" : "environment" in on ? `environment:${on.environment}` : `ref:refs/heads/${on.branch}`;
+  const subjects: string[] = [];
+  if (format !== "legacy") {
+    if (repo.ownerId === undefined || repo.repositoryId === undefined) {
+      throw new Error(`the immutable OIDC subject of ${repo.owner}/${repo.repository} needs its owner id and repository id`);
+    }
+    subjects.push(`repo:${repo.owner}@${repo.ownerId}/${repo.repository}@${repo.repositoryId}:${context}`);
+  }
+  if (format !== "immutable") subjects.push(`repo:${repo.owner}/${repo.repository}:${context}`);
+  return subjects;
+}
+
+/** A `github` role's subject as configured: the exact string, or one repository's jobs of one kind. */
+export type GithubSubjectEntry =
+  | string
+  | { repository: string; ownerId: number; repositoryId: number; environment?: string | undefined; branch?: string | undefined; pullRequest?: true | undefined; subjectFormat: GithubSubjectFormat };
+
+/** Every subject the entries stand for, each once, in order. */
+export function githubRoleSubjects(entries: readonly GithubSubjectEntry[]): string[] {
+  const subjects = entries.flatMap((entry) => {
+    if (typeof entry === "string") return [entry];
+    const [owner = "", repository = ""] = entry.repository.split("/");
+    const on: GithubJobContext = entry.pullRequest ? { pullRequest: true } : entry.environment !== undefined ? { environment: entry.environment } : { branch: entry.branch ?? "" };
+    return githubSubjects({ owner, repository, ownerId: entry.ownerId, repositoryId: entry.repositoryId }, entry.subjectFormat, on);
+  });
+  return [...new Set(subjects)];
+}

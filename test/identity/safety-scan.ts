@@ -29,7 +29,8 @@ export function policiesIn(stack: ScannedStack): Array<{ where: string; doc: Pol
   return found;
 }
 
-const PINNED_SUBJECT = /^repo:[\w.-]+\/[\w.-]+:(pull_request|environment:[\w.-]+|ref:refs\/(heads|tags)\/[\w./-]+)$/;
+/** Name-only (`repo:OWNER/REPO:…`) or immutable (`repo:OWNER@ID/REPO@ID:…`), then exactly one job context. */
+const PINNED_SUBJECT = /^repo:(?:[\w.-]+\/[\w.-]+|[\w.-]+@[1-9]\d*\/[\w.-]+@[1-9]\d*):(pull_request|environment:[\w.-]+|ref:refs\/(heads|tags)\/[\w./-]+)$/;
 
 /**
  * The must-never patterns found in a synthesized stack: secret values, wildcard or

@@ -199,12 +199,12 @@ describe("identity wiring in the example organization", () => {
         expect(`arn:aws:iam::${account.id}:role${plan.path}${plan.name}`).toBe(names.plan);
         expect(`arn:aws:iam::${account.id}:role${apply.path}${apply.name}`).toBe(names.apply);
         expect(statement(policyOf(plan, "assume_role_policy"), "GithubActions").Condition).toEqual({
-          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp/org-baseline-live:pull_request" },
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:pull_request" },
         });
         expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
           StringEquals: {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": `repo:example-corp/org-baseline-live:environment:${account.environment}`,
+            "token.actions.githubusercontent.com:sub": `repo:example-corp@81234567/org-baseline-live@1045678901:environment:${account.environment}`,
           },
         });
         const applyPolicy = policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_apply"));
@@ -228,7 +228,7 @@ describe("identity wiring in the example organization", () => {
       const s: Stack = { name: "payments-prod-eu-west-1", resource: json.resource, data: {}, variable: {}, ephemeral: {} };
       const apply = resource(s, "aws_iam_role", "pipeline-roles_apply");
       expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
-        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp/org-baseline-live:ref:refs/heads/main" },
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:ref:refs/heads/main" },
       });
       expect(policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_apply")).Statement).toEqual([
         { Sid: "AssumeDeployRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole" },

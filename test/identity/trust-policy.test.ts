@@ -4,7 +4,8 @@ import {
   brokeredTrust,
   crossAccountTrust,
   githubOidcTrust,
-  githubSubject,
+  githubRoleSubjects,
+  githubSubjects,
   githubSubjectProblem,
   humanTrust,
   serviceTrust,
@@ -115,7 +116,7 @@ describe("brokeredTrust", () => {
 describe("githubOidcTrust", () => {
   it("pins aud and the exact sub with StringEquals", () => {
     const provider = "arn:aws:iam::555555555555:oidc-provider/token.actions.githubusercontent.com";
-    expect(githubOidcTrust({ providerArn: provider, subjects: [githubSubject("o", "r", { pullRequest: true })] }).Statement).toEqual([
+    expect(githubOidcTrust({ providerArn: provider, subjects: githubSubjects({ owner: "o", repository: "r" }, "legacy", { pullRequest: true }) }).Statement).toEqual([
       {
         Sid: "GithubActions",
         Effect: "Allow",
@@ -126,12 +127,39 @@ describe("githubOidcTrust", () => {
     ]);
   });
 
-  it("builds the three pinned subject forms", () => {
-    expect(githubSubject("o", "r", { environment: "prod" })).toBe("repo:o/r:environment:prod");
-    expect(githubSubject("o", "r", { branch: "main" })).toBe("repo:o/r:ref:refs/heads/main");
+  it("builds the three pinned subject kinds in each form, immutable first", () => {
+    const repo = { owner: "o", repository: "r", ownerId: 123456, repositoryId: 456789 };
+    expect(githubSubjects(repo, "legacy", { environment: "prod" })).toEqual(["repo:o/r:environment:prod"]);
+    expect(githubSubjects(repo, "immutable", { branch: "main" })).toEqual(["repo:o@123456/r@456789:ref:refs/heads/main"]);
+    expect(githubSubjects(repo, "both", { pullRequest: true })).toEqual(["repo:o@123456/r@456789:pull_request", "repo:o/r:pull_request"]);
+    expect(() => githubSubjects({ owner: "o", repository: "r" }, "immutable", { pullRequest: true })).toThrow(/needs its owner id and repository id/);
   });
 
-  it.each(["*", "repo:*", "repo:org/*", "repo:org/repo:*", "repo:org/repo:ref:refs/heads/*", "repo:org/repo:environment:pro?", "repo:org/repo", "org/repo:pull_request"])(
+  it("renders a role's structured subjects in both forms unless narrowed, each subject once", () => {
+    const spec = { repository: "o/r", ownerId: 1, repositoryId: 2, subjectFormat: "both" as const };
+    expect(githubRoleSubjects([{ ...spec, environment: "prod" }, "repo:o/r:environment:prod", { ...spec, pullRequest: true, subjectFormat: "immutable" }])).toEqual([
+      "repo:o@1/r@2:environment:prod",
+      "repo:o/r:environment:prod",
+      "repo:o@1/r@2:pull_request",
+    ]);
+  });
+
+  it.each(["repo:o@123456/r@456789:pull_request", "repo:o@1/r@2:environment:prod", "repo:o/r:ref:refs/heads/main", "repo:o@1/r@2:ref:refs/tags/v1.2.3"])("accepts the pinned subject %s", (subject) => {
+    expect(githubSubjectProblem(subject)).toBeUndefined();
+  });
+
+  it.each([
+    ["repo:o@abc/r@1:pull_request", '"o@abc" is not NAME@ID'],
+    ["repo:o@1/r@-2:pull_request", '"r@-2" is not NAME@ID'],
+    ["repo:o@1/r:pull_request", '"r" is not NAME@ID'],
+    ["repo:o/r@1:pull_request", '"o" is not NAME@ID'],
+    ["repo:o@/r@1:pull_request", '"o@" is not NAME@ID'],
+    ["repo:o@01/r@1:pull_request", '"o@01" is not NAME@ID'],
+  ])("refuses the malformed id in %s", (subject, message) => {
+    expect(githubSubjectProblem(subject)).toContain(message);
+  });
+
+  it.each(["repo:org@1/repo@*:pull_request", "repo:org@1/repo@2:environment:*", "*", "repo:*", "repo:org/*", "repo:org/repo:*", "repo:org/repo:ref:refs/heads/*", "repo:org/repo:environment:pro?", "repo:org/repo", "org/repo:pull_request"])(
     "refuses the subject %s",
     (subject) => {
       expect(githubSubjectProblem(subject)).toBeDefined();

@@ -13,12 +13,22 @@ export function exampleOrg(): ResolvedOrg {
 
 /** The example config with `pipelines` keys replaced (a null value removes the key). */
 export function exampleWithPipelines(changes: Record<string, unknown>): ResolvedOrg {
+  return parseConfig(exampleYaml(["pipelines"], changes), "test-config.yaml");
+}
+
+/** The example config with `pipelines.github` keys replaced (a null value removes the key). */
+export function exampleWithGithub(changes: Record<string, unknown>): ResolvedOrg {
+  return parseConfig(exampleYaml(["pipelines", "github"], changes), "test-config.yaml");
+}
+
+/** The example config's text with the keys of the mapping at `at` replaced (a null value removes the key). */
+export function exampleYaml(at: string[], changes: Record<string, unknown>): string {
   const doc = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
   for (const [key, value] of Object.entries(changes)) {
-    if (value === null) doc.deleteIn(["pipelines", key]);
-    else doc.setIn(["pipelines", key], doc.createNode(value));
+    if (value === null) doc.deleteIn([...at, key]);
+    else doc.setIn([...at, key], doc.createNode(value));
   }
-  return parseConfig(doc.toString(), "test-config.yaml");
+  return doc.toString();
 }
 
 /** An organization of `count` accounts in two regions each (2 × count stacks); `longNames` uses the longest account names allowed. */
@@ -35,7 +45,7 @@ export function largeOrg(count: number, pipelines: Record<string, unknown> = {},
     defaults: { regions: ["eu-west-1", "us-east-1"] },
     permissionBoundary: { name: "boundary" },
     backend: { type: "s3", bucket: "large-tfstate", region: "eu-west-1" },
-    pipelines: { github: { owner: "large-corp", repository: "live" }, ...pipelines },
+    pipelines: { github: { owner: "large-corp", repository: "live", ownerId: 1001, repositoryId: 2002 }, ...pipelines },
     accounts,
   };
   return parseConfig(JSON.stringify(config), "large.yaml");

@@ -6,7 +6,7 @@ import type { ResolvedOrg } from "../../config/model.js";
 import { GITHUB_OIDC_HOST, pipelineRoles } from "../../modules/naming.js";
 import type { ApplyEntry, Job, PlanEntry, Workflow } from "../../modules/workflows/model.js";
 import { synthesizeInto } from "../../stacks/synth.js";
-import { byName, exampleOrg, exampleWithPipelines, generate, stackEntries } from "./helpers.js";
+import { byName, exampleOrg, exampleWithGithub, exampleWithPipelines, generate, stackEntries } from "./helpers.js";
 
 /**
  * End to end with the identity module: the roles the workflows assume exist in each
@@ -19,7 +19,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 interface Statement {
   Principal: { Federated: string };
   Action: string;
-  Condition: { StringEquals: Record<string, string> };
+  Condition: { StringEquals: Record<string, string | string[]> };
 }
 
 /** name -> trust statements of every IAM role in a synthesized stack. */
@@ -30,8 +30,13 @@ function rolesOf(outdir: string, stack: string): Map<string, Statement[]> {
   return new Map(Object.values(json.resource?.aws_iam_role ?? {}).map((r) => [r.name, (JSON.parse(r.assume_role_policy) as { Statement: Statement[] }).Statement]));
 }
 
-/** GitHub's `sub` claim: the environment when the job names one, else the pull request or the ref. */
-function subject(repo: string, workflow: Workflow, job: Job, environment: string | undefined): string {
+/**
+ * GitHub's `sub` claim for a job: the environment when the job names one, else the pull
+ * request or the ref; `immutable` as a repository created today gets it, `legacy` as an old one.
+ */
+function subject(org: ResolvedOrg, form: "immutable" | "legacy", workflow: Workflow, job: Job, environment: string | undefined): string {
+  const { owner, repository, ownerId, repositoryId } = org.config.pipelines!.github;
+  const repo = form === "immutable" ? `${owner}@${ownerId}/${repository}@${repositoryId}` : `${owner}/${repository}`;
   if (job.environment) return `repo:${repo}:environment:${environment}`;
   if ("pull_request" in workflow.on) return `repo:${repo}:pull_request`;
   const branches = (workflow.on.push as { branches: string[] }).branches;
@@ -46,8 +51,8 @@ function checkTrust(org: ResolvedOrg, name: string): void {
   const apply = byName(files, "baseline-apply.yml").workflow;
   const planEntries = stackEntries<PlanEntry>(plan, "synth", "stacks");
   const applyEntries = stackEntries<ApplyEntry>(apply, "resolve", "manifest");
-  const { owner, repository } = org.config.pipelines!.github;
-  const repo = `${owner}/${repository}`;
+  const format = org.config.pipelines!.github.subjectFormat;
+  const forms = format === "both" ? (["immutable", "legacy"] as const) : ([format] as const);
 
   for (const account of org.accounts) {
     const roles = rolesOf(outdir, `${account.name}-${account.homeRegion}`);
@@ -65,20 +70,24 @@ function checkTrust(org: ResolvedOrg, name: string): void {
       const environment = "environment" in mine[0]! ? (mine[0] as ApplyEntry).environment : undefined;
       expect(trust).toHaveLength(1);
       expect(trust![0]!.Action).toBe("sts:AssumeRoleWithWebIdentity");
-      expect(trust![0]!.Condition.StringEquals).toEqual({
-        [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-        [`${GITHUB_OIDC_HOST}:sub`]: subject(repo, workflow, job, environment),
-      });
+      const { [`${GITHUB_OIDC_HOST}:sub`]: sub, ...rest } = trust![0]!.Condition.StringEquals;
+      expect(rest).toEqual({ [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" });
+      expect([sub].flat()).toEqual(forms.map((form) => subject(org, form, workflow, job, environment)));
     }
   }
 }
 
 describe("the workflows and the identity module's OIDC roles", () => {
-  it("environment trust: plan jobs present pull_request, apply jobs the account's environment", () => {
+  it("environment trust: plan jobs present pull_request, apply jobs the account's environment (immutable subjects)", () => {
     checkTrust(exampleOrg(), "environment");
   });
 
   it("branch trust: apply jobs present the branch ref (they name no environment)", () => {
     checkTrust(exampleWithPipelines({ applyTrust: "branch" }), "branch");
+  });
+
+  it("legacy and both: the name-only subject only where the config says the repository uses it", () => {
+    checkTrust(exampleWithGithub({ subjectFormat: "legacy", ownerId: null, repositoryId: null }), "legacy");
+    checkTrust(exampleWithGithub({ subjectFormat: "both" }), "both");
   });
 });
