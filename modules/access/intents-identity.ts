@@ -3,7 +3,8 @@ import type { RoleConfig } from "../../config/sections/identity.js";
 import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../../config/sections/refs.js";
 import { githubProviderArn } from "../identity-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
-import { githubSubject } from "../policies/trust-policy.js";
+import { pipelineSubjects } from "../pipeline-subjects.js";
+import { githubRoleSubjects } from "../policies/trust-policy.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
 import { ADMINISTRATOR, OUTSIDER, PROOF_OUTSIDER_ORG, STRANGER, outsiderAccount, strangerArn, type Intent } from "./intents.js";
 import { keyArn, secretArn } from "./world.js";
@@ -285,7 +286,7 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
       break;
     }
     case "github":
-      out.push(...githubIntents(subject, arn, account.id, role.subjects));
+      out.push(...githubIntents(subject, arn, account.id, githubRoleSubjects(role.subjects)));
       break;
   }
   out.push({ subject, title: `a stranger of ${account.name} with sts:* cannot assume it`, expect: "deny", request: assume({ arn: strangerArn(account.id) }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60, "sts:SourceIdentity": "x" }), options: { identity: STRANGER } });
@@ -299,12 +300,22 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
   return out;
 }
 
-/** Variants of a pinned subject that must not match: another repository, branch, environment, or pull requests. */
+/**
+ * Variants of a pinned subject that must not match: another repository, branch,
+ * environment, or pull requests; for an immutable subject also other ids (a recreated
+ * or recycled name) and the name-only form of the same repository.
+ */
 function otherSubjects(subject: string): string[] {
   const m = /^(repo:[^:]+):(.*)$/.exec(subject);
   if (!m) return [];
   const [, repo, rest] = m as unknown as [string, string, string];
-  return [`${repo}-fork:${rest}`, `${repo}:ref:refs/heads/attacker`, `${repo}:environment:attacker`, `${repo}:pull_request`].filter((s) => s !== subject);
+  const variants = [`${repo}-fork:${rest}`, `${repo}:ref:refs/heads/attacker`, `${repo}:environment:attacker`, `${repo}:pull_request`];
+  const ids = /^repo:([^@/]+)@(\d+)\/([^@/]+)@(\d+)$/.exec(repo);
+  if (ids) {
+    const [, owner, ownerId, name, repositoryId] = ids as unknown as [string, string, string, string, string];
+    variants.push(`repo:${owner}@${ownerId}/${name}@${Number(repositoryId) + 1}:${rest}`, `repo:${owner}@${Number(ownerId) + 1}/${name}@${repositoryId}:${rest}`, `repo:${owner}/${name}:${rest}`);
+  }
+  return variants.filter((s) => s !== subject);
 }
 
 function githubIntents(subject: string, arn: string, accountId: string, subjects: readonly string[]): Intent[] {
@@ -330,10 +341,9 @@ function pipelineIntents(org: ResolvedOrg, account: ResolvedAccount): Intent[] {
   const roles = pipelineRoles(org, account);
   const pipelines = org.config.pipelines;
   if (!roles || !pipelines) return [];
-  const { owner, repository, branch } = pipelines.github;
-  const apply = pipelines.applyTrust === "branch" ? githubSubject(owner, repository, { branch }) : githubSubject(owner, repository, { environment: account.environment });
+  const subjects = pipelineSubjects(pipelines, account.environment);
   return [
-    ...githubIntents(`${account.name}/role/${pipelines.planRoleName}`, roles.plan, account.id, [githubSubject(owner, repository, { pullRequest: true })]),
-    ...githubIntents(`${account.name}/role/${pipelines.applyRoleName}`, roles.apply, account.id, [apply]),
+    ...githubIntents(`${account.name}/role/${pipelines.planRoleName}`, roles.plan, account.id, subjects.plan),
+    ...githubIntents(`${account.name}/role/${pipelines.applyRoleName}`, roles.apply, account.id, subjects.apply),
   ];
 }

@@ -1,61 +1,94 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ResolvedOrg } from "../../config/model.js";
+import { ask, buildWorld, type World } from "../../modules/access/world.js";
+import { readSynthesized } from "../../modules/controls/check.js";
+import { githubProviderArn } from "../../modules/identity-plan.js";
 import { GITHUB_OIDC_HOST, pipelineRoles } from "../../modules/naming.js";
 import type { ApplyEntry, Job, PlanEntry, Workflow } from "../../modules/workflows/model.js";
 import { synthesizeInto } from "../../stacks/synth.js";
 import { byName, exampleOrg, exampleWithGithub, exampleWithPipelines, generate, stackEntries } from "./helpers.js";
 
 /**
- * End to end with the identity module: the roles the workflows assume exist in each
- * account's synthesized stack, and each trusts exactly the OIDC subject GitHub gives
- * the job that assumes it.
+ * End to end with the identity module and the access evaluator: the roles the workflows
+ * assume exist in each account's synthesized stack, and each lets exactly the jobs that
+ * assume it in: GitHub's tokens of those jobs are allowed, tokens of any other
+ * repository, branch, environment or event, and of a subject form the config does not
+ * name, are denied.
  */
 const root = mkdtempSync(join(tmpdir(), "baseline-trust-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Statement {
-  Principal: { Federated: string };
-  Action: string;
-  Condition: { StringEquals: Record<string, string | string[]> };
+type Form = "immutable" | "legacy";
+
+/** A repository as GitHub's tokens name it; `form` is the subject format GitHub gives it. */
+interface Repo {
+  owner: string;
+  ownerId: number;
+  name: string;
+  id: number;
+  form: Form;
 }
 
-/** name -> trust statements of every IAM role in a synthesized stack. */
-function rolesOf(outdir: string, stack: string): Map<string, Statement[]> {
-  const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
-    resource?: { aws_iam_role?: Record<string, { name: string; assume_role_policy: string }> };
-  };
-  return new Map(Object.values(json.resource?.aws_iam_role ?? {}).map((r) => [r.name, (JSON.parse(r.assume_role_policy) as { Statement: Statement[] }).Statement]));
-}
+type JobContext = { event: "pull_request" } | { ref: string } | { environment: string; ref: string };
 
 /**
- * GitHub's `sub` claim for a job: the environment when the job names one, else the pull
- * request or the ref; `immutable` as a repository created today gets it, `legacy` as an old one.
+ * The claims of a GitHub Actions OIDC token (the ones IAM conditions read, and enough
+ * others to tell the jobs apart), as GitHub issues them to a repository of either age.
  */
-function subject(org: ResolvedOrg, form: "immutable" | "legacy", workflow: Workflow, job: Job, environment: string | undefined): string {
-  const { owner, repository, ownerId, repositoryId } = org.config.pipelines!.github;
-  const repo = form === "immutable" ? `${owner}@${ownerId}/${repository}@${repositoryId}` : `${owner}/${repository}`;
-  if (job.environment) return `repo:${repo}:environment:${environment}`;
-  if ("pull_request" in workflow.on) return `repo:${repo}:pull_request`;
+function token(repo: Repo, job: JobContext): Record<string, string> {
+  const prefix = repo.form === "immutable" ? `repo:${repo.owner}@${repo.ownerId}/${repo.name}@${repo.id}` : `repo:${repo.owner}/${repo.name}`;
+  const sub = "environment" in job ? `${prefix}:environment:${job.environment}` : "event" in job ? `${prefix}:pull_request` : `${prefix}:ref:${job.ref}`;
+  return {
+    iss: `https://${GITHUB_OIDC_HOST}`,
+    aud: "sts.amazonaws.com",
+    sub,
+    repository: `${repo.owner}/${repo.name}`,
+    repository_id: String(repo.id),
+    repository_owner: repo.owner,
+    repository_owner_id: String(repo.ownerId),
+    event_name: "event" in job ? "pull_request" : "push",
+    ref: "event" in job ? "refs/pull/7/merge" : job.ref,
+    ...("environment" in job ? { environment: job.environment } : {}),
+  };
+}
+
+/** Whether the world lets a job holding this token assume the role (the AssumeRoleWithWebIdentity trust decision). */
+function assumes(world: World, roleArn: string, accountId: string, claims: Record<string, string>): boolean {
+  return ask(world, {
+    principal: { federated: githubProviderArn(accountId) },
+    action: "sts:AssumeRoleWithWebIdentity",
+    resource: { arn: roleArn },
+    context: { [`${GITHUB_OIDC_HOST}:sub`]: claims.sub!, [`${GITHUB_OIDC_HOST}:aud`]: claims.aud! },
+  }).allowed;
+}
+
+/** The job context GitHub puts in the token of a job of a generated workflow. */
+function jobContext(workflow: Workflow, job: Job, environment: string | undefined): JobContext {
+  if ("pull_request" in workflow.on) return { event: "pull_request" };
   const branches = (workflow.on.push as { branches: string[] }).branches;
-  return `repo:${repo}:ref:refs/heads/${branches[0]}`;
+  const ref = `refs/heads/${branches[0]}`;
+  return job.environment ? { environment: environment!, ref } : { ref };
 }
 
 function checkTrust(org: ResolvedOrg, name: string): void {
   const outdir = join(root, name);
   synthesizeInto(org, outdir);
+  const world = buildWorld(readSynthesized(outdir), org.config.organization.id);
   const files = generate(org);
   const plan = byName(files, "baseline-plan.yml").workflow;
   const apply = byName(files, "baseline-apply.yml").workflow;
   const planEntries = stackEntries<PlanEntry>(plan, "synth", "stacks");
   const applyEntries = stackEntries<ApplyEntry>(apply, "resolve", "manifest");
-  const format = org.config.pipelines!.github.subjectFormat;
-  const forms = format === "both" ? (["immutable", "legacy"] as const) : ([format] as const);
+  const { owner, repository, ownerId, repositoryId, subjectFormat, branch } = org.config.pipelines!.github;
+  // The live repository as GitHub sees it when it was created today, and when it is an old one.
+  const live = (form: Form): Repo => ({ owner, ownerId: ownerId ?? 81234567, name: repository, id: repositoryId ?? 1045678901, form });
+  const trusted = (form: Form) => subjectFormat === "both" || subjectFormat === form;
+  const forms: Form[] = ["immutable", "legacy"];
 
   for (const account of org.accounts) {
-    const roles = rolesOf(outdir, `${account.name}-${account.homeRegion}`);
     const arns = pipelineRoles(org, account)!;
     for (const [kind, workflow, job, entries] of [
       ["plan", plan, plan.jobs.plan!, planEntries],
@@ -65,29 +98,48 @@ function checkTrust(org: ResolvedOrg, name: string): void {
       const mine = entries.filter((e) => e.accountId === account.id);
       expect(mine.length).toBe(account.regions.length);
       for (const entry of mine) expect(entry.role).toBe(arn);
-      const trust = roles.get(arn.split("/").at(-1)!);
-      expect(trust, `${account.name} has no ${kind} role`).toBeDefined();
+      expect(world.roles.has(arn), `${account.name} has no ${kind} role`).toBe(true);
       const environment = "environment" in mine[0]! ? (mine[0] as ApplyEntry).environment : undefined;
-      expect(trust).toHaveLength(1);
-      expect(trust![0]!.Action).toBe("sts:AssumeRoleWithWebIdentity");
-      const { [`${GITHUB_OIDC_HOST}:sub`]: sub, ...rest } = trust![0]!.Condition.StringEquals;
-      expect(rest).toEqual({ [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" });
-      expect([sub].flat()).toEqual(forms.map((form) => subject(org, form, workflow, job, environment)));
+      const own = jobContext(workflow, job, environment);
+      const at = (what: string) => `${account.name} ${kind} role: ${what}`;
+
+      for (const form of forms) {
+        const repo = live(form);
+        expect(assumes(world, arn, account.id, token(repo, own)), at(`the job's own ${form} token`)).toBe(trusted(form));
+        if (!trusted(form)) continue;
+        const others: Array<[string, JobContext | undefined, Repo]> = [
+          ["another repository of the owner", own, { ...repo, name: `${repository}-fork`, id: repo.id + 1 }],
+          // The name-only subject cannot tell a recreated repository apart: the risk README states for legacy and both.
+          ["a recreated repository of the same name (new id)", form === "immutable" ? own : undefined, { ...repo, id: repo.id + 7 }],
+          ["another branch", { ref: "refs/heads/attacker" }, repo],
+          ["another environment", { environment: "attacker", ref: `refs/heads/${branch}` }, repo],
+          ["a pull request", kind === "plan" ? undefined : { event: "pull_request" }, repo],
+          ["a push to the branch", kind === "apply" && !("environment" in own) ? undefined : { ref: `refs/heads/${branch}` }, repo],
+        ];
+        for (const [what, context, other] of others) {
+          if (!context) continue;
+          expect(assumes(world, arn, account.id, token(other, context)), at(`${what} (${form})`)).toBe(false);
+        }
+        expect(assumes(world, arn, account.id, { ...token(repo, own), aud: "https://github.com/example-corp" }), at("another audience")).toBe(false);
+      }
     }
   }
 }
 
-describe("the workflows and the identity module's OIDC roles", () => {
-  it("environment trust: plan jobs present pull_request, apply jobs the account's environment (immutable subjects)", () => {
-    checkTrust(exampleOrg(), "environment");
+describe("the workflows' jobs, and only they, assume the pipeline roles (proven with the access evaluator)", () => {
+  it("immutable (the example): a repository created today plans and applies; the name-only form and every other job are denied", () => {
+    checkTrust(exampleOrg(), "immutable");
   });
 
   it("branch trust: apply jobs present the branch ref (they name no environment)", () => {
     checkTrust(exampleWithPipelines({ applyTrust: "branch" }), "branch");
   });
 
-  it("legacy and both: the name-only subject only where the config says the repository uses it", () => {
+  it("legacy: an old repository's name-only tokens are trusted, immutable ones are not", () => {
     checkTrust(exampleWithGithub({ subjectFormat: "legacy", ownerId: null, repositoryId: null }), "legacy");
+  });
+
+  it("both, while migrating: either form of the repository's own jobs", () => {
     checkTrust(exampleWithGithub({ subjectFormat: "both" }), "both");
   });
 });
