@@ -28,13 +28,15 @@ function subjectFormatChecks(github: NonNullable<OrgConfig["pipelines"]>["github
   const missing = (["ownerId", "repositoryId"] as const).filter((key) => github[key] === undefined);
   if (subjectFormat === "legacy" || missing.length === 0) return;
   const lookup = `gh api repos/${owner}/${repository} --jq '.owner.id, .id'`;
+  // At the (first) missing key: where it goes, and silent when the schema already refused a value there.
+  const at = ["pipelines", "github", missing[0]!];
   if (missing.length === 1) {
-    report(["pipelines", "github"], `${missing[0]} is missing: the immutable OIDC subject names both ids (${lookup})`);
+    report(at, `${missing[0]} is missing: the immutable OIDC subject names both ids (${lookup})`);
   } else if (subjectFormat === "both") {
-    report(["pipelines", "github"], `subjectFormat both trusts the immutable subject repo:${owner}@OWNER_ID/${repository}@REPO_ID:… too: add ownerId and repositoryId (${lookup})`);
+    report(at, `subjectFormat both trusts the immutable subject repo:${owner}@OWNER_ID/${repository}@REPO_ID:… too: add ownerId and repositoryId (${lookup})`);
   } else {
     report(
-      ["pipelines", "github"],
+      at,
       `add ownerId and repositoryId (${lookup}): GitHub gives repositories created, renamed or transferred since 2026-07-15 (and older ones that opted in) the immutable OIDC subject repo:${owner}@OWNER_ID/${repository}@REPO_ID:…, which the roles must name; if ${owner}/${repository} is older and still gets repo:${owner}/${repository}:…, set subjectFormat: legacy (or both while it migrates)`,
     );
   }

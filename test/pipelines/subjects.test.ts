@@ -36,7 +36,7 @@ describe("pipelines.github ids and subjectFormat", () => {
   it("without ids, says which form the repository needs and how to find out", () => {
     const out = problems(GITHUB, { ownerId: null, repositoryId: null, subjectFormat: null });
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^org\.yaml:\d+:\d+ pipelines\.github: add ownerId and repositoryId \(gh api repos\/example-corp\/org-baseline-live --jq '\.owner\.id, \.id'\)/);
+    expect(out[0]).toMatch(/^org\.yaml:\d+:\d+ pipelines\.github\.ownerId: add ownerId and repositoryId \(gh api repos\/example-corp\/org-baseline-live --jq '\.owner\.id, \.id'\)/);
     expect(out[0]).toContain("created, renamed or transferred since 2026-07-15");
     expect(out[0]).toContain("repo:example-corp@OWNER_ID/org-baseline-live@REPO_ID:…");
     expect(out[0]).toContain("set subjectFormat: legacy");
@@ -44,9 +44,9 @@ describe("pipelines.github ids and subjectFormat", () => {
 
   it("both needs the ids too; one id alone is refused", () => {
     expect(problems(GITHUB, { ownerId: null, repositoryId: null, subjectFormat: "both" })).toEqual([
-      expect.stringMatching(/pipelines\.github: subjectFormat both trusts the immutable subject .* add ownerId and repositoryId/),
+      expect.stringMatching(/pipelines\.github\.ownerId: subjectFormat both trusts the immutable subject .* add ownerId and repositoryId/),
     ]);
-    expect(problems(GITHUB, { repositoryId: null })).toEqual([expect.stringMatching(/pipelines\.github: repositoryId is missing: the immutable OIDC subject names both ids/)]);
+    expect(problems(GITHUB, { repositoryId: null })).toEqual([expect.stringMatching(/pipelines\.github\.repositoryId: repositoryId is missing: the immutable OIDC subject names both ids/)]);
   });
 
   it("legacy needs no ids and trusts only the name-only subjects", () => {
