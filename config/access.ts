@@ -56,6 +56,8 @@ export interface ResolvedAccess {
   generated: GeneratedStatement[];
   /** Accounts (ids) with a requester outside the broker's account: each gets a function URL permission. */
   requesterAccountIds: string[];
+  /** Requester roles this config does not declare (`account/role`): their statements are written where they are managed. */
+  undeclaredRequesters: string[];
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -113,6 +115,7 @@ export function resolveAccess(config: OrgConfig, access: AccessConfig | undefine
 
   const policies = new Map(access.sessionPolicies.map((p) => [p.name, p]));
   const declaredRequesters = new Map<string, { account: string; role: RoleConfig }>();
+  const undeclaredRequesters = new Set<string>();
   const rules = access.rules.map((rule): ResolvedAccessRule => {
     const targetAccount = accountOf(rule.role.account);
     const target = declaredRole(targetAccount.name, rule.role.role);
@@ -123,6 +126,7 @@ export function resolveAccess(config: OrgConfig, access: AccessConfig | undefine
       requesters.set(`${account.id}/${ref.role}`, { accountId: account.id, role: ref.role });
       const declared = declaredRole(account.name, ref.role);
       if (declared) declaredRequesters.set(`${account.name}/${declared.name}`, { account: account.name, role: declared });
+      else undeclaredRequesters.add(`${account.name}/${ref.role}`);
     }
     for (const { account, role } of rule.requesters.tags ? rolesTagged(config, rule.requesters.tags) : []) {
       requesters.set(`${account.id}/${role.name}`, { accountId: account.id, role: role.name });
@@ -151,7 +155,14 @@ export function resolveAccess(config: OrgConfig, access: AccessConfig | undefine
     grantTo(account, role, requesterStatements(broker.functionArn));
   }
   const requesterAccountIds = [...new Set(rules.flatMap((r) => r.requesters.map((q) => q.accountId)))].filter((id) => id !== broker.accountId).sort(byCodePoint);
-  return { organizationId: config.organization.id, broker, rules, generated, requesterAccountIds };
+  return {
+    organizationId: config.organization.id,
+    broker,
+    rules,
+    generated,
+    requesterAccountIds,
+    undeclaredRequesters: [...undeclaredRequesters].sort(byCodePoint),
+  };
 }
 
 /** A session policy as AssumeRole receives it. */
@@ -164,10 +175,13 @@ export function generatedStatementsFor(access: ResolvedAccess | undefined, arn: 
   return (access?.generated ?? []).filter((g) => g.roleArn === arn).map((g) => g.statement);
 }
 
-/** One line per generated statement, for `baseline validate`. */
+/** One line per generated statement, and one per requester whose statements must be written elsewhere, for `baseline validate`. */
 export function describeGenerated(access: ResolvedAccess): string[] {
-  return access.generated.map((g) => {
-    const list = (v: string | string[] | undefined) => [v ?? []].flat().join(", ");
-    return `${g.account}/${g.role}: ${g.statement.Sid} allows ${list(g.statement.Action)} on ${list(g.statement.Resource)}`;
-  });
+  const list = (v: string | string[] | undefined) => [v ?? []].flat().join(", ");
+  return [
+    ...access.generated.map((g) => `${g.account}/${g.role}: ${g.statement.Sid} allows ${list(g.statement.Action)} on ${list(g.statement.Resource)}`),
+    ...access.undeclaredRequesters.map(
+      (r) => `${r}: not declared here; give it lambda:InvokeFunctionUrl and lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl) on ${access.broker.functionArn} where it is managed`,
+    ),
+  ];
 }

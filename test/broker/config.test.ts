@@ -72,10 +72,12 @@ describe("access: in the example organization", () => {
     expect(access.requesterAccountIds).toEqual(["555555555555"]);
   });
 
-  it("says which statements it generated", () => {
-    expect(describeGenerated(access)).toContain(
+  it("says which statements it generated, and which requesters need them written elsewhere", () => {
+    const lines = describeGenerated(access);
+    expect(lines).toContain(
       "security/access-broker: BrokerAssumesBrokeredRoles allows sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession on arn:aws:iam::555555555555:role/jit/payments-operator",
     );
+    expect(lines.at(-1)).toMatch(/^security\/incident-commander: not declared here; give it lambda:InvokeFunctionUrl and lambda:InvokeFunction/);
   });
 });
 
