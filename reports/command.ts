@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { collectFromAwsCli } from "./collect/aws-cli.js";
 import { stderrProgress } from "./collect/progress.js";
@@ -28,6 +28,7 @@ interface ReportOptions {
   profile?: string;
   endpointUrl?: string;
   securityhub: boolean;
+  securityHub?: "cspm" | "v2";
   fromAwsCli?: string;
   fromSnapshot?: string;
   saveSnapshot?: string;
@@ -58,12 +59,18 @@ function gateSpec(value: string, previous: GateSpec[] = []): GateSpec[] {
 export function reportCommand(program: Command): void {
   program
     .command("report")
-    .description("compliance scorecard (HTML, JSON, CSV, Markdown) from AWS Config aggregator, Security Hub and Organizations data")
+    .description("compliance scorecard (HTML, JSON, CSV, Markdown) from AWS Config aggregator, Security Hub CSPM and Organizations data")
     .option("--aggregator <name>", "read live: the AWS Config aggregator to read")
-    .option("--region <region>", "read live: region of the aggregator (and Security Hub home region)")
+    .option("--region <region>", "read live: region of the aggregator (and Security Hub CSPM home region)")
     .option("--profile <profile>", "read live: AWS shared-config profile (default credential chain otherwise)")
-    .option("--endpoint-url <url>", "read live: endpoint for the Config, Organizations and Security Hub clients")
-    .option("--no-securityhub", "read live: skip Security Hub")
+    .option("--endpoint-url <url>", "read live: endpoint for the Config, Organizations and Security Hub CSPM clients")
+    .option("--no-securityhub", "read live: skip Security Hub CSPM")
+    .addOption(
+      new Option("--security-hub <source>", "read live: cspm (Security Hub CSPM control results, the default) or v2 (also the new Security Hub's GetFindingStatisticsV2)").choices([
+        "cspm",
+        "v2",
+      ]),
+    )
     .option("--from-aws-cli <dir>", "read JSON files saved by the AWS CLI from this directory")
     .option("--from-snapshot <file>", "read a snapshot saved by --save-snapshot")
     .option("--save-snapshot <file>", "write the normalized data collected")
@@ -94,7 +101,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   const inputs = [opts.aggregator !== undefined, opts.fromAwsCli !== undefined, opts.fromSnapshot !== undefined].filter(Boolean).length;
   if (inputs !== 1) throw new Error("report: give exactly one input: --aggregator NAME --region R, --from-aws-cli DIR or --from-snapshot FILE");
   if (opts.aggregator !== undefined && !opts.region) throw new Error("report: --aggregator needs --region (the aggregator's region)");
-  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub"].filter(Boolean);
+  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub", opts.securityHub && "--security-hub"].filter(Boolean);
   if (opts.aggregator === undefined && liveOnly.length > 0) throw new Error(`report: ${liveOnly.join(", ")} only apply with --aggregator`);
 
   // Everything that can be invalid is read before collecting, so a bad file fails fast.
@@ -140,6 +147,7 @@ async function collect(opts: ReportOptions): Promise<Snapshot> {
     profile: opts.profile,
     endpointUrl: opts.endpointUrl,
     securityHub: opts.securityhub,
+    securityHubV2: opts.securityHub === "v2",
     progress: stderrProgress(),
   });
 }
@@ -152,7 +160,7 @@ function isPartial(card: Scorecard): boolean {
 function summary(card: Scorecard): string[] {
   const s = card.summary;
   const trend = card.trend ? ` (${formatDelta(card.trend.overall.delta) || "no comparable score"} since ${formatTime(card.trend.previousCollectedAt)})` : "";
-  const sh = card.securityHub ? ` · Security Hub score ${formatPercent(card.securityHub.score)}` : "";
+  const sh = card.securityHub ? ` · Security Hub CSPM score ${formatPercent(card.securityHub.score)}` : "";
   const lines = [
     `Config score ${formatPercent(card.score.overall)}${trend}${sh}`,
     `${formatCount(s.accounts)} accounts (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) · ` +

@@ -84,6 +84,13 @@ const securityHubFindingSchema = z.object({
 });
 export type SecurityHubFinding = z.infer<typeof securityHubFindingSchema>;
 
+/** One GetFindingStatisticsV2 group-by result: finding counts per value of an OCSF field. */
+const statisticSchema = z.object({
+  field: z.string(),
+  values: z.array(z.object({ value: z.string(), count: z.number().int().nonnegative() })),
+});
+export type FindingStatistic = z.infer<typeof statisticSchema>;
+
 /** A call that failed (after retries), so the report can say what it could not read. */
 const gapSchema = z.object({
   scope: z.enum(["cell", "account", "region", "rule", "organizations", "securityhub", "sources", "resources"]),
@@ -122,6 +129,11 @@ export const snapshotSchema = z.object({
   sources: z.array(sourceSchema),
   /** Absent when Security Hub CSPM was not read (`--no-securityhub`). */
   securityHub: z.object({ controls: z.array(securityHubControlSchema), failedFindings: z.array(securityHubFindingSchema) }).optional(),
+  /**
+   * The new Security Hub's (OCSF) statistics of active findings (`--security-hub v2`): a second
+   * source shown beside Security Hub CSPM, not part of any score.
+   */
+  securityHubV2: z.object({ statistics: z.array(statisticSchema) }).optional(),
   /** Snapshots saved before coverage was told apart from failed reads have none. */
   notReporting: z.array(notReportingSchema).default([]),
   gaps: z.array(gapSchema),

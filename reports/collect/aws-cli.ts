@@ -19,6 +19,7 @@ import {
   sortNotReporting,
   sortSources,
   sourceFromRow,
+  statisticsFromGroupBy,
   type AccountRow,
   type ComplianceRow,
   type EvaluationRow,
@@ -40,7 +41,8 @@ import {
  * | `Accounts`                         | aws organizations list-accounts (or list-accounts-for-parent)   |
  * | `AccountOuPaths`                   | an OU map: `{"AccountOuPaths": {"<account id>": "/Workloads/Prod"}}` |
  * | `Roots`, `OrganizationalUnits`     | aws organizations list-roots / list-organizational-units-for-parent (accepted, not needed) |
- * | `Findings`                         | aws securityhub get-findings                                     |
+ * | `Findings`                         | aws securityhub get-findings (Security Hub CSPM)                 |
+ * | `GroupByResults`                   | aws securityhub get-finding-statistics-v2 (the new Security Hub; see README) |
  *
  * The Organizations list outputs do not say which parent they were listed for, so OU paths
  * come from the `AccountOuPaths` file. One way to write it (walks the OUs from the root):
@@ -116,6 +118,11 @@ const findingRow = obj({
   UpdatedAt: z.string().optional(),
 });
 
+const groupByResult = obj({
+  GroupByField: z.string(),
+  GroupByValues: z.array(obj({ FieldValue: z.string(), Count: z.number().int().nonnegative() })),
+});
+
 /** Export kinds, tried in order: the first whose key is present decides. */
 const KINDS = [
   { key: "AggregateComplianceByConfigRules", schema: z.array(complianceRow) },
@@ -127,6 +134,7 @@ const KINDS = [
   { key: "Roots", schema: z.array(z.unknown()) },
   { key: "OrganizationalUnits", schema: z.array(z.unknown()) },
   { key: "Findings", schema: z.array(findingRow) },
+  { key: "GroupByResults", schema: z.array(groupByResult) },
 ] as const;
 
 type Kind = (typeof KINDS)[number]["key"];
@@ -139,6 +147,7 @@ interface Exports {
   accounts: AccountRow[];
   ouPaths: Map<string, string>;
   findings: FindingRow[] | undefined;
+  statistics: Array<z.infer<typeof groupByResult>> | undefined;
   files: string[];
 }
 
@@ -179,6 +188,7 @@ export function collectFromAwsCli(dir: string): Snapshot {
     apiCalls: 0,
   };
   if (exports.findings) snapshot.securityHub = securityHubFromFindings(exports.findings);
+  if (exports.statistics) snapshot.securityHubV2 = { statistics: statisticsFromGroupBy(exports.statistics) };
   return snapshot;
 }
 
@@ -203,6 +213,7 @@ function readExports(dir: string): Exports {
     accounts: [],
     ouPaths: new Map(),
     findings: undefined,
+    statistics: undefined,
     files: [],
   };
   const problems: string[] = [];
@@ -278,6 +289,9 @@ function addExport(exports: Exports, kind: Kind, rows: unknown, file: string, pr
       return;
     case "Findings":
       (exports.findings ??= []).push(...(rows as FindingRow[]));
+      return;
+    case "GroupByResults":
+      (exports.statistics ??= []).push(...(rows as Array<z.infer<typeof groupByResult>>));
       return;
   }
 }

@@ -12,9 +12,9 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { GetFindingsCommand, GetFindingStatisticsV2Command, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import pLimit from "p-limit";
-import type { CollectionGap, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import type { CollectionGap, FindingStatistic, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
 import { noProgress, type Progress } from "./progress.js";
 import {
   accountFromRow,
@@ -34,17 +34,20 @@ import {
   sortNotReporting,
   sortSources,
   sourceFromRow,
+  statisticsFromGroupBy,
   type FindingRow,
 } from "./records.js";
 
 export interface LiveOptions {
   aggregator: string;
-  /** Region of the aggregator (and the Security Hub home region). */
+  /** Region of the aggregator (and the Security Hub CSPM home region). */
   region: string;
   profile?: string;
-  /** Applied to the Config, Organizations and Security Hub clients alike. */
+  /** Applied to the Config, Organizations and Security Hub CSPM clients alike. */
   endpointUrl?: string;
   securityHub: boolean;
+  /** Also read the new Security Hub's finding statistics (GetFindingStatisticsV2), a second source. */
+  securityHubV2?: boolean;
   /** Requests in flight at once; the SDK's adaptive retry slows down further when throttled. */
   concurrency?: number;
   progress?: Progress;
@@ -57,7 +60,7 @@ export interface LiveOptions {
  * the rule x account x region matrix a thousand rows a page (one paging chain per region),
  * per-resource detail only for NON_COMPLIANT cells (one advanced query per region, then
  * per-cell detail calls where the query sees nothing), freshness from the sources status,
- * names and OUs by walking Organizations from the root, and Security Hub control results.
+ * names and OUs by walking Organizations from the root, and Security Hub CSPM control results.
  * A call that fails after retries becomes a gap and NO_DATA cells with its reason; an account
  * or region that sends nothing although every read succeeded is listed as not reporting.
  */
@@ -91,6 +94,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
 
   try {
     const securityHubRead = options.securityHub ? readSecurityHub(securityHub, gaps) : Promise.resolve(undefined);
+    const securityHubV2Read = options.securityHubV2 ? limit(() => readSecurityHubV2(securityHub, gaps)) : Promise.resolve(undefined);
 
     progress.phase("organizations and aggregator sources", 3);
     const [accounts, sources, aggregatedRegions] = await Promise.all([
@@ -173,6 +177,8 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     };
     const hub = await securityHubRead;
     if (hub) snapshot.securityHub = hub;
+    const statistics = await securityHubV2Read;
+    if (statistics) snapshot.securityHubV2 = { statistics };
     snapshot.gaps = sortGaps(gaps);
     snapshot.apiCalls = apiCalls;
     progress.finish(
@@ -466,9 +472,41 @@ async function readSecurityHub(client: SecurityHubClient, gaps: CollectionGap[])
       },
     );
   } catch (err) {
-    // A partial read would skew the score: report no Security Hub score rather than a wrong one.
+    // A partial read would skew the score: report no Security Hub CSPM score rather than a wrong one.
     gaps.push({ scope: "securityhub", operation: "GetFindings", reason: reasonOf(err) });
     return undefined;
   }
   return securityHubFromFindings(findings);
+}
+
+/** The new Security Hub's active findings (status New or In Progress) counted per severity and per account. */
+const V2_ACTIVE = {
+  CompositeFilters: [
+    {
+      StringFilters: ["New", "In Progress"].map((Value) => ({ FieldName: "status" as const, Filter: { Value, Comparison: "EQUALS" as const } })),
+      Operator: "OR" as const,
+    },
+  ],
+};
+
+/**
+ * GetFindingStatisticsV2 from the delegated administrator: aggregated counts, one call, no
+ * paging. Not scored; a failure is a gap like any other read.
+ */
+async function readSecurityHubV2(client: SecurityHubClient, gaps: CollectionGap[]): Promise<FindingStatistic[] | undefined> {
+  try {
+    const response = await client.send(
+      new GetFindingStatisticsV2Command({
+        GroupByRules: [
+          { GroupByField: "severity", Filters: V2_ACTIVE },
+          { GroupByField: "cloud.account.uid", Filters: V2_ACTIVE },
+        ],
+        MaxStatisticResults: 400,
+      }),
+    );
+    return statisticsFromGroupBy(response.GroupByResults ?? []);
+  } catch (err) {
+    gaps.push({ scope: "securityhub", operation: "GetFindingStatisticsV2", reason: reasonOf(err) });
+    return undefined;
+  }
 }

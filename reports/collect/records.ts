@@ -3,6 +3,7 @@ import type {
   CollectionGap,
   ComplianceCell,
   ComplianceType,
+  FindingStatistic,
   NonCompliantResource,
   NotReporting,
   SecurityHubControl,
@@ -451,4 +452,24 @@ export function sortGaps(gaps: CollectionGap[]): CollectionGap[] {
   return [...gaps].sort(
     (a, b) => cmp(a.scope, b.scope) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.rule, b.rule) || cmp(a.operation, b.operation),
   );
+}
+
+/** GetFindingStatisticsV2 `GroupByResults` (SDK response or AWS CLI export) as snapshot statistics, largest counts first. */
+export function statisticsFromGroupBy(results: ReadonlyArray<{ GroupByField?: string; GroupByValues?: Array<{ FieldValue?: string; Count?: number }> }>): FindingStatistic[] {
+  const byField = new Map<string, Map<string, number>>();
+  for (const r of results) {
+    if (!r.GroupByField) continue;
+    const values = byField.get(r.GroupByField) ?? new Map<string, number>();
+    for (const v of r.GroupByValues ?? []) {
+      if (v.FieldValue === undefined || v.Count === undefined) continue;
+      values.set(v.FieldValue, (values.get(v.FieldValue) ?? 0) + v.Count);
+    }
+    byField.set(r.GroupByField, values);
+  }
+  return [...byField]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([field, values]) => ({
+      field,
+      values: [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || cmp(a.value, b.value)),
+    }));
 }

@@ -12,7 +12,7 @@ export const FORMULAS: Formulas = {
   rollUp:
     "Account, OU, region and rule scores apply the same formula to their own cells; an OU includes every account in it and in the OUs below it.",
   securityHub:
-    "Security Hub score = 100 × passed controls / controls with data. A control fails if any active, non-suppressed finding for it failed. " +
+    "Security Hub CSPM score = 100 × passed controls / controls with data. A control fails if any active, non-suppressed finding for it failed. " +
     "Per account over that account's controls; overall over controls across the organization (failed if it failed in any account).",
   frameworks:
     "Framework score = 100 × passed requirements / (passed + failed requirements). A requirement passes only when every catalog control mapped to it has data and passes " +

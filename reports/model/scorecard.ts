@@ -1,6 +1,6 @@
 import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
-import type { CollectionGap, Snapshot, SnapshotAccount } from "../snapshot.js";
+import type { CollectionGap, FindingStatistic, Snapshot, SnapshotAccount } from "../snapshot.js";
 import { compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
 import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
@@ -9,7 +9,7 @@ import { frameworkViews } from "./frameworks.js";
 import { count, delta, finish, newCounter, percent, type Counter } from "./score.js";
 import { securityHubScores } from "./security-hub.js";
 import { trendBetween } from "./trend.js";
-import type { AccountRow, Coverage, Freshness, GapGroup, OuRow, RegionRow, ResourceRow, RuleRow, Scorecard } from "./types.js";
+import type { AccountRow, Coverage, Freshness, GapGroup, OuRow, RegionRow, ResourceRow, RuleRow, Scorecard, SecurityHubV2View } from "./types.js";
 
 export interface ScorecardOptions {
   /** The earlier snapshot `--previous` names: adds the trend. */
@@ -159,6 +159,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
     resources,
     unlistedCells,
     securityHub: sh ? sh.view : null,
+    securityHubV2: snapshot.securityHubV2 ? securityHubV2View(snapshot.securityHubV2.statistics, accountsById) : null,
     freshness: freshness(snapshot),
     coverage: coverage(snapshot, accountsById, cells, accounts, total.compliant + total.nonCompliant),
     gaps: groupGaps(snapshot.gaps),
@@ -252,6 +253,16 @@ function resourceRows(snapshot: Snapshot, accounts: ReadonlyMap<string, Snapshot
       compare(a.resourceType, b.resourceType) ||
       compare(a.resourceId, b.resourceId),
   );
+}
+
+function securityHubV2View(statistics: readonly FindingStatistic[], accounts: ReadonlyMap<string, SnapshotAccount>): SecurityHubV2View {
+  const values = (field: string) => statistics.find((s) => s.field === field)?.values ?? [];
+  const bySeverity = values("severity").map((v) => ({ severity: v.value, count: v.count }));
+  return {
+    activeFindings: bySeverity.reduce((n, v) => n + v.count, 0),
+    bySeverity,
+    byAccount: values("cloud.account.uid").map((v) => ({ accountId: v.value, name: accounts.get(v.value)?.name ?? null, count: v.count })),
+  };
 }
 
 function freshness(snapshot: Snapshot): Freshness {

@@ -19,6 +19,8 @@ export interface Scorecard {
   /** Non-compliant cells whose resources are not all listed (detail unread, or capped by AWS). */
   unlistedCells: number;
   securityHub: SecurityHubView | null;
+  /** The new Security Hub's active findings (`--security-hub v2`); shown, not scored. */
+  securityHubV2: SecurityHubV2View | null;
   freshness: Freshness;
   coverage: Coverage;
   gaps: GapGroup[];
@@ -139,6 +141,13 @@ export interface SecurityHubView extends SecurityHubTally {
     failedAccounts: number;
   }>;
   failedFindings: number;
+}
+
+export interface SecurityHubV2View {
+  activeFindings: number;
+  /** Most findings first. */
+  bySeverity: Array<{ severity: string; count: number }>;
+  byAccount: Array<{ accountId: string; name: string | null; count: number }>;
 }
 
 export interface Freshness {

@@ -27,7 +27,12 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   if (card.securityHub) {
     const sh = card.securityHub;
     const shDelta = trend?.securityHub.delta;
-    out.push(`| Security Hub score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`);
+    out.push(`| Security Hub CSPM score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`);
+  }
+  if (card.securityHubV2) {
+    const v2 = card.securityHubV2;
+    const severities = v2.bySeverity.map((s) => `${formatCount(s.count)} ${md(s.severity)}`).join(", ");
+    out.push(`| Security Hub (v2) | ${formatCount(v2.activeFindings)} active findings${severities ? `: ${severities}` : ""} (not scored) |`);
   }
   for (const gate of options.gates ?? []) {
     out.push(`| Gate | ${gate.met ? "passed" : "**failed**"}: ${gate.label} ${formatPercent(gate.score)}, ${gate.threshold}% required |`);

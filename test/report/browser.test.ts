@@ -114,6 +114,12 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     await page.fill("#filter", "");
   });
 
+  it("shows the new Security Hub's active findings per account, names as text", async () => {
+    const rows = page.locator("#sh-v2-table tbody tr");
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().locator(".name").textContent()).toBe(EVIL_NAME);
+  });
+
   it("sorts severities by rank", async () => {
     const header = page.locator("#resources-table th", { hasText: "Severity" }).locator("button");
     const severities = async () => (await page.locator("#resources-table tbody tr td:first-child").allTextContents()).map((t) => t.trim());

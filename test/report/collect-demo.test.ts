@@ -65,6 +65,7 @@ describe("demo data (reports/demo)", () => {
     expect(snapshot.cells.some((c) => c.status === "INSUFFICIENT_DATA")).toBe(true);
     expect(snapshot.cells.some((c) => c.status === "NOT_APPLICABLE")).toBe(true);
     expect(snapshot.securityHub!.controls.some((c) => c.status === "FAILED")).toBe(true);
+    expect(snapshot.securityHubV2!.statistics.map((s) => s.field)).toEqual(["cloud.account.uid", "severity"]);
     expect(snapshot.gaps).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ describe("collectLive against the loopback AWS (throttling, empty token pages)",
   beforeAll(async () => {
     useLoopbackCredentials();
     server = await startFakeAws({ org, throttleEvery: 9, emptyPages: true });
-    snapshot = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: server.url, securityHub: true, concurrency: 4 });
+    snapshot = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: server.url, securityHub: true, securityHubV2: true, concurrency: 4 });
   });
   afterAll(() => server?.close());
 
@@ -91,6 +91,19 @@ describe("collectLive against the loopback AWS (throttling, empty token pages)",
     expect(snapshot.securityHub!.failedFindings).toHaveLength(failed.length);
   });
 
+  it("reads the new Security Hub's statistics of active findings as a second source (--security-hub v2)", () => {
+    expect(server.stats.byOperation["GetFindingStatisticsV2"]).toBeGreaterThanOrEqual(1);
+    const active = org.findings.filter((f) => f.Compliance.Status === "FAILED" && f.RecordState === "ACTIVE" && f.Workflow.Status !== "SUPPRESSED");
+    const counts = (key: (f: (typeof active)[number]) => string) => {
+      const m = new Map<string, number>();
+      for (const f of active) m.set(key(f), (m.get(key(f)) ?? 0) + 1);
+      return m;
+    };
+    const statistic = (field: string) => new Map(snapshot.securityHubV2!.statistics.find((s) => s.field === field)!.values.map((v) => [v.value, v.count]));
+    expect(statistic("severity")).toEqual(counts((f) => f.Severity.Label));
+    expect(statistic("cloud.account.uid")).toEqual(counts((f) => f.AwsAccountId));
+  });
+
   it("reads the sources status for freshness", () => {
     expect(snapshot.sources.length).toBe(org.accounts.filter((a) => a.status === "ACTIVE").length * org.regions.length);
     expect(snapshot.sources.some((s) => s.status === "OUTDATED")).toBe(true);
@@ -106,6 +119,7 @@ describe("collectLive against the loopback AWS (throttling, empty token pages)",
       expect(offline.accounts).toEqual(snapshot.accounts);
       expect(offline.sources).toEqual(snapshot.sources);
       expect(offline.securityHub).toEqual(snapshot.securityHub);
+      expect(offline.securityHubV2).toEqual(snapshot.securityHubV2);
       expect(offline.notReporting).toEqual(snapshot.notReporting);
       expect(offline.gaps).toEqual([]);
     } finally {

@@ -44,7 +44,7 @@ describe("baseline report: outputs", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     // Without the unreadable cell: 6 compliant / (6 + 4).
-    expect(r.stdout).toContain("Config score 60.0% (−6.7 since 2026-11-13 10:00 UTC) · Security Hub score 50.0%");
+    expect(r.stdout).toContain("Config score 60.0% (−6.7 since 2026-11-13 10:00 UTC) · Security Hub CSPM score 50.0%");
     expect(r.stdout).toContain("5 accounts (4 reporting, 3 with failures) · 3 rules · 2 regions · 3 non-compliant resources");
     expect(r.stdout).toContain(`wrote ${file("out/scorecard.html")}`);
     const json = readJson("out/scorecard.json");
@@ -117,6 +117,8 @@ describe("baseline report: exit codes", () => {
     [["report", "--from-snapshot", "missing.json"], "missing.json: cannot read snapshot"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "high"], "expected a percentage from 0 to 100"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "101"], "expected a percentage from 0 to 100"],
+    [["report", "--from-snapshot", "x.json", "--security-hub", "v2"], "--security-hub only apply with --aggregator"],
+    [["report", "--aggregator", "a", "--region", "eu-west-1", "--security-hub", "v3"], "Allowed choices are cspm, v2"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "iso-27001=80"], 'unknown framework "iso-27001": expected one of cis-aws, nist-800-53'],
     [["report", "--from-snapshot", "x.json", "--fail-under", "nist-800-53=high"], "expected a percentage from 0 to 100"],
   ])("1 on invalid input: %j", (args, message) => {

@@ -83,6 +83,12 @@ export function currentSnapshot(): Snapshot {
         { controlId: "EC2.7", accountId: "222222222222", region: C, title: "EC2.7", severity: "MEDIUM" },
       ],
     },
+    securityHubV2: {
+      statistics: [
+        { field: "cloud.account.uid", values: [{ value: "444444444444", count: 3 }, { value: "222222222222", count: 1 }] },
+        { field: "severity", values: [{ value: "HIGH", count: 3 }, { value: "CRITICAL", count: 1 }] },
+      ],
+    },
     notReporting: [
       { region: "ap-south-1", reason: "no evaluations reported by the aggregator for this region" },
       { accountId: "111111111111", region: C, reason: "no evaluations reported by the aggregator for this account and region" },

@@ -79,12 +79,13 @@ describe("CSV", () => {
 describe("Markdown", () => {
   it("summarizes scores, the gate, failing accounts and rules, trend, declared and gaps", () => {
     const text = renderMarkdown(fullCard(), { gates: evaluateGates(fullCard(), [{ target: "config", threshold: 80 }, { target: "nist-800-53", threshold: 50 }]) });
+    expect(text).toContain("| Security Hub (v2) | 4 active findings: 3 HIGH, 1 CRITICAL (not scored) |");
     expect(text).toContain("| Gate | **failed**: NIST SP 800-53 Rev. 5 score 0.0%, 50% required |");
     expect(text).toContain("| NIST SP 800-53 Rev. 5 | 0.0% | 0 | 2 | 0 | SC-7, SC-28 |");
     expect(text).toContain("- data-prod (666666666666) eu-central-1: declared with Config rules in the config; no evaluations reported");
     expect(text).toContain("## 🔴 Compliance scorecard: 60.0% (−6.7 since 2026-11-13 10:00 UTC)");
     expect(text).toContain("| Config score | **60.0%**: 6 compliant of 10 counted cells, 3 without data |");
-    expect(text).toContain("| Security Hub score | **50.0%**: 2 of 4 controls passed |");
+    expect(text).toContain("| Security Hub CSPM score | **50.0%**: 2 of 4 controls passed |");
     expect(text).toContain("| Gate | **failed**: Config score 60.0%, 80% required |");
     expect(text).toContain("### Lowest-scoring accounts");
     expect(text).toContain("2 newly failing, 1 fixed");
@@ -127,7 +128,7 @@ describe("HTML", () => {
     expect(html).toContain('<span class="masthead-score-value">60.0%</span>');
     expect(html).toContain("Pipeline gate failed");
     expect(html).toContain("Config score &#x3D; 100 × COMPLIANT cells / (COMPLIANT + NON_COMPLIANT cells)");
-    for (const id of ["summary", "ous", "accounts", "regions", "rules", "frameworks", "security-hub", "resources", "trend", "declared", "data-quality", "method"]) {
+    for (const id of ["summary", "ous", "accounts", "regions", "rules", "frameworks", "security-hub", "security-hub-v2", "resources", "trend", "declared", "data-quality", "method"]) {
       expect(html).toContain(`<section id="${id}"`);
     }
     expect(html).toContain('href="https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl.html"');

@@ -150,3 +150,17 @@ export function accountRows(org: GeneratedOrg) {
     JoinedTimestamp: "2024-01-15T09:00:00.000Z",
   }));
 }
+
+/**
+ * The new Security Hub's GetFindingStatisticsV2 `GroupByResults` for the same organization:
+ * its failed, active, unsuppressed control findings are the active (New) OCSF findings.
+ */
+export function findingStatisticsV2(org: GeneratedOrg, fields: readonly string[]): Array<{ GroupByField: string; GroupByValues: Array<{ FieldValue: string; Count: number }> }> {
+  const active = org.findings.filter((f) => f.Compliance.Status === "FAILED" && f.RecordState === "ACTIVE" && f.Workflow.Status !== "SUPPRESSED");
+  const keys: Record<string, (f: (typeof active)[number]) => string> = { severity: (f) => f.Severity.Label, "cloud.account.uid": (f) => f.AwsAccountId };
+  return fields.map((GroupByField) => {
+    const counts = new Map<string, number>();
+    for (const f of active) counts.set(keys[GroupByField]!(f), (counts.get(keys[GroupByField]!(f)) ?? 0) + 1);
+    return { GroupByField, GroupByValues: [...counts].map(([FieldValue, Count]) => ({ FieldValue, Count })) };
+  });
+}

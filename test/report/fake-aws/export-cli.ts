@@ -1,6 +1,15 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accountRows, cellsByDeployedName, cellKey, complianceRows, evaluationRows, resourceComplianceItems, sourceStatusRows } from "./aws-data.js";
+import {
+  accountRows,
+  cellsByDeployedName,
+  cellKey,
+  complianceRows,
+  evaluationRows,
+  findingStatisticsV2,
+  resourceComplianceItems,
+  sourceStatusRows,
+} from "./aws-data.js";
 import type { GeneratedOrg } from "./org.js";
 
 /**
@@ -50,5 +59,6 @@ export function writeAwsCliExports(org: GeneratedOrg, dir: string): string[] {
   write("organizations-list-accounts.json", { Accounts: accountRows(org) });
   write("organizations-ou-paths.json", { AccountOuPaths: Object.fromEntries(org.accounts.map((a) => [a.id, a.ouPath])) });
   write("securityhub-get-findings.json", { Findings: org.findings });
+  write("securityhub-get-finding-statistics-v2.json", { GroupByResults: findingStatisticsV2(org, ["severity", "cloud.account.uid"]) });
   return written;
 }

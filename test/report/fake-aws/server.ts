@@ -6,6 +6,7 @@ import {
   cellsByDeployedName,
   complianceRows,
   evaluationRows,
+  findingStatisticsV2,
   resourceComplianceItems,
   sourceStatusRows,
   type Unreadable,
@@ -14,7 +15,7 @@ import type { GeneratedOrg } from "./org.js";
 
 /**
  * A loopback AWS for the report collectors: AWS Config (aggregator APIs) and Organizations
- * over JSON 1.1 (dispatch on X-Amz-Target), Security Hub GetFindings over REST-JSON
+ * over JSON 1.1 (dispatch on X-Amz-Target), Security Hub GetFindings and GetFindingStatisticsV2 over REST-JSON
  * (POST /findings). It serves a generated organization with the real services' paging
  * limits, and can misbehave the way AWS does: empty pages that still carry a token,
  * injected throttling, a request-rate limit, and accounts or regions whose calls fail.
@@ -238,6 +239,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     return { Findings: p.items, NextToken: p.token };
   }
 
+  function getFindingStatisticsV2(body: Body): unknown {
+    const rules = (body["GroupByRules"] ?? []) as Array<{ GroupByField: string }>;
+    return { GroupByResults: findingStatisticsV2(org, rules.map((r) => r.GroupByField)) };
+  }
+
   function throttled(service: string): boolean {
     if (options.throttleEvery && stats.requests % options.throttleEvery === 0) return true;
     if (!options.rateLimit) return false;
@@ -262,8 +268,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     let handler: ((body: Body) => unknown) | undefined;
     if (rest) {
       service = "securityhub";
-      operation = "GetFindings";
-      handler = req.method === "POST" && req.url?.split("?")[0]?.endsWith("/findings") ? getFindings : undefined;
+      const path = req.method === "POST" ? req.url?.split("?")[0] : undefined;
+      operation = path === "/findingsv2/statistics" ? "GetFindingStatisticsV2" : "GetFindings";
+      handler = path === "/findingsv2/statistics" ? getFindingStatisticsV2 : path?.endsWith("/findings") ? getFindings : undefined;
     } else {
       const [prefix, op] = target.split(".");
       operation = op ?? "";
