@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { configChecks } from "./checks/index.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "./errors.js";
@@ -8,6 +8,7 @@ import { Names } from "./checks/names.js";
 import { PositionIndex } from "./positions.js";
 import { salvage, type Salvaged } from "./salvage.js";
 import { orgSchema } from "./schema.js";
+import { decodeConfig, tooDeep } from "./text.js";
 import { didYouMean, keyOwnersAt, knownKeysAt } from "./suggest.js";
 
 export const DEFAULT_CONFIG = "config/org.yaml";
@@ -19,17 +20,35 @@ export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string 
 
 /** Reads, validates and resolves a config file. Throws ConfigError listing every problem. */
 export function loadConfig(file: string): ResolvedOrg {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message;
     throw new ConfigError([{ file, line: 1, column: 1, path: "", message: `cannot read config: ${reason}` }]);
   }
-  return parseConfig(text, file);
+  const decoded = decodeConfig(bytes);
+  if ("problem" in decoded) {
+    const line = Buffer.from(bytes.subarray(0, decoded.offset)).toString("latin1").split("\n");
+    throw new ConfigError([{ file, line: line.length, column: line[line.length - 1]!.length + 1, path: "", message: decoded.problem }]);
+  }
+  return parseConfig(decoded.text, file);
 }
 
+/** Collections nest deeper than this in no real config; deeper input is refused before it can exhaust the stack. */
+const MAX_DEPTH = 64;
+/** Alias expansions toJS performs at most: more is an alias bomb. */
+const MAX_ALIASES = 100;
+
 export function parseConfig(text: string, file: string): ResolvedOrg {
+  const deep = tooDeep(text, MAX_DEPTH);
+  if (deep >= 0) {
+    const line = text.slice(0, deep).split("\n");
+    throw new ConfigError([
+      { file, line: line.length, column: line[line.length - 1]!.length + 1, path: "", message: `nested more than ${MAX_DEPTH} levels deep: no config is, so this file is refused` },
+    ]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const positions = new PositionIndex(doc, lines);
@@ -45,7 +64,15 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
       doc.errors.map((e) => ({ file, ...positions.offset(e.pos[0]), path: "", message: `YAML syntax: ${firstLine(e.message)}` })),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const structural = yamlProblems(doc, (offset, message) => ({ file, ...positions.offset(offset), path: "", message }));
+  if (structural.length > 0) throw new ConfigError(structural);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError([{ file, ...positions.offset(firstAlias(doc)), path: "", message: `aliases expand to too much data (more than ${MAX_ALIASES} expansions): write the values out instead` }]);
+  }
   if (data === null || data === undefined) {
     throw new ConfigError([issue([], "the file is empty: expected a mapping with organization, permissionBoundary, backend and accounts")]);
   }
@@ -64,12 +91,42 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
       const where = salvaged ? salvaged.original(path) : path;
       if (!salvaged?.touchesRefused(where, message)) problems.push(issue(where, message));
     };
-    const names = new Names(config, report, salvaged?.refused);
+    const names = new Names(config, report, salvaged?.refused, (path) => positions.has(path));
     for (const check of configChecks) check(config, report, names);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
   return resolve(parsed.data, file);
+}
+
+/** YAML the config never needs and the loader would otherwise misread: unknown tags, self-containing aliases. */
+function yamlProblems(doc: Document, at: (offset: number, message: string) => ConfigIssue): ConfigIssue[] {
+  const problems = doc.warnings
+    .filter((w) => w.code === "TAG_RESOLVE_FAILED")
+    .map((w) => {
+      const tag = (/tag: (\S+)/.exec(w.message)?.[1] ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
+      return at(w.pos[0], `unknown YAML tag ${tag}: the config takes plain values (strings, numbers, true/false, lists and mappings)`);
+    });
+  visit(doc, {
+    Alias(_, alias, path) {
+      const target = alias.resolve(doc);
+      if (target && path.includes(target as Node)) {
+        problems.push(at(alias.range?.[0] ?? 0, `alias *${alias.source} refers to a collection that contains it, so its value would be infinite`));
+      }
+    },
+  });
+  return problems;
+}
+
+function firstAlias(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, alias) {
+      offset = alias.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 type IssueAt = (path: readonly PathSegment[], message: string, key?: boolean) => ConfigIssue;
@@ -157,6 +214,9 @@ function article(type: string): string {
 
 function describeValue(value: unknown): string {
   if (value === null) return "nothing (null)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? "the YAML not-a-number .nan" : `the YAML infinity ${value > 0 ? "" : "-"}.inf`;
+  }
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;

@@ -37,6 +37,20 @@ export class PositionIndex {
     return this.pos(offset);
   }
 
+  /** Whether the file itself has this path (a default the user never wrote has none). */
+  has(path: readonly PathSegment[]): boolean {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && scalarValue(p.key) === seg);
+        if (!pair) return false;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) node = node.items[seg];
+      else return false;
+    }
+    return true;
+  }
+
   offset(offset: number): Position {
     return this.pos(offset);
   }

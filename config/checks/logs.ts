@@ -3,12 +3,13 @@ import { daysFor } from "../sections/logs.js";
 import type { ConfigCheck } from "./types.js";
 
 /** Retention never goes under the environment's floor; log groups are unique and in the account's regions. */
-export const logsChecks: ConfigCheck = (config, report) => {
+export const logsChecks: ConfigCheck = (config, report, names) => {
   const { logs } = config;
   const environments = [...new Set(config.accounts.map((a) => a.environment))].sort();
   for (const field of ["retentionDays", "minimumRetentionDays"] as const) {
     for (const env of Object.keys(logs[field])) {
-      if (env === "default" || environments.includes(env)) continue;
+      // A default entry (prod: 365) is no mistake of a user whose organization has no such environment.
+      if (env === "default" || environments.includes(env) || !names.written(["logs", field, env])) continue;
       const guess = didYouMean(env, environments);
       report(["logs", field, env], `no account has environment "${env}"${guess ? ` (did you mean "${guess}"?)` : ""}`);
     }

@@ -24,6 +24,8 @@ export class Names {
     config: OrgConfig,
     private readonly report: Report,
     private readonly refused: (list: string, name: string) => boolean = () => false,
+    /** Whether the file has this path; false for a value the schema defaulted. */
+    readonly written: (path: readonly PathSegment[]) => boolean = () => true,
   ) {
     this.accounts = new Map(config.accounts.map((a) => [a.name, a]));
   }

@@ -32,6 +32,28 @@ export const ROTATION_TEMPLATES = [
 /** Parameters the generator sets itself on a rotation template. */
 export const RESERVED_TEMPLATE_PARAMETERS = ["endpoint", "functionName", "kmsKeyArn"] as const;
 
+/** Fields that would carry a secret value: refused, because config and Terraform state are not secret stores. */
+export const SECRET_VALUE_FIELDS = ["value", "secretString", "secretBinary", "secretValue", "password", "plaintext"] as const;
+
+const NO_VALUE =
+  "secrets are declared by name only: a value here would be stored in plain text in this file, in the synthesized JSON and in Terraform state; let rotation set it or put it out of band (see README)";
+
+// A custom check, not z.never(): a type error would echo the value back in the message.
+const noValue = z
+  .custom<never>(() => false, { error: NO_VALUE })
+  // `not: {}` makes editors flag the field too, before the loader does.
+  .meta({ description: "Refused: secret values never go in config (see README).", not: {} })
+  .optional();
+
+const secretLooking = new Set(SECRET_VALUE_FIELDS.map((f) => f.toLowerCase()));
+
+/** A key of a free-form map (template parameters) that is none of the secret-value fields, in any case. */
+const freeFormKey = (pattern: RegExp, description: string) =>
+  z
+    .string()
+    .regex(pattern, description)
+    .refine((k) => !secretLooking.has(k.toLowerCase()), NO_VALUE);
+
 const rotation = z.strictObject({
   /** An existing rotation function in the secret's account and region (its role is read at apply and exempted from the secret's deny). */
   lambdaArn: z.string().regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "a Lambda function ARN (no version or alias)").optional(),
@@ -42,7 +64,7 @@ const rotation = z.strictObject({
       /** Pinned, so the same config always deploys the same code. */
       semanticVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "a version such as 1.1.367"),
       /** Further template parameters, e.g. vpcSubnetIds, vpcSecurityGroupIds, excludeCharacters. */
-      parameters: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "a parameter name"), z.string()).default({}),
+      parameters: z.record(freeFormKey(/^[A-Za-z][A-Za-z0-9]*$/, "a parameter name"), z.string()).default({}),
     })
     .optional(),
   automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
@@ -61,17 +83,6 @@ const reader = z.strictObject({
   accounts: z.array(accountName).min(1).optional(),
 });
 
-/** Fields that would carry a secret value: refused, because config and Terraform state are not secret stores. */
-// A custom check, not z.never(): a type error would echo the value back in the message.
-const noValue = z
-  .custom<never>(() => false, {
-    error:
-      "secrets are declared by name only: a value here would be stored in plain text in this file, in the synthesized JSON and in Terraform state; let rotation set it or put it out of band (see README)",
-  })
-  // `not: {}` makes editors flag the field too, before the loader does.
-  .meta({ description: "Refused: secret values never go in config (see README).", not: {} })
-  .optional();
-
 export const secretSchema = z.strictObject({
   name: secretName,
   description: z.string().max(2048).optional(),
@@ -86,12 +97,7 @@ export const secretSchema = z.strictObject({
   rotation: rotation.optional(),
   /** A first value made or received by the apply and written through `secret_string_wo` (Terraform >= 1.11). */
   initialValue: initialValueSchema.optional(),
-  value: noValue,
-  secretString: noValue,
-  secretBinary: noValue,
-  secretValue: noValue,
-  password: noValue,
-  plaintext: noValue,
+  ...(Object.fromEntries(SECRET_VALUE_FIELDS.map((field) => [field, noValue])) as Record<(typeof SECRET_VALUE_FIELDS)[number], typeof noValue>),
 });
 
 /** Per-account Secrets Manager secrets, declared by name only (issue: identity). */

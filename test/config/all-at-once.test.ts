@@ -75,4 +75,14 @@ describe("every problem at once", () => {
       expect.stringMatching(/^13:\d+ accounts\[2\]\.roles\[1\]\.grants\.logGroups\[0\]: log group "\/app\/lg" does not exist in account app$/),
     ]);
   });
+
+  it("never refuses a default the user did not write (logs.retentionDays.prod without prod accounts)", () => {
+    expect(problems(HEAD)).toEqual([]);
+  });
+
+  it("describes a union by its closest option instead of zod's bare Invalid input", () => {
+    const out = problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: dev, ou: /, roles: [{ name: ops, kind: human, trusted: [{ account: security }] }] }
+`);
+    expect(out).toEqual([expect.stringMatching(/^13:\d+ accounts\[2\]\.roles\[0\]\.trusted\[0\]\.role: required: expected a string$/)]);
+  });
 });

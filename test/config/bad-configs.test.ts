@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,9 +7,12 @@ import { runCli, treeHashes } from "../helpers/cli.js";
 const CORPUS = "test/fixtures/bad-configs";
 const GOOD = "test/fixtures/minimal.yaml";
 
-/** Each bad config says what it must produce on its first line: `# expect: LINE:COL PATH: TEXT`. */
+/**
+ * Each bad config says what it must produce on its first line: `# expect: LINE:COL PATH: TEXT`;
+ * one that cannot carry a readable first line (UTF-16, binary, CR-only line endings) says it in `<file>.expect`.
+ */
 function expectation(file: string): { line: number; column: number; path: string; text: string } {
-  const first = readFileSync(file, "utf8").split("\n")[0]!;
+  const first = existsSync(`${file}.expect`) ? readFileSync(`${file}.expect`, "utf8").trimEnd() : readFileSync(file, "utf8").split("\n")[0]!;
   const m = /^# expect: (\d+):(\d+) (\S*): (.+)$/.exec(first);
   if (!m) throw new Error(`${file}: first line must be "# expect: LINE:COL PATH: TEXT"`);
   return { line: Number(m[1]), column: Number(m[2]), path: m[3]!, text: m[4]! };
@@ -61,6 +64,15 @@ describe("bad configs", () => {
     const result = runCli(["validate", "--config", "does/not/exist.yaml"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("does/not/exist.yaml:1:1 cannot read config: file not found");
+  });
+
+  it("a folder where the config should be is a clear error", () => {
+    const folder = join(out, "..", "a-folder.yaml");
+    mkdirSync(folder, { recursive: true });
+    const result = runCli(["validate", "--config", folder]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${folder}:1:1 cannot read config: it is a folder, not a file`);
+    expect(result.stderr).not.toMatch(/EISDIR/);
   });
 
   it("--verbose adds a stack trace for runtime failures only", () => {
