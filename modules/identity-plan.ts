@@ -11,10 +11,11 @@ import {
   configStatement,
   identityPolicy,
   KEY_ACCESS_ACTIONS,
+  type KeyAdminGrant,
   type KeyUseGrant,
   type SecretReadGrant,
 } from "./policies/identity-policy.js";
-import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyUser } from "./policies/key-policy.js";
+import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyPolicyInput, type KeyUser, type KeyWriter, KEY_VALIDATION_CONTEXT } from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
 import type { ParameterReadGrant } from "./policies/value-policies.js";
 import { brokeredTrust, crossAccountTrust, githubOidcTrust, githubRoleSubjects, humanTrust, serviceTrust } from "./policies/trust-policy.js";
@@ -41,7 +42,10 @@ export interface PlannedRole {
 export interface PlannedKey {
   config: KeyConfig;
   region: string;
+  /** The key policy without rotation functions (their roles are known only at apply). */
   policy: PolicyDocument;
+  /** The key policy naming the roles of the rotation functions of its secrets (Terraform references). */
+  policyWith(rotationRoleArns: readonly string[]): PolicyDocument;
 }
 
 export interface PlannedSecret {
@@ -141,6 +145,16 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       }
     }
   }
+  // Administrators declared on a key get its management on the identity side: the key policy's
+  // statement for them names their account root, which only delegates to IAM.
+  const keysAdministeredBy = new Map<string, KeyAdminGrant[]>();
+  for (const a of org.accounts) {
+    for (const k of a.keys) {
+      for (const ref of k.administrators) {
+        entriesOf(keysAdministeredBy, arnOf(qualifyRole(ref, a.name)), () => []).push({ accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions });
+      }
+    }
+  }
   const secretsReadBy = new Map<string, Set<string>>();
   const addRead = (role: string, secret: string) => entriesOf(secretsReadBy, role, () => new Set()).add(secret);
   for (const a of org.accounts) {
@@ -191,14 +205,16 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       entriesOf(secretsByKey, id, () => []).push(e);
     }
   }
+  // Roles' grants.keys, by key: the key's own account's roles and other accounts' roles.
+  const ownKeyGrants = new Map<string, Array<{ arn: string; accountId: string; via: string[]; access: KeyUseGrant["access"] }>>();
   const crossAccountKeyGrants = new Map<string, Array<{ arn: string; accountId: string; via: string[]; access: KeyUseGrant["access"] }>>();
   for (const other of org.accounts) {
     for (const r of other.roles) {
       for (const g of r.grants.keys) {
         const ref = qualifyKey(g.key, other.name);
-        if (ref.account === other.name) continue;
         const id = `${ref.account}/${ref.name}`;
-        entriesOf(crossAccountKeyGrants, id, () => []).push({ arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access });
+        const grant = { arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access };
+        entriesOf(ref.account === other.name ? ownKeyGrants : crossAccountKeyGrants, id, () => []).push(grant);
       }
     }
   }
@@ -223,6 +239,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         ...(mfa && sessionBound < IAM_MIN_SESSION_SECONDS ? { mfaSessionBound: sessionBound } : {}),
         secrets: readSecrets,
         keys,
+        administersKeys: keysAdministeredBy.get(arn) ?? [],
         logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
         parameters: parametersReadBy.get(arn) ?? [],
@@ -278,11 +295,22 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   function keys(a: ResolvedAccount, region: string): PlannedKey[] {
     return a.keys
       .filter((k) => (k.regions ?? a.regions).includes(region as never))
-      .map((k) => ({ config: k, region, policy: keyPolicy(keyPolicyInput(a, k, region)) }));
+      .map((k) => {
+        const input = keyPolicyInput(a, k, region);
+        const policyWith = (rotationRoleArns: readonly string[]) =>
+          keyPolicy(input.rotation ? { ...input, rotation: { ...input.rotation, roleArns: [...rotationRoleArns] } } : input);
+        return { config: k, region, policy: keyPolicy(input), policyWith };
+      });
   }
 
-  function keyPolicyInput(a: ResolvedAccount, k: KeyConfig, region: string) {
-    const users: KeyUser[] = [];
+  function keyPolicyInput(a: ResolvedAccount, k: KeyConfig, region: string): KeyPolicyInput {
+    // Same-account users, one statement each: key users through their services, secret readers through Secrets Manager.
+    const own = new Map<string, { via: Set<string>; actions: Set<KeyCryptoAction> }>();
+    const addOwn = (arn: string, via: string[], actions: KeyCryptoAction[]) => {
+      const entry = entriesOf(own, arn, () => ({ via: new Set<string>(), actions: new Set<KeyCryptoAction>() }));
+      for (const v of via) entry.via.add(v);
+      for (const x of actions) entry.actions.add(x);
+    };
     const cross = new Map<string, CrossAccountKeyUser>();
     const addCross = (arn: string, accountId: string, via: string[], actions: KeyCryptoAction[]) => {
       const id = `${[...via].sort().join(",")}|${[...actions].sort().join(",")}`;
@@ -295,41 +323,60 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       const ref = qualifyRole(u.role, a.name);
       const arn = arnOf(ref);
       const via = u.via.map((v) => viaService(v, region));
-      if (ref.account === a.name) users.push({ principalArns: [arn], viaServices: via, actions: KEY_ACCESS_ACTIONS[u.access] });
+      if (ref.account === a.name) addOwn(arn, via, KEY_ACCESS_ACTIONS[u.access]);
       else addCross(arn, account(ref.account).id, via, KEY_ACCESS_ACTIONS[u.access]);
     });
-    let parameterReaders = 0;
     for (const h of hierarchiesByAccount.get(a.name) ?? []) {
-      if (h.config.key !== k.name || !h.regions.includes(region) || h.readerArns.length === 0) continue;
-      users.push({ sid: `ParameterReaders${++parameterReaders}`, principalArns: h.readerArns, viaServices: [viaService("ssm", region)], actions: ["kms:Decrypt"] });
+      if (h.config.key !== k.name || !h.regions.includes(region)) continue;
+      for (const arn of h.readerArns) addOwn(arn, [viaService("ssm", region)], ["kms:Decrypt"]);
     }
+    for (const g of ownKeyGrants.get(`${a.name}/${k.name}`) ?? []) addOwn(g.arn, g.via.map((v) => viaService(v, region)), KEY_ACCESS_ACTIONS[g.access]);
     for (const g of crossAccountKeyGrants.get(`${a.name}/${k.name}`) ?? []) {
       const actions: KeyCryptoAction[] = KEY_ACCESS_ACTIONS[g.access];
       addCross(g.arn, g.accountId, g.via.map((v) => viaService(v, region)), actions);
     }
     const tagUsers: CrossAccountKeyUser[] = [];
-    for (const e of secretsByKey.get(`${a.name}/${k.name}`) ?? []) {
-      if (!e.regions.includes(region)) continue;
+    const sameAccountTags: Array<Record<string, string>> = [];
+    const encrypted = (secretsByKey.get(`${a.name}/${k.name}`) ?? []).filter((e) => e.regions.includes(region));
+    for (const e of encrypted) {
       const via = [viaService("secretsmanager", region)];
       for (const arn of e.readerArns) {
         const readerAccount = arn.split(":")[4]!;
         if (readerAccount !== a.id) addCross(arn, readerAccount, via, ["kms:Decrypt", "kms:DescribeKey"]);
+        else addOwn(arn, via, ["kms:Decrypt", "kms:DescribeKey"]);
       }
       for (const group of e.tagReaders) {
         const others = group.accountIds.filter((id) => id !== a.id);
         if (others.length > 0) {
           tagUsers.push({ accountIds: others, principalTags: group.tags, organizationId: orgId, viaServices: via, actions: ["kms:Decrypt", "kms:DescribeKey"] });
         }
+        // Tagged readers of this account decrypt through their identity policy; the perimeter must let them.
+        if (group.accountIds.includes(a.id)) sameAccountTags.push(group.tags);
       }
     }
     // keyPolicy names and orders the statements by content, so the order found here does not matter.
     const crossAccountUsers = [...cross.values(), ...dedupeTagUsers(tagUsers)];
+    // The deploy role creates the secrets (Secrets Manager checks it may use the key: Decrypt with
+    // SecretVersionId RequestToValidateKeyAccess) and puts values out of band; it manages the
+    // SecureString parameters, which Terraform reads back decrypted.
+    const writers: KeyWriter[] = [];
+    if (encrypted.length > 0) {
+      writers.push({ arns: [a.deployRoleArn], viaService: viaService("secretsmanager", region), actions: ["kms:Decrypt", "kms:GenerateDataKey"], decryptContext: { ...KEY_VALIDATION_CONTEXT } });
+    }
+    if ((hierarchiesByAccount.get(a.name) ?? []).some((h) => h.config.key === k.name && h.regions.includes(region))) {
+      writers.push({ arns: [a.deployRoleArn], viaService: viaService("ssm", region), actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] });
+    }
+    const users: KeyUser[] = [...own].map(([arn, u]) => ({ principalArns: [arn], viaServices: [...u.via], actions: [...u.actions] }));
+    const taggedHere: CrossAccountKeyUser[] = dedupeTagUsers(sameAccountTags.map((tags) => ({ accountIds: [a.id], principalTags: tags, organizationId: orgId, viaServices: [viaService("secretsmanager", region)], actions: ["kms:Decrypt", "kms:DescribeKey"] })));
     return {
       accountId: a.id,
       administrators: [a.deployRoleArn, ...k.administrators.map((name) => arnOf({ account: a.name, name }))],
       users,
       serviceUsers: k.services.includes("logs") ? logsServiceUsers(region, a.id) : [],
       crossAccountUsers,
+      ...(taggedHere.length > 0 ? { taggedUsers: taggedHere } : {}),
+      ...(encrypted.length > 0 ? { rotation: { roleArns: [], viaService: viaService("secretsmanager", region) } } : {}),
+      writers,
     };
   }
 

@@ -1,3 +1,4 @@
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
@@ -9,8 +10,11 @@ export interface BaselineKeyProps {
   /** Short name; the alias is `alias/org-baseline/<name>` (see `keyAliasName`). */
   name: string;
   description: string;
-  /** Usually from `keyPolicy(...)`. */
-  policy: PolicyDocument;
+  /**
+   * Usually from `keyPolicy(...)`. A function is called when the stack is synthesized, so
+   * the policy can name what constructs added later create (rotation functions' roles).
+   */
+  policy: PolicyDocument | (() => PolicyDocument);
   /** Automatic rotation period, 90-2560 days; default 365. */
   rotationPeriodInDays?: number;
   /** Waiting period before deletion, 7-30 days; default 30. */
@@ -50,7 +54,7 @@ export class BaselineKey extends Construct {
       enableKeyRotation: true,
       rotationPeriodInDays: rotation,
       deletionWindowInDays: deletion,
-      policy: policyJson(props.policy),
+      policy: typeof props.policy === "function" ? Lazy.stringValue({ produce: () => policyJson((props.policy as () => PolicyDocument)()) }) : policyJson(props.policy),
       ...tagsArg(props.tags),
     });
     this.alias = new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });

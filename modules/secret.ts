@@ -45,6 +45,8 @@ export interface BaselineSecretProps {
 export class BaselineSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
   readonly arn: string;
+  /** The role its rotation function runs as (a Terraform reference), for the key policy. */
+  readonly rotationRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: BaselineSecretProps) {
     super(scope, id);
@@ -70,6 +72,7 @@ export class BaselineSecret extends Construct {
     }
 
     const rotation = props.rotation ? this.rotationFunction(props, props.rotation) : undefined;
+    if (rotation) this.rotationRoleArn = rotation.roleArn;
     const policy = new SecretsmanagerSecretPolicy(this, "policy", {
       secretArn: this.secret.arn,
       policy: policyJson(secretPolicy({ ...props.policy, rotationRoleArns: rotation ? [rotation.roleArn] : [] })),
@@ -112,7 +115,8 @@ export class BaselineSecret extends Construct {
           ...rotation.template.parameters,
           endpoint: `https://secretsmanager.${props.region}.amazonaws.com`,
           functionName,
-          ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}),
+          // No kmsKeyArn: the key policy names the function's role itself, and a key policy
+          // naming the role cannot depend on a function that depends on the key.
         },
       });
       functionArn = app.outputs.lookup("RotationLambdaARN");

@@ -54,13 +54,15 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
   }
 
   const keys = new Map<string, BaselineKey>();
+  // Rotation functions' roles by key, filled as the secrets are built; key policies read them at synth.
+  const rotationRoles = new Map<string, string[]>();
   for (const key of plan.keys(account, stack.region)) {
     keys.set(
       key.config.name,
       new BaselineKey(scope, `key-${key.config.name}`, {
         name: key.config.name,
         description: key.config.description ?? `org-baseline key ${key.config.name} of ${account.name}`,
-        policy: key.policy,
+        policy: () => key.policyWith(rotationRoles.get(key.config.name) ?? []),
         rotationPeriodInDays: key.config.rotationPeriodDays,
         deletionWindowInDays: key.config.deletionWindowDays,
         tags: key.config.tags,
@@ -70,7 +72,7 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
   for (const secret of plan.secrets(account, stack.region)) {
     const key = secret.config.key ? keys.get(secret.config.key) : undefined;
     if (secret.config.key && !key) throw new Error(`secret ${secret.config.name}: key ${secret.config.key} is not created in ${stack.region}`);
-    new BaselineSecret(scope, `secret-${constructId(secret.config.name)}`, {
+    const built = new BaselineSecret(scope, `secret-${constructId(secret.config.name)}`, {
       name: secret.config.name,
       ...(secret.config.description ? { description: secret.config.description } : {}),
       accountId: account.id,
@@ -83,6 +85,7 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
       ...(secret.config.rotation ? { rotation: secret.config.rotation } : {}),
       ...(secret.config.initialValue ? { initialValue: secret.config.initialValue } : {}),
     });
+    if (built.rotationRoleArn && secret.config.key) (rotationRoles.get(secret.config.key) ?? rotationRoles.set(secret.config.key, []).get(secret.config.key)!).push(built.rotationRoleArn);
   }
 
   for (const hierarchy of plan.parameters(account, stack.region)) {

@@ -1,6 +1,6 @@
 import { keyAliasName } from "../naming.js";
 import { bySid, isKnownConditionOperator, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
-import { viaService, type KeyCryptoAction } from "./key-policy.js";
+import { KEY_ADMIN_ACTIONS, viaService, type KeyCryptoAction } from "./key-policy.js";
 import { outboundTokenStatements, parameterReadStatements, type OutboundTokenGrant, type ParameterReadGrant } from "./value-policies.js";
 
 /**
@@ -46,11 +46,19 @@ export interface AbacGrant {
   tagKeys: string[];
 }
 
+/** Keys the role administers (the key's declared `administrators`): management, never cryptographic use. */
+export interface KeyAdminGrant {
+  accountId: string;
+  keyName: string;
+  regions: string[];
+}
+
 export interface IdentityPolicyInput {
   /** For MFA roles: deny everything once the MFA sign-in is older than this many seconds. */
   mfaSessionBound?: number;
   secrets?: SecretReadGrant[];
   keys?: KeyUseGrant[];
+  administersKeys?: KeyAdminGrant[];
   logGroups?: LogGroupGrant[];
   abac?: AbacGrant;
   /** Parameter Store hierarchies the role reads. */
@@ -95,6 +103,8 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
   }
   const keys = (input.keys ?? []).map((k) => keyStatement(`UseKey${sidPart(k.keyName)}${k.accountId}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via));
   statements.push(...bySid(uniqueSids(keys)));
+  const administered = (input.administersKeys ?? []).flatMap((k) => keyAdminStatements(k));
+  statements.push(...bySid(uniqueSids(administered)));
   const logGroups = input.logGroups ?? [];
   if (logGroups.length > 0) {
     statements.push({
@@ -140,6 +150,23 @@ function keyStatement(sid: string, actions: string[], accountId: string, keyName
       StringEquals: { "kms:ViaService": regions.flatMap((r) => via.map((v) => viaService(v, r))) },
     },
   };
+}
+
+/** Alias actions need the alias as well as the key; the key side is narrowed by alias like key use. */
+const ALIAS_ACTIONS = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"];
+
+function keyAdminStatements(k: KeyAdminGrant): Statement[] {
+  const name = `${sidPart(k.keyName)}${k.accountId}`;
+  return [
+    {
+      Sid: `AdministerKey${name}`,
+      Effect: "Allow",
+      Action: [...KEY_ADMIN_ACTIONS],
+      Resource: k.regions.map((r) => `arn:aws:kms:${r}:${k.accountId}:key/*`),
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAliasName(k.keyName) } },
+    },
+    { Sid: `AdministerAlias${name}`, Effect: "Allow", Action: ALIAS_ACTIONS, Resource: k.regions.map((r) => `arn:aws:kms:${r}:${k.accountId}:${keyAliasName(k.keyName)}`) },
+  ];
 }
 
 function abacStatements(abac: AbacGrant): Statement[] {

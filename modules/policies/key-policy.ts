@@ -95,6 +95,30 @@ export interface CrossAccountKeyUser {
   actions?: KeyCryptoAction[];
 }
 
+/** Rotation functions of the secrets the key encrypts in its region. */
+export interface KeyRotation {
+  /**
+   * The functions' roles (exact ARNs, or Terraform references known at apply): they read
+   * and write the values through Secrets Manager. Named as principals, so the key policy
+   * alone lets them in.
+   */
+  roleArns: string[];
+  /** `kms:ViaService` of Secrets Manager in the key's region. */
+  viaService: string;
+}
+
+/**
+ * Principals writing values through a service on the administration path: the deploy
+ * role creating secrets and putting their values, or managing SecureString parameters.
+ */
+export interface KeyWriter {
+  arns: string[];
+  viaService: string;
+  actions: KeyCryptoAction[];
+  /** Decrypt only with this encryption context (Secrets Manager's key-access check when a secret gets its key). */
+  decryptContext?: Record<string, string>;
+}
+
 export interface KeyPolicyInput {
   /** The account owning the key; its root keeps IAM policies effective so the key can never be locked out. */
   accountId: string;
@@ -103,7 +127,34 @@ export interface KeyPolicyInput {
   users?: KeyUser[];
   serviceUsers?: KeyServiceUser[];
   crossAccountUsers?: CrossAccountKeyUser[];
+  /**
+   * ABAC users of the key's own account (tagged readers of its secrets): their identity
+   * policies grant the use, so they get no statement, only the perimeter's binding.
+   */
+  taggedUsers?: CrossAccountKeyUser[];
+  rotation?: KeyRotation;
+  writers?: KeyWriter[];
 }
+
+/**
+ * Every cryptographic action on a symmetric key, as the perimeter denies them (the
+ * `*` forms also cover the key-pair and without-plaintext variants).
+ */
+export const KEY_PERIMETER_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"] as const;
+
+/** The same, one by one, to deny what a declared user was not given. */
+const EVERY_CRYPTO_ACTION = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyPair",
+  "kms:GenerateDataKeyPairWithoutPlaintext",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+];
+
+export const KEY_VALIDATION_CONTEXT = { "kms:EncryptionContext:SecretVersionId": "RequestToValidateKeyAccess" } as const;
 
 /** Assembles a key policy; throws on input that would produce an unsafe statement. */
 export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
@@ -132,8 +183,131 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   statements.push(...bySid(uniqueSids(users)));
   for (const service of input.serviceUsers ?? []) statements.push(...serviceUserStatements(service));
   statements.push(...bySid(uniqueSids((input.crossAccountUsers ?? []).map((u) => crossAccountStatement(u, u.sid ?? crossAccountSid(u))))));
+  if (input.rotation && input.rotation.roleArns.length > 0) {
+    statements.push({
+      Sid: "RotationFunctions",
+      Effect: "Allow",
+      Principal: { AWS: [...input.rotation.roleArns] },
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": input.rotation.viaService } },
+    });
+  }
+  statements.push(...perimeterStatements(input));
   assertUniqueSids(statements);
   return policyDocument(statements);
+}
+
+interface Declared {
+  arns: string[];
+  via: string[];
+  actions: string[];
+}
+
+/**
+ * The key policy is the perimeter, as a secret's policy is: the account-root statement
+ * lets the account's IAM policies grant anything on the key (lockout safety), so
+ * explicit denies keep cryptographic use to the declared users, each through its own
+ * services and actions. AWS services acting as themselves (`aws:PrincipalIsAWSService`,
+ * e.g. CloudWatch Logs) are left to their Allow statements.
+ */
+function perimeterStatements(input: KeyPolicyInput): Statement[] {
+  const notService = { BoolIfExists: { "aws:PrincipalIsAWSService": false } };
+  // Each named principal's services and actions, merged across its grants.
+  const byArn = new Map<string, { via: Set<string>; actions: Set<string> }>();
+  const declare = (arns: readonly string[], via: readonly string[], actions: readonly string[]) => {
+    for (const arn of arns) {
+      const entry = byArn.get(arn) ?? { via: new Set<string>(), actions: new Set<string>() };
+      for (const v of via) entry.via.add(v);
+      for (const a of actions) entry.actions.add(a);
+      byArn.set(arn, entry);
+    }
+  };
+  for (const u of input.users ?? []) declare(u.principalArns, u.viaServices, u.actions ?? KEY_CRYPTO_ACTIONS);
+  const tagged = new Map<string, { via: Set<string>; actions: Set<string>; tags: Record<string, string> }>();
+  for (const u of [...(input.crossAccountUsers ?? []), ...(input.taggedUsers ?? [])]) {
+    const actions = u.actions ?? ["kms:Decrypt", "kms:DescribeKey"];
+    if (u.principalArns?.length) declare(u.principalArns, u.viaServices, actions);
+    else {
+      const id = JSON.stringify(Object.entries(u.principalTags ?? {}).sort(([a], [b]) => byCodePoint(a, b)));
+      const entry = tagged.get(id) ?? { via: new Set<string>(), actions: new Set<string>(), tags: u.principalTags ?? {} };
+      for (const v of u.viaServices) entry.via.add(v);
+      for (const a of actions) entry.actions.add(a);
+      tagged.set(id, entry);
+    }
+  }
+  if (input.rotation) declare(input.rotation.roleArns, [input.rotation.viaService], ["kms:Decrypt", "kms:GenerateDataKey"]);
+  for (const w of input.writers ?? []) declare(w.arns, [w.viaService], w.actions);
+  const declaredArns = [...byArn.keys()].sort(byCodePoint);
+  const tagValues = new Map<string, Set<string>>();
+  for (const { tags } of tagged.values()) for (const [key, value] of Object.entries(tags)) (tagValues.get(key) ?? tagValues.set(key, new Set()).get(key)!).add(value);
+
+  const undeclared: Conditions = { ...notService };
+  if (declaredArns.length > 0) undeclared.ArnNotEquals = { "aws:PrincipalArn": declaredArns };
+  if (tagValues.size > 0) undeclared.StringNotEquals = Object.fromEntries([...tagValues].map(([key, values]) => [`aws:PrincipalTag/${key}`, [...values]]));
+  const statements: Statement[] = [
+    { Sid: "DenyCryptoToUndeclaredPrincipals", Effect: "Deny", Principal: "*", Action: [...KEY_PERIMETER_ACTIONS], Resource: "*", Condition: undeclared },
+    {
+      Sid: "DenyGrantsExceptForAwsResources",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { ...notService, BoolIfExists: { "aws:PrincipalIsAWSService": false, "kms:GrantIsForAWSResource": false } },
+    },
+  ];
+
+  // Principals with the same services and actions share their binding statements.
+  const groups = new Map<string, Declared>();
+  for (const arn of declaredArns) {
+    const { via, actions } = byArn.get(arn)!;
+    const group: Declared = { arns: [], via: [...via].sort(byCodePoint), actions: [...actions].sort(byCodePoint) };
+    const id = JSON.stringify([group.via, group.actions]);
+    (groups.get(id) ?? groups.set(id, group).get(id)!).arns.push(arn);
+  }
+  const binding: Statement[] = [];
+  for (const group of groups.values()) {
+    const name = groupName(group.actions, group.via);
+    const who = { ArnEquals: { "aws:PrincipalArn": group.arns } };
+    binding.push({ Sid: `BindServices${name}`, Effect: "Deny", Principal: "*", Action: [...KEY_PERIMETER_ACTIONS], Resource: "*", Condition: { ...who, StringNotEquals: { "kms:ViaService": group.via } } });
+    const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.includes(a));
+    if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
+  }
+  for (const group of tagged.values()) {
+    const tags = Object.entries(group.tags).sort(([a], [b]) => byCodePoint(a, b));
+    const name = `Tagged${sidPart(tags.flat().join("-"))}`;
+    const who: Conditions = { StringEquals: Object.fromEntries(tags.map(([k, v]) => [`aws:PrincipalTag/${k}`, v])) };
+    // Named principals that happen to carry the tag keep their own binding.
+    if (declaredArns.length > 0) who.ArnNotEquals = { "aws:PrincipalArn": declaredArns };
+    const via = [...group.via].sort(byCodePoint);
+    binding.push({ Sid: `BindServices${name}`, Effect: "Deny", Principal: "*", Action: [...KEY_PERIMETER_ACTIONS], Resource: "*", Condition: { ...who, StringNotEquals: { ...(who.StringNotEquals ?? {}), "kms:ViaService": via } } });
+    const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.has(a));
+    if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
+  }
+  statements.push(...bySid(uniqueSids(binding)));
+  for (const w of input.writers ?? []) {
+    if (!w.decryptContext) continue;
+    statements.push({
+      Sid: `LimitWritersDecryptVia${sidPart(w.viaService.split(".")[0]!)}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: {
+        ArnEquals: { "aws:PrincipalArn": [...w.arns].sort(byCodePoint) },
+        StringEquals: { "kms:ViaService": w.viaService },
+        StringNotEquals: { ...w.decryptContext },
+      },
+    });
+  }
+  return statements;
+}
+
+/** `DecryptDescribeKeyViaSecretsmanager`: what a group of users may do, and through what. */
+function groupName(actions: readonly string[], via: readonly string[]): string {
+  const what = actions.filter((a) => a !== "kms:DescribeKey").map((a) => a.slice("kms:".length));
+  const services = [...new Set(via.map((v) => v.split(".")[0]!))].sort(byCodePoint);
+  return `${sidPart(what.join("-"))}Via${sidPart(services.join("-"))}`;
 }
 
 /** The role's name: the last segment of its ARN. */

@@ -1,12 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { canonicalPolicy } from "../../modules/policies/document.js";
-import { KEY_ADMIN_ACTIONS, KEY_CRYPTO_ACTIONS, keyPolicy, logsServiceUsers } from "../../modules/policies/key-policy.js";
+import { evaluate } from "../../modules/access/evaluate.js";
+import { KEY_ADMIN_ACTIONS, KEY_CRYPTO_ACTIONS, KEY_VALIDATION_CONTEXT, keyPolicy, logsServiceUsers, viaService } from "../../modules/policies/key-policy.js";
 
 const ROOT = { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "kms:*", Resource: "*" };
 
 describe("keyPolicy", () => {
-  it("always keeps the account root statement (lockout safety)", () => {
-    expect(keyPolicy({ accountId: "444444444444" })).toEqual({ Version: "2012-10-17", Statement: [ROOT] });
+  it("always keeps the account root statement (lockout safety), and denies cryptographic use to all but AWS services when nobody is declared", () => {
+    const doc = canonicalPolicy(keyPolicy({ accountId: "444444444444" }));
+    expect(doc.Statement[0]).toEqual(ROOT);
+    expect(doc.Statement.find((s) => s.Sid === "DenyCryptoToUndeclaredPrincipals")).toEqual({
+      Sid: "DenyCryptoToUndeclaredPrincipals",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+      Resource: "*",
+      Condition: { BoolIfExists: { "aws:PrincipalIsAWSService": false } },
+    });
   });
 
   it("gives administrators management actions only, by exact principal ARN", () => {
@@ -30,7 +40,7 @@ describe("keyPolicy", () => {
         users: [{ sid: "Apps", principalArns: ["arn:aws:iam::444444444444:role/app"], viaServices: ["secretsmanager.eu-west-1.amazonaws.com"], allowGrants: true }],
       }),
     );
-    expect(doc.Statement.slice(1)).toEqual([
+    expect(doc.Statement.slice(1, 3)).toEqual([
       {
         Sid: "Apps",
         Effect: "Allow",
@@ -81,7 +91,7 @@ describe("keyPolicy", () => {
         serviceUsers: [{ sid: "Sns", service: "sns.amazonaws.com", actions: ["kms:Decrypt", "kms:CreateGrant"], sourceAccount: "555555555555" }],
       }),
     );
-    expect(doc.Statement.slice(1)).toEqual([
+    expect(doc.Statement.slice(1, 3)).toEqual([
       { Sid: "Sns", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": "555555555555" } } },
       {
         Sid: "SnsGrants",
@@ -138,5 +148,114 @@ describe("keyPolicy", () => {
       keyPolicy({ ...base, serviceUsers: [{ sid: "X", service: "logs.eu-west-1.amazonaws.com", actions: ["kms:Decrypt"], conditions: { StringEqual: { a: "b" } } }] }),
     ).toThrow(/unknown condition operator/);
     expect(() => keyPolicy({ ...base, crossAccountUsers: [{ accountIds: ["555555555555"], organizationId: "o-x", viaServices: ["s3.eu-west-1.amazonaws.com"] }] })).toThrow(/too broad/);
+  });
+});
+
+/**
+ * The key policy is the perimeter: whatever IAM policies of the account allow through the
+ * root statement, cryptographic use is left to the declared users, through their services.
+ * Every principal here has an identity policy allowing `kms:*` on `*` (as the deploy role's
+ * AdministratorAccess does), so only the key policy decides.
+ */
+describe("the key policy as the perimeter", () => {
+  const ORG = "o-exampleorg1";
+  const KEY = "arn:aws:kms:eu-west-1:444444444444:key/1234abcd";
+  const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+  const deploy = role("444444444444", "OrganizationAccountAccessRole");
+  const admin = role("444444444444", "platform-operator");
+  const app = role("444444444444", "app");
+  const reader = role("555555555555", "payments-api");
+  const rotation = role("444444444444", "rotation-fn-role");
+  const stranger = role("444444444444", "stranger");
+  const via = (service: string) => ({ "kms:ViaService": `${service}.eu-west-1.amazonaws.com` });
+  const sm = viaService("secretsmanager", "eu-west-1");
+  const policy = keyPolicy({
+    accountId: "444444444444",
+    administrators: [deploy, admin],
+    users: [{ principalArns: [app], viaServices: [viaService("s3", "eu-west-1")], actions: ["kms:Decrypt", "kms:DescribeKey"] }],
+    crossAccountUsers: [{ accountIds: ["555555555555"], principalArns: [reader], organizationId: ORG, viaServices: [sm] }],
+    serviceUsers: logsServiceUsers("eu-west-1", "444444444444"),
+    rotation: { roleArns: [rotation], viaService: sm },
+    writers: [{ arns: [deploy], viaService: sm, actions: ["kms:Decrypt", "kms:GenerateDataKey"], decryptContext: { ...KEY_VALIDATION_CONTEXT } }],
+  });
+  const kmsStar = { name: "identity", document: { Statement: [{ Effect: "Allow" as const, Action: "kms:*", Resource: "*" }] } };
+  const decide = (principal: string, action: string, context: Record<string, string> = {}, identity = [kmsStar]) =>
+    evaluate(
+      { principal: { arn: principal, orgId: ORG }, action, resource: { arn: KEY, orgId: ORG }, context },
+      { identity, resource: { name: "key policy", document: policy } },
+      { resourceKind: "kms-key" },
+    );
+
+  it("administrators and the deploy role manage the key, and never decrypt with it directly", () => {
+    for (const who of [admin, deploy]) {
+      for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:EnableKeyRotation"]) expect(decide(who, action).decision).toBe("Allow");
+      expect(decide(who, "kms:Decrypt").decision).toBe("ExplicitDeny");
+      expect(decide(who, "kms:Decrypt", via("s3")).decision).toBe("ExplicitDeny");
+    }
+    expect(decide(admin, "kms:Decrypt", via("secretsmanager")).decision).toBe("ExplicitDeny");
+  });
+
+  it("the deploy role writes secret values through Secrets Manager and passes its key-access check, but reads none", () => {
+    expect(decide(deploy, "kms:GenerateDataKey", via("secretsmanager")).decision).toBe("Allow");
+    expect(decide(deploy, "kms:Decrypt", { ...via("secretsmanager"), ...KEY_VALIDATION_CONTEXT }).decision).toBe("Allow");
+    expect(decide(deploy, "kms:Decrypt", { ...via("secretsmanager"), "kms:EncryptionContext:SecretVersionId": "EXAMPLE1-90ab-cdef" }).decision).toBe("ExplicitDeny");
+  });
+
+  it("a declared user uses the key only through its services and with its actions, whatever its IAM policies allow", () => {
+    expect(decide(app, "kms:Decrypt", via("s3")).decision).toBe("Allow");
+    expect(decide(app, "kms:Decrypt").decision).toBe("ExplicitDeny");
+    expect(decide(app, "kms:Decrypt", via("secretsmanager")).decision).toBe("ExplicitDeny");
+    expect(decide(app, "kms:Encrypt", via("s3")).decision).toBe("ExplicitDeny");
+    expect(decide(app, "kms:ReEncryptFrom", via("s3")).decision).toBe("ExplicitDeny");
+  });
+
+  it("a stranger of the account with kms:* gets nothing, not even through Secrets Manager", () => {
+    for (const context of [{}, via("secretsmanager"), via("s3")]) expect(decide(stranger, "kms:Decrypt", context).decision).toBe("ExplicitDeny");
+    expect(decide(stranger, "kms:GenerateDataKeyWithoutPlaintext", via("secretsmanager")).decision).toBe("ExplicitDeny");
+    expect(decide(stranger, "kms:CreateGrant", { "kms:GrantIsForAWSResource": "false" }).decision).toBe("ExplicitDeny");
+  });
+
+  it("a cross-account reader decrypts through Secrets Manager only", () => {
+    const readerIdentity = [{ name: "reader", document: { Statement: [{ Effect: "Allow" as const, Action: "kms:Decrypt", Resource: KEY }] } }];
+    expect(decide(reader, "kms:Decrypt", via("secretsmanager"), readerIdentity).decision).toBe("Allow");
+    expect(decide(reader, "kms:Decrypt", via("s3"), readerIdentity).decision).not.toBe("Allow");
+    expect(decide(reader, "kms:Decrypt", {}, readerIdentity).decision).not.toBe("Allow");
+  });
+
+  it("the rotation function's role reads and writes through Secrets Manager on the key policy alone", () => {
+    expect(decide(rotation, "kms:GenerateDataKey", via("secretsmanager"), []).decision).toBe("Allow");
+    expect(decide(rotation, "kms:Decrypt", via("secretsmanager"), []).decision).toBe("Allow");
+    expect(decide(rotation, "kms:Decrypt", {}).decision).toBe("ExplicitDeny");
+  });
+
+  it("AWS services acting as themselves keep their grants: CloudWatch Logs encrypts the account's log groups", () => {
+    const logs = evaluate(
+      {
+        principal: { service: "logs.eu-west-1.amazonaws.com" },
+        action: "kms:GenerateDataKey",
+        resource: { arn: KEY, orgId: ORG },
+        context: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:444444444444:log-group:/app", "aws:SourceAccount": "444444444444" },
+      },
+      { resource: { name: "key policy", document: policy } },
+      { resourceKind: "kms-key" },
+    );
+    expect(logs.decision).toBe("Allow");
+  });
+
+  it("names binding statements by what they bind, so adding a user renames nothing else", () => {
+    const sids = policy.Statement.map((s) => s.Sid);
+    expect(sids).toContain("BindServicesDecryptViaS3");
+    expect(sids).toContain("BindActionsDecryptViaS3");
+    const more = keyPolicy({
+      accountId: "444444444444",
+      users: [
+        { principalArns: [app], viaServices: [viaService("s3", "eu-west-1")], actions: ["kms:Decrypt", "kms:DescribeKey"] },
+        { principalArns: [role("444444444444", "zeta")], viaServices: [viaService("sqs", "eu-west-1")], actions: ["kms:Encrypt"] },
+      ],
+    });
+    const before = keyPolicy({ accountId: "444444444444", users: [{ principalArns: [app], viaServices: [viaService("s3", "eu-west-1")], actions: ["kms:Decrypt", "kms:DescribeKey"] }] });
+    const byId = (doc: typeof policy) => Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    expect(byId(more).BindServicesDecryptViaS3).toEqual(byId(before).BindServicesDecryptViaS3);
+    expect(byId(more).KeyUserApp).toEqual(byId(before).KeyUserApp);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseConfig } from "../../config/load.js";
+import { evaluate } from "../../modules/access/evaluate.js";
 import { identityPlan } from "../../modules/identity-plan.js";
 import { canonicalPolicy, type PolicyDocument, type Statement } from "../../modules/policies/document.js";
 
 /** A small organization: `shared` owns a key and a secret; `app` uses both from another account. */
-function plan(extra: { appRoles?: unknown[]; sharedSecrets?: unknown[] } = {}) {
+function plan(extra: { appRoles?: unknown[]; sharedSecrets?: unknown[]; sharedRoles?: unknown[]; sharedKey?: Record<string, unknown> } = {}) {
   const org = parseConfig(
     stringify({
       organization: { id: "o-exampleorg1", name: "Example" },
@@ -13,7 +14,16 @@ function plan(extra: { appRoles?: unknown[]; sharedSecrets?: unknown[] } = {}) {
       permissionBoundary: { name: "boundary" },
       backend: { type: "s3", bucket: "tf-state-bucket", region: "eu-west-1" },
       accounts: [
-        { id: "111111111111", name: "shared", role: "shared", environment: "shared", ou: "/", keys: [{ name: "data" }], secrets: extra.sharedSecrets ?? [] },
+        {
+          id: "111111111111",
+          name: "shared",
+          role: "shared",
+          environment: "shared",
+          ou: "/",
+          keys: [{ name: "data", ...extra.sharedKey }],
+          secrets: extra.sharedSecrets ?? [],
+          roles: extra.sharedRoles ?? [],
+        },
         { id: "222222222222", name: "app", role: "workload", environment: "prod", ou: "/", tags: { Project: "payments" }, roles: extra.appRoles ?? [] },
         { id: "333333333333", name: "security", role: "security", environment: "security", ou: "/" },
       ],
@@ -25,6 +35,7 @@ function plan(extra: { appRoles?: unknown[]; sharedSecrets?: unknown[] } = {}) {
     keyPolicy: () => canonicalPolicy(p.keys(org.accountByName.get("shared")!, "eu-west-1")[0]!.policy),
     rolePolicy: (name: string) => canonicalPolicy(p.roles(org.accountByName.get("app")!).find((r) => r.config.name === name)!.policy!),
     secretPolicy: () => p.secrets(org.accountByName.get("shared")!, "eu-west-1")[0]!.policy,
+    sharedRolePolicy: (name: string) => p.roles(org.accountByName.get("shared")!).find((r) => r.config.name === name)!.policy!,
   };
 }
 
@@ -96,5 +107,24 @@ describe("identity plan", () => {
     const p = plan({ sharedSecrets: [{ name: "db", key: "data", readers: [{ tags: { Project: "payments" } }] }] });
     expect(p.secretPolicy().tagReaders![0]!.accountIds).toEqual(["111111111111", "222222222222", "333333333333"]);
     expect(sid(p.keyPolicy(), "CrossAccount")[0]!.Principal).toEqual({ AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] });
+  });
+
+  it("gives key administrators the identity side of their management, so the key policy's delegation to IAM lets them in", () => {
+    const ops = { name: "ops", kind: "service", services: ["lambda.amazonaws.com"], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] };
+    const p = plan({ sharedRoles: [ops], sharedKey: { administrators: ["ops"] } });
+    const key = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd";
+    const decide = (action: string, context: Record<string, string> = {}) =>
+      evaluate(
+        { principal: { arn: "arn:aws:iam::111111111111:role/ops", orgId: "o-exampleorg1" }, action, resource: { arn: key, orgId: "o-exampleorg1" }, context: { "kms:ResourceAliases": ["alias/org-baseline/data"], ...context } },
+        { identity: [{ name: "ops", document: p.sharedRolePolicy("ops") }], resource: { name: "key", document: p.keyPolicy() } },
+        { resourceKind: "kms-key" },
+      );
+    for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) expect(decide(action).decision).toBe("Allow");
+    expect(decide("kms:Decrypt").decision).not.toBe("Allow");
+    expect(decide("kms:Decrypt", { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" }).decision).not.toBe("Allow");
+    expect(sid(canonicalPolicy(p.sharedRolePolicy("ops")), "AdministerKey")[0]).toMatchObject({
+      Resource: "arn:aws:kms:eu-west-1:111111111111:key/*",
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/data" } },
+    });
   });
 });
