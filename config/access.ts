@@ -3,6 +3,7 @@ import { policyDocument } from "../modules/policies/document.js";
 import { brokerFunctionArn, brokerLogGroupName, brokerRoleStatements, requesterStatements } from "../modules/policies/broker-policy.js";
 import { configStatement } from "../modules/policies/identity-policy.js";
 import { roleArn } from "../modules/naming.js";
+import type { ResolvedAccount } from "./model.js";
 import type { AccessConfig } from "./sections/access.js";
 import type { RoleConfig } from "./sections/identity.js";
 import type { OrgConfig } from "./schema.js";
@@ -79,18 +80,18 @@ export function rolesTagged(config: OrgConfig, tags: Record<string, string>): Ar
   );
 }
 
-export function resolveAccess(config: OrgConfig, access: AccessConfig | undefined): ResolvedAccess | undefined {
+export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAccount[]): ResolvedAccess | undefined {
+  const access = config.access;
   if (!access) return undefined;
   const accountOf = (name: string) => {
-    const found = config.accounts.find((a) => a.name === name);
+    const found = accounts.find((a) => a.name === name);
     if (!found) throw new Error(`unknown account ${name}`);
     return found;
   };
   const declaredRole = (accountName: string, name: string) => accountOf(accountName).roles.find((r) => r.name === name);
 
   const brokerAccount = accountOf(access.broker.account);
-  const regions = brokerAccount.regions ?? config.defaults.regions;
-  const region = brokerAccount.homeRegion ?? regions[0]!;
+  const region = brokerAccount.homeRegion;
   const brokerRole = declaredRole(brokerAccount.name, access.broker.role);
   if (!brokerRole) throw new Error(`unknown broker role ${access.broker.role}`);
   const broker: ResolvedBroker = {

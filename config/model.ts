@@ -67,6 +67,6 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     accountById: new Map(accounts.map((a) => [a.id, a])),
     securityAccount: accounts.find((a) => a.role === "security"),
     regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
-    access: resolveAccess(config, config.access),
+    access: resolveAccess(config, accounts),
   };
 }
