@@ -144,3 +144,12 @@ describe("the access broker's handler", () => {
     expect(r.audit[0]).toMatchObject({ decision: "invalid" });
   });
 });
+
+describe("session names", () => {
+  it("become a source identity STS accepts and a valid tag value", async () => {
+    const { sessionName } = await import("../../modules/broker/handler/index.mjs");
+    expect(sessionName("Doe, Jane <jane@example.com>")).toBe("Doe--Jane--jane@example.com-");
+    expect(sessionName("x")).toMatch(/^[\w+=.@-]{2}$/);
+    expect(sessionName("a".repeat(80))).toHaveLength(64);
+  });
+});

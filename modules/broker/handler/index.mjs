@@ -12,7 +12,8 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 export const AUDIT_MARK = "org-baseline-access";
 /** STS's shortest session. */
 const MIN_DURATION = 900;
-const SESSION_NAME = /[^\w+=,.@-]/g;
+// STS allows [\w+=,.@-] in source identities and session names; no comma, so the name is also a valid tag value (Requester).
+const SESSION_NAME = /[^\w+=.@-]/g;
 const TICKET = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 
 /** The caller of a function URL with AWS_IAM auth, from the request context Lambda fills in. */
@@ -85,7 +86,7 @@ export function decide(policy, caller, request) {
   };
 }
 
-/** A requester's session name as STS accepts it for a source identity and session name (2-64 of [\w+=,.@-]). */
+/** A requester's session name as STS accepts it for a source identity, session name and tag value (2-64 of [\w+=.@-]). */
 export function sessionName(name) {
   const clean = String(name).replace(SESSION_NAME, "-").slice(0, 64);
   return clean.length >= 2 ? clean : `${clean}--`.slice(0, 2);
