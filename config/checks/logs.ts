@@ -1,11 +1,28 @@
+import { activeControls } from "../../modules/controls/active.js";
 import { didYouMean } from "../suggest.js";
 import { daysFor } from "../sections/logs.js";
+import type { OrgConfig } from "../schema.js";
 import type { ConfigCheck } from "./types.js";
+
+/**
+ * The retention floor of an environment: its `logs.minimumRetentionDays`, raised to the
+ * LOGS-RETENTION rule's MinRetentionTime as deployed and checked, so a config that loads
+ * never fails that check (one value, not two thresholds that disagree).
+ */
+export function retentionFloor(config: OrgConfig): (environment: string) => { days: number; source: string } {
+  const rule = activeControls(config.compliance).find((a) => a.control.id === "LOGS-RETENTION")?.parameters.MinRetentionTime;
+  const ruleDays = rule === undefined ? 0 : Number(rule);
+  return (environment) => {
+    const own = daysFor(config.logs.minimumRetentionDays, environment);
+    return ruleDays > own ? { days: ruleDays, source: "the LOGS-RETENTION rule's MinRetentionTime" } : { days: own, source: "logs.minimumRetentionDays" };
+  };
+}
 
 /** Retention never goes under the environment's floor; log groups are unique and in the account's regions. */
 export const logsChecks: ConfigCheck = (config, report, names) => {
   const { logs } = config;
   const environments = [...new Set(config.accounts.map((a) => a.environment))].sort();
+  const floorOf = retentionFloor(config);
   for (const field of ["retentionDays", "minimumRetentionDays"] as const) {
     for (const env of Object.keys(logs[field])) {
       // A default entry (prod: 365) is no mistake of a user whose organization has no such environment.
@@ -16,9 +33,9 @@ export const logsChecks: ConfigCheck = (config, report, names) => {
   }
   for (const env of environments) {
     const days = daysFor(logs.retentionDays, env);
-    const floor = daysFor(logs.minimumRetentionDays, env);
-    if (days < floor) {
-      report(["logs", "retentionDays", env in logs.retentionDays ? env : "default"], `${env} keeps logs ${days} days, under its minimum of ${floor} (logs.minimumRetentionDays)`);
+    const floor = floorOf(env);
+    if (days < floor.days) {
+      report(["logs", "retentionDays", env in logs.retentionDays ? env : "default"], `${env} keeps logs ${days} days, under its minimum of ${floor.days} (${floor.source})`);
     }
   }
   config.accounts.forEach((account, i) => {
@@ -32,9 +49,9 @@ export const logsChecks: ConfigCheck = (config, report, names) => {
       (group.regions ?? []).forEach((r, k) => {
         if (!regions.includes(r)) report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
       });
-      const floor = daysFor(logs.minimumRetentionDays, account.environment);
-      if (group.retentionDays !== undefined && group.retentionDays < floor) {
-        report([...at, "retentionDays"], `${group.retentionDays} days is under the ${account.environment} minimum of ${floor} (logs.minimumRetentionDays)`);
+      const floor = floorOf(account.environment);
+      if (group.retentionDays !== undefined && group.retentionDays < floor.days) {
+        report([...at, "retentionDays"], `${group.retentionDays} days is under the ${account.environment} minimum of ${floor.days} (${floor.source})`);
       }
     });
   });

@@ -82,6 +82,18 @@ describe("logs config", () => {
     );
   });
 
+  it("takes the retention floor from the LOGS-RETENTION rule too, so a config that loads passes the check", () => {
+    const dev = (fields: string) => app(fields).replace("environment: prod", "environment: dev");
+    // minimumRetentionDays.default is 30, but the deployed rule (and `baseline check`) want 90.
+    expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n"))).toEqual([
+      expect.stringMatching(/logGroups\[0\]\.retentionDays: 30 days is under the dev minimum of 90 \(the LOGS-RETENTION rule's MinRetentionTime\)$/),
+    ]);
+    const override = "compliance: { config: { rules: { parameters: { LOGS-RETENTION: { MinRetentionTime: \"14\" } } } } }\n";
+    expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n") + override)).toEqual([]);
+    const excluded = "compliance: { config: { rules: { exclude: [{ control: LOGS-RETENTION, reason: short-lived sandbox logs only }] } } }\n";
+    expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n") + excluded)).toEqual([]);
+  });
+
   it("refuses retention periods CloudWatch does not accept, unknown environments and duplicate groups", () => {
     expect(problems(app("    logGroups: [{ name: /app, retentionDays: 400 }, { name: /app, retentionDays: 500 }]\n")).join("\n")).toMatch(
       /logGroups\[1\]\.retentionDays: one of CloudWatch Logs' retention periods/,
