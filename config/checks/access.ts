@@ -3,6 +3,7 @@ import { BROKER_STS_ACTIONS } from "../../modules/policies/broker-policy.js";
 import { actionMatches, statementProblems } from "../../modules/policies/identity-policy.js";
 import { policyJson } from "../../modules/policies/document.js";
 import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "../sections/identity.js";
+import { daysFor } from "../sections/logs.js";
 import type { PathSegment } from "../errors.js";
 import type { OrgConfig } from "../schema.js";
 import { didYouMean } from "../suggest.js";
@@ -63,6 +64,13 @@ export const accessChecks: ConfigCheck = (config, report) => {
       for (const field of extra) {
         report([...path, field], `${role.name} runs the access broker, whose permissions are generated from access: (assume the brokered roles, write its log) and nothing else; remove ${field}`);
       }
+    }
+  }
+
+  if (brokerAccount && access.broker.retentionDays !== undefined) {
+    const floor = daysFor(config.logs.minimumRetentionDays, brokerAccount.environment);
+    if (access.broker.retentionDays < floor) {
+      report(at("broker", "retentionDays"), `${access.broker.retentionDays} days is under the ${brokerAccount.environment} minimum of ${floor} (logs.minimumRetentionDays)`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resourceName, tags } from "./common.js";
+import { retentionDays } from "./logs.js";
 import { accountName } from "./refs.js";
 
 /**
@@ -59,6 +60,8 @@ const broker = z.strictObject({
   role: resourceName,
   functionName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a Lambda function name").default("org-baseline-access-broker"),
   runtime: z.enum(BROKER_RUNTIMES).default("nodejs22.x"),
+  /** How long the audit records are kept; default the broker account's environment retention (logs.retentionDays). */
+  retentionDays: retentionDays.optional(),
   /** Refused requests per monitoring period that raise the broker's alarm. */
   deniedAlarmThreshold: z.number().int().min(1).default(5),
 });

@@ -4,7 +4,7 @@ import { region, resourceName, tags } from "./common.js";
 /** The only retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const retentionDays = z
+export const retentionDays = z
   .number()
   .int()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);

@@ -107,6 +107,7 @@ describe("the loader refuses", () => {
     ["an unknown session policy", ["access", "rules", 0, "sessionPolicy"], "payments-incidnet", /no session policy "payments-incidnet" in access\.sessionPolicies \(did you mean "payments-incident"\?\)/],
     ["requester tags no declared role carries", ["access", "rules", 0, "requesters", "tags"], { OnCall: "nobody" }, /requesters\.tags: no declared role carries these tags/],
     ["a broker that is not declared", ["access", "broker", "role"], "broker", /access\.broker\.role: role "broker" does not exist in account security/],
+    ["audit records kept under the environment's minimum", ["access", "broker", "retentionDays"], 60, /access\.broker\.retentionDays: 60 days is under the security minimum of 90/],
   ])("%s", (_, path, value, message) => {
     const found = problems(variant((d) => d.setIn(path, value)));
     expect(found.some((p) => message.test(p)), found.join("\n")).toBe(true);

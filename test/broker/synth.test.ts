@@ -64,7 +64,7 @@ describe("the synthesized access broker", () => {
     expect(only("aws_lambda_function_url")).toEqual([expect.objectContaining({ authorization_type: "AWS_IAM" })]);
     const group = only("aws_cloudwatch_log_group").find((g) => g.name === "/aws/lambda/org-baseline-access-broker")!;
     expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
-    expect(group.retention_in_days).toBeGreaterThanOrEqual(90);
+    expect(group.retention_in_days).toBe(365); // access.broker.retentionDays
     expect(security.output.access_broker_url!.value).toMatch(/aws_lambda_function_url\..*\.function_url/);
   });
 
