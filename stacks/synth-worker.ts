@@ -1,11 +1,18 @@
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { resolve } from "../config/model.js";
 import type { OrgConfig } from "../config/schema.js";
-import { synthesizeInto } from "./synth.js";
+import { synthesizeInto, type SynthJob, type SynthJobDone } from "./synth.js";
 
-/** One share of a parallel synth: resolves the config the main thread already validated and builds the named stacks. */
-const { config, source, outdir, names } = workerData as { config: OrgConfig; source: string; outdir: string; names: string[] };
+/** A synth worker: resolves the config the main thread already validated, then builds the batches it is sent until it is sent null. */
+const { config, source } = workerData as { config: OrgConfig; source: string };
 const org = resolve(config, source);
-const wanted = new Set(names);
-synthesizeInto(org, outdir, org.stacks.filter((s) => wanted.has(s.name)));
-parentPort?.postMessage("done");
+const stacks = new Map(org.stacks.map((s) => [s.name, s]));
+parentPort!.on("message", (job: SynthJob | null) => {
+  if (job === null) {
+    parentPort!.close();
+    return;
+  }
+  synthesizeInto(org, job.outdir, job.names.map((name) => stacks.get(name)!));
+  parentPort!.postMessage({ heapUsed: getHeapStatistics().used_heap_size } satisfies SynthJobDone);
+});

@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
 import { AccountStack } from "./account-stack.js";
 import { App, CDKTF_VERSION } from "./platform.js";
+import { stackCost, synthBatches } from "./schedule.js";
 
 export interface StackSummary {
   name: string;
@@ -26,41 +27,96 @@ export function synthesizeInto(org: ResolvedOrg, outdir: string, stacks: StackSp
   app.synth();
 }
 
-/** Stacks per worker below which a second thread costs more than it saves. */
-const STACKS_PER_WORKER = 150;
+/** How a synth is cut up; the defaults suit every size (tests set them to exercise the parallel path on small organizations). */
+export interface SynthOptions {
+  /** Worker threads; default `BASELINE_SYNTH_WORKERS`, else one per core for large organizations. */
+  workers?: number;
+  /** Estimated resources (see stackCost) per batch: one cdktf app each, so memory is bounded by a batch. */
+  batchCost?: number;
+  /** Heap size past which a worker is replaced after its batch. */
+  workerHeapLimit?: number;
+}
+
+const BATCH_COST = 1500;
+/** Estimated resources per worker thread below which one more costs more (starting it) than it saves. */
+const COST_PER_WORKER = 4000;
+/**
+ * A worker whose heap is past this after a batch is replaced by a fresh one: cdktf keeps
+ * every token it registered (with its captured stack trace) for the life of the thread.
+ */
+const WORKER_HEAP_LIMIT = 512 * 2 ** 20;
 const WORKER_FILE = fileURLToPath(new URL("./synth-worker.js", import.meta.url));
 
-/** Worker threads for `stacks` stacks: `BASELINE_SYNTH_WORKERS` if set, else one per core for large organizations. */
-export function workerCount(stacks: number, env: NodeJS.ProcessEnv = process.env): number {
+/** Worker threads for work of `cost`: `BASELINE_SYNTH_WORKERS` if set, else one per core for large organizations. */
+export function workerCount(cost: number, batches: number, env: NodeJS.ProcessEnv = process.env): number {
   const forced = Number(env.BASELINE_SYNTH_WORKERS);
-  const wanted = forced >= 1 ? Math.floor(forced) : Math.min(availableParallelism(), Math.floor(stacks / STACKS_PER_WORKER));
-  return existsSync(WORKER_FILE) ? Math.max(1, Math.min(wanted, stacks)) : 1;
+  const wanted = forced >= 1 ? Math.floor(forced) : Math.min(availableParallelism(), Math.floor(cost / COST_PER_WORKER));
+  return existsSync(WORKER_FILE) ? Math.max(1, Math.min(wanted, batches)) : 1;
+}
+
+/** A batch for a worker: the stacks to build and the part folder to build them in. */
+export interface SynthJob {
+  names: string[];
+  outdir: string;
+}
+/** A worker's answer to a job: its heap afterwards, to decide whether it takes another. */
+export interface SynthJobDone {
+  heapUsed: number;
 }
 
 /**
- * cdktf building time is dominated by token stack-trace capture, which is CPU
- * bound, so large organizations are split across worker threads, each writing
- * its share of stacks into its own part folder; the parts are merged after.
+ * cdktf building time is CPU bound, so large organizations are built on worker
+ * threads. Each takes the next batch when it has finished one (heaviest batches
+ * first, so all finish close together), builds it into its own part folder, and the
+ * stacks are moved into `outdir` as each batch completes.
  */
-async function synthesizeParallel(org: ResolvedOrg, outdir: string, workers: number): Promise<void> {
-  const shares = Array.from({ length: workers }, (_, i) => org.stacks.filter((_, j) => j % workers === i).map((s) => s.name));
-  const parts = shares.map((_, i) => join(outdir, `.part-${i}`));
-  mkdirSync(outdir, { recursive: true });
-  await Promise.all(
-    shares.map(
-      (names, i) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_FILE, { workerData: { config: org.config, source: org.source, outdir: parts[i], names } });
-          worker.once("error", reject);
-          worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`synth worker ${i} exited with code ${code}`))));
-        }),
-    ),
-  );
+function synthesizeParallel(org: ResolvedOrg, outdir: string, batches: StackSpec[][], workers: number, heapLimit: number): Promise<void> {
   mkdirSync(join(outdir, "stacks"), { recursive: true });
-  for (const part of parts) {
-    for (const name of readdirSync(join(part, "stacks"))) renameSync(join(part, "stacks", name), join(outdir, "stacks", name));
-    rmSync(part, { recursive: true, force: true });
-  }
+  const queue = batches.map((batch, i) => ({ names: batch.map((s) => s.name), outdir: join(outdir, `.part-${i}`) }));
+  return new Promise((resolve, reject) => {
+    const running = new Set<Worker>();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of running) void w.terminate();
+      reject(err);
+    };
+    const start = () => {
+      const worker = new Worker(WORKER_FILE, { workerData: { config: org.config, source: org.source } });
+      running.add(worker);
+      let current: SynthJob | undefined;
+      const next = () => {
+        current = queue.shift();
+        worker.postMessage(current ?? null);
+      };
+      worker.on("message", ({ heapUsed }: SynthJobDone) => {
+        try {
+          moveStacks(current!.outdir, outdir);
+        } catch (err) {
+          fail(err as Error);
+          return;
+        }
+        if (heapUsed > heapLimit && queue.length > 0) {
+          worker.postMessage(null);
+          start();
+        } else next();
+      });
+      worker.once("error", fail);
+      worker.once("exit", (code) => {
+        running.delete(worker);
+        if (code !== 0) fail(new Error(`synth worker exited with code ${code}`));
+        else if (running.size === 0 && !failed) resolve();
+      });
+      next();
+    };
+    for (let i = 0; i < workers; i++) start();
+  });
+}
+
+function moveStacks(part: string, outdir: string): void {
+  for (const name of readdirSync(join(part, "stacks"))) renameSync(join(part, "stacks", name), join(outdir, "stacks", name));
+  rmSync(part, { recursive: true, force: true });
 }
 
 /** One manifest for the whole output, in stack order, whichever way the stacks were built. */
@@ -84,16 +140,18 @@ function writeManifest(org: ResolvedOrg, outdir: string): void {
  * Synthesizes into a sibling temporary folder and swaps it into place only once
  * everything succeeded, so a failed run leaves the previous output as it was.
  */
-export async function synthesizeAtomically(org: ResolvedOrg, outDir: string): Promise<StackSummary[]> {
+export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, options: SynthOptions = {}): Promise<StackSummary[]> {
   const target = resolvePath(outDir);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const staging = join(parent, `.${basename(target)}.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
-    const workers = workerCount(org.stacks.length);
-    if (workers > 1) await synthesizeParallel(org, staging, workers);
-    else synthesizeInto(org, staging);
+    const batches = synthBatches(org, org.stacks, options.batchCost ?? BATCH_COST);
+    const cost = org.stacks.reduce((n, s) => n + stackCost(org, s), 0);
+    const workers = workerCount(cost, batches.length, options.workers ? { BASELINE_SYNTH_WORKERS: String(options.workers) } : process.env);
+    if (workers > 1) await synthesizeParallel(org, staging, batches, workers, options.workerHeapLimit ?? WORKER_HEAP_LIMIT);
+    else for (const batch of batches) synthesizeInto(org, staging, batch);
     writeManifest(org, staging);
     const summary = summarize(org, staging);
     swapInto(staging, target);
