@@ -9,10 +9,11 @@ export function synthCommand(program: Command): void {
     .option("--config <file>", "organization config", configPathFromEnv())
     .option("--out <dir>", "output folder (default: $CDKTF_OUTDIR or cdktf.out)")
     .option("--quiet", "print only the totals")
-    .action(async (opts: { config: string; out?: string; quiet?: boolean }) => {
+    .option("--full", "rebuild every stack instead of reusing those whose inputs are unchanged")
+    .action(async (opts: { config: string; out?: string; quiet?: boolean; full?: boolean }) => {
       const org = loadConfig(opts.config);
       const out = outDirFrom(opts.out);
-      const summary = await synthesizeAtomically(org, out);
+      const summary = await synthesizeAtomically(org, out, { full: opts.full ?? false });
       console.log(formatSummary(summary, out, opts.quiet ?? false));
     });
 }
@@ -28,5 +29,7 @@ export function formatSummary(summary: StackSummary[], out: string, quiet: boole
     for (const s of summary) lines.push(`${s.name.padEnd(width)}  ${String(s.resources).padStart(9)}`);
   }
   lines.push(`synthesized ${summary.length} stacks with ${total} resources into ${out}/stacks/<stack>/cdk.tf.json`);
+  const rebuilt = summary.filter((s) => s.rebuilt).length;
+  lines.push(`rebuilt ${rebuilt} of ${summary.length} stacks${rebuilt < summary.length ? `; ${summary.length - rebuilt} unchanged, reused from the previous output (--full rebuilds all)` : ""}`);
   return lines.join("\n");
 }

@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
 import { AccountStack } from "./account-stack.js";
 import { App, CDKTF_VERSION } from "./platform.js";
+import { CACHE_FILE, codeVersion, readCache, reusable, reuseStack, stackFiles, stackKeys, type SynthCache } from "./incremental.js";
 import { stackCost, synthBatches } from "./schedule.js";
 
 export interface StackSummary {
@@ -13,6 +14,8 @@ export interface StackSummary {
   account: string;
   region: string;
   resources: number;
+  /** False when the previous output was reused (its slice of the model is unchanged). */
+  rebuilt: boolean;
 }
 
 /** The output folder: `--out`, else cdktf's `CDKTF_OUTDIR`, else `cdktf.out`. */
@@ -35,6 +38,8 @@ export interface SynthOptions {
   batchCost?: number;
   /** Heap size past which a worker is replaced after its batch. */
   workerHeapLimit?: number;
+  /** Rebuild every stack, whatever the previous output holds. */
+  full?: boolean;
 }
 
 const BATCH_COST = 1500;
@@ -139,6 +144,8 @@ function writeManifest(org: ResolvedOrg, outdir: string): void {
 /**
  * Synthesizes into a sibling temporary folder and swaps it into place only once
  * everything succeeded, so a failed run leaves the previous output as it was.
+ * Stacks whose slice of the model is unchanged since the previous run are taken
+ * from the previous output (see incremental.ts) unless `full` is set.
  */
 export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, options: SynthOptions = {}): Promise<StackSummary[]> {
   const target = resolvePath(outDir);
@@ -147,13 +154,29 @@ export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, opt
   const staging = join(parent, `.${basename(target)}.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
-    const batches = synthBatches(org, org.stacks, options.batchCost ?? BATCH_COST);
-    const cost = org.stacks.reduce((n, s) => n + stackCost(org, s), 0);
+    mkdirSync(join(staging, "stacks"), { recursive: true });
+    const code = codeVersion();
+    const keys = stackKeys(org);
+    const previous = options.full ? undefined : readCache(target, code);
+    const reused = new Set<string>();
+    for (const stack of reusable(org, keys, previous)) {
+      if (reuseStack(join(target, "stacks", stack.name), join(staging, "stacks", stack.name), previous!.stacks[stack.name]!)) reused.add(stack.name);
+    }
+    const toBuild = org.stacks.filter((s) => !reused.has(s.name));
+    const batches = synthBatches(org, toBuild, options.batchCost ?? BATCH_COST);
+    const cost = toBuild.reduce((n, s) => n + stackCost(org, s), 0);
     const workers = workerCount(cost, batches.length, options.workers ? { BASELINE_SYNTH_WORKERS: String(options.workers) } : process.env);
     if (workers > 1) await synthesizeParallel(org, staging, batches, workers, options.workerHeapLimit ?? WORKER_HEAP_LIMIT);
     else for (const batch of batches) synthesizeInto(org, staging, batch);
     writeManifest(org, staging);
-    const summary = summarize(org, staging);
+    const summary = org.stacks.map((stack): StackSummary => {
+      const rebuilt = !reused.has(stack.name);
+      const resources = rebuilt ? countResources(join(staging, "stacks", stack.name)) : previous!.stacks[stack.name]!.resources;
+      return { name: stack.name, account: stack.account.name, region: stack.region, resources, rebuilt };
+    });
+    const cache: SynthCache = { code, stacks: {} };
+    for (const s of summary) cache.stacks[s.name] = { key: keys.get(s.name)!, resources: s.resources, files: stackFiles(join(staging, "stacks", s.name)) };
+    writeFileSync(join(staging, CACHE_FILE), `${JSON.stringify(cache)}\n`);
     swapInto(staging, target);
     return summary;
   } finally {
@@ -174,12 +197,7 @@ function swapInto(staging: string, target: string): void {
   if (hadPrevious) rmSync(previous, { recursive: true, force: true });
 }
 
-function summarize(org: ResolvedOrg, outdir: string): StackSummary[] {
-  return org.stacks.map((stack) => {
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack.name, "cdk.tf.json"), "utf8")) as {
-      resource?: Record<string, Record<string, unknown>>;
-    };
-    const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    return { name: stack.name, account: stack.account.name, region: stack.region, resources };
-  });
+function countResources(stackDir: string): number {
+  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+  return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
