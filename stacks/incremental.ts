@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
 import { identityPlan } from "../modules/identity-plan.js";
@@ -19,8 +19,13 @@ import { expectedSecretReaders } from "../modules/secret-readers.js";
  * other accounts must add what it reads here.
  */
 
-/** Kept in the output folder: the key and files of every stack as written. */
-export const CACHE_FILE = "synth-cache.json";
+/**
+ * The key and files of every stack as written, kept next to the output folder
+ * (`.cdktf.out.synth-cache.json` for `cdktf.out`), so the output itself is only what cdktf writes.
+ */
+export function cacheFile(outdir: string): string {
+  return join(dirname(outdir), `.${basename(outdir)}.synth-cache.json`);
+}
 
 export interface StackFile {
   path: string;
@@ -110,10 +115,10 @@ function filesUnder(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-/** The previous run's cache, when written by the same code. */
+/** The previous run's cache for the output folder `outdir`, when written by the same code. */
 export function readCache(outdir: string, code: string): SynthCache | undefined {
   try {
-    const cache = JSON.parse(readFileSync(join(outdir, CACHE_FILE), "utf8")) as SynthCache;
+    const cache = JSON.parse(readFileSync(cacheFile(outdir), "utf8")) as SynthCache;
     return cache.code === code ? cache : undefined;
   } catch {
     return undefined;

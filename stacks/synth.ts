@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
 import { AccountStack } from "./account-stack.js";
 import { App, CDKTF_VERSION } from "./platform.js";
-import { CACHE_FILE, codeVersion, readCache, reusable, reuseStack, stackFiles, stackKeys, type SynthCache } from "./incremental.js";
+import { cacheFile, codeVersion, readCache, reusable, reuseStack, stackFiles, stackKeys, type SynthCache } from "./incremental.js";
 import { stackCost, synthBatches } from "./schedule.js";
 
 export interface StackSummary {
@@ -176,8 +176,10 @@ export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, opt
     });
     const cache: SynthCache = { code, stacks: {} };
     for (const s of summary) cache.stacks[s.name] = { key: keys.get(s.name)!, resources: s.resources, files: stackFiles(join(staging, "stacks", s.name)) };
-    writeFileSync(join(staging, CACHE_FILE), `${JSON.stringify(cache)}\n`);
+    // The cache is removed before the swap and written after, so it never describes another output.
+    rmSync(cacheFile(target), { force: true });
     swapInto(staging, target);
+    writeFileSync(cacheFile(target), `${JSON.stringify(cache)}\n`);
     return summary;
   } finally {
     rmSync(staging, { recursive: true, force: true });

