@@ -1,5 +1,5 @@
 import { keyAliasName } from "../naming.js";
-import type { Statement } from "./document.js";
+import { sidPart, type Statement } from "./document.js";
 import { viaService } from "./key-policy.js";
 
 /**
@@ -45,11 +45,11 @@ export function parameterReadStatements(grants: ParameterReadGrant[]): Statement
     const id = `${g.accountId}/${g.keyName}`;
     byKey.set(id, [...(byKey.get(id) ?? []), g]);
   }
-  [...byKey.values()].forEach((group, i) => {
+  for (const group of byKey.values()) {
     const { accountId, keyName } = group[0]!;
     const regions = [...new Set(group.flatMap((g) => g.regions))];
     statements.push({
-      Sid: `DecryptParameters${i + 1}`,
+      Sid: `DecryptParameters${sidPart(keyName!)}${accountId}`,
       Effect: "Allow",
       Action: "kms:Decrypt",
       Resource: regions.map((r) => `arn:aws:kms:${r}:${accountId}:key/*`),
@@ -60,7 +60,7 @@ export function parameterReadStatements(grants: ParameterReadGrant[]): Statement
         StringLike: { "kms:EncryptionContext:PARAMETER_ARN": group.flatMap((g) => g.regions.map((r) => parameterPathArns(r, accountId, g.path)[1]!)) },
       },
     });
-  });
+  }
   return statements;
 }
 
