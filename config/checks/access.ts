@@ -3,10 +3,10 @@ import { BROKER_STS_ACTIONS } from "../../modules/policies/broker-policy.js";
 import { actionMatches, statementProblems } from "../../modules/policies/identity-policy.js";
 import { policyJson } from "../../modules/policies/document.js";
 import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "../sections/identity.js";
-import { daysFor } from "../sections/logs.js";
 import type { PathSegment } from "../errors.js";
 import type { OrgConfig } from "../schema.js";
 import { didYouMean } from "../suggest.js";
+import { retentionFloor } from "./logs.js";
 import type { ConfigCheck, Report } from "./types.js";
 
 /** STS refuses a packed session policy longer than this. */
@@ -68,9 +68,9 @@ export const accessChecks: ConfigCheck = (config, report) => {
   }
 
   if (brokerAccount && access.broker.retentionDays !== undefined) {
-    const floor = daysFor(config.logs.minimumRetentionDays, brokerAccount.environment);
-    if (access.broker.retentionDays < floor) {
-      report(at("broker", "retentionDays"), `${access.broker.retentionDays} days is under the ${brokerAccount.environment} minimum of ${floor} (logs.minimumRetentionDays)`);
+    const floor = retentionFloor(config)(brokerAccount.environment);
+    if (access.broker.retentionDays < floor.days) {
+      report(at("broker", "retentionDays"), `${access.broker.retentionDays} days is under the ${brokerAccount.environment} minimum of ${floor.days} (${floor.source})`);
     }
   }
 
