@@ -16,7 +16,8 @@ export function pipelineSubjects(pipelines: Pipelines, environment: string): Pip
   const { github } = pipelines;
   const subjects = (on: GithubJobContext) => githubSubjects(github, github.subjectFormat, on);
   return {
-    plan: subjects({ pullRequest: true }),
+    // Scheduled drift plans run on the branch as the plan role, so it trusts that ref too.
+    plan: [...subjects({ pullRequest: true }), ...(pipelines.drift ? subjects({ branch: github.branch }) : [])],
     apply: subjects(pipelines.applyTrust === "environment" ? { environment } : { branch: github.branch }),
   };
 }

@@ -13,6 +13,10 @@ export function reportGateAccount(config: OrgConfig): AccountConfig | undefined 
 /** The pipelines section names accounts that exist, and the ids its subject form needs. */
 export const workflowChecks: ConfigCheck = (config, report, names) => {
   if (config.pipelines) subjectFormatChecks(config.pipelines.github, report);
+  // The workflows hand the HCP token to terraform as TF_TOKEN_<host>, which only an ASCII host name can spell.
+  if (config.pipelines && config.backend.type === "hcp" && !/^[A-Za-z0-9.-]+$/.test(config.backend.hostname)) {
+    report(["backend", "hostname"], "a host name of letters, digits, . and - (write an internationalized name in its xn-- punycode form)");
+  }
   const gate = config.pipelines?.reportGate;
   if (!gate) return;
   if (gate.account !== undefined) names.account(gate.account, ["pipelines", "reportGate", "account"], { why: ": expected the name of an account in accounts" });

@@ -91,6 +91,27 @@ export const pipelinesSchema = z
     artifactRetentionDays: z.number().int().min(1).max(90).default(14),
     /** Post (and update) one plan summary comment on the pull request. */
     comment: z.boolean().default(true),
+    /** HCP Terraform backend: the repository or environment secret holding the API token `terraform` authenticates with. */
+    hcp: z
+      .strictObject({
+        tokenSecret: z
+          .string()
+          .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/, "a GitHub Actions secret name (letters, digits and _, not starting with a digit or GITHUB_)")
+          .default("TF_API_TOKEN"),
+      })
+      .default({ tokenSecret: "TF_API_TOKEN" }),
+    /**
+     * Scheduled drift detection: every stack planned read-only as the plan role on the
+     * branch, a drift summary artifact, and (with issues) one issue per drifted stack.
+     */
+    drift: z
+      .strictObject({
+        schedule: z
+          .string()
+          .regex(/^[0-9A-Za-z*/,-]+(?: [0-9A-Za-z*/,-]+){4}$/, "a cron schedule of five fields, such as \"17 5 * * 1-5\" (UTC)"),
+        issues: z.boolean().default(true),
+      })
+      .optional(),
     /** Replace the built-in action pins. */
     actions: z.partialRecord(z.enum(PINNED_ACTIONS), actionPin).default({}),
   })

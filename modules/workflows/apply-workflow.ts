@@ -4,7 +4,7 @@ import type { Job, WorkflowFile } from "./model.js";
 import { applyScript, checkManifestScript, findPlanRunScript, initScript, verifyPlanScript } from "./scripts.js";
 import { applyEntry, entriesJson, type Shard } from "./shards.js";
 import type { WorkflowSettings } from "./settings.js";
-import { assumeRoleStep, MATRIX_TARGET, setupTerraformStep, shardLabel } from "./steps.js";
+import { assumeRoleStep, MATRIX_TARGET, setupTerraformStep, shardLabel, terraformStep } from "./steps.js";
 
 const PLAN_DIR = "plan";
 
@@ -133,8 +133,8 @@ function applyJob(settings: WorkflowSettings): Job {
       },
       setupTerraformStep(settings),
       assumeRoleStep(settings, "Assume the apply role (OIDC)", "apply", MATRIX_TARGET),
-      { name: "terraform init", run: initScript(PLAN_DIR, ["-lockfile=readonly"]) },
-      { name: "terraform apply (the verified plan file only)", run: applyScript(PLAN_DIR) },
+      terraformStep(settings, { name: "terraform init", run: initScript(PLAN_DIR, ["-lockfile=readonly"]) }),
+      terraformStep(settings, { name: "terraform apply (the verified plan file only)", run: applyScript(PLAN_DIR) }),
     ],
   };
 }

@@ -1,5 +1,6 @@
 import type { ResolvedOrg } from "../../config/model.js";
 import { applyWorkflow } from "./apply-workflow.js";
+import { driftWorkflow } from "./drift-workflow.js";
 import { planWorkflow } from "./plan-workflow.js";
 import { renderWorkflow } from "./render.js";
 import { workflowSettings } from "./settings.js";
@@ -11,11 +12,11 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** Every workflow file of an organization, in a fixed order: plan then apply, shard by shard. */
+/** Every workflow file of an organization, in a fixed order: plan, apply (and drift), shard by shard. */
 export function generateWorkflows(org: ResolvedOrg, configPath: string): GeneratedFile[] {
   const settings = workflowSettings(org, configPath);
   return shards(org, settings).flatMap((shard) =>
-    [planWorkflow(org, shard, settings), applyWorkflow(org, shard, settings)].map((file) => ({
+    [planWorkflow(org, shard, settings), applyWorkflow(org, shard, settings), ...(settings.pipelines.drift ? [driftWorkflow(org, shard, settings)] : [])].map((file) => ({
       name: file.name,
       content: renderWorkflow(file, settings.configPath, settings.pins),
     })),

@@ -4,7 +4,7 @@
  */
 
 export type Permission = "read" | "write";
-export type Permissions = Partial<Record<"actions" | "contents" | "id-token" | "pull-requests", Permission>>;
+export type Permissions = Partial<Record<"actions" | "contents" | "id-token" | "issues" | "pull-requests", Permission>>;
 
 export interface Step {
   name: string;
@@ -35,6 +35,7 @@ export interface Workflow {
   name: string;
   on: Record<string, unknown>;
   permissions: Permissions;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
   env: Record<string, string>;
   defaults: { run: { shell: string } };
   jobs: Record<string, Job>;

@@ -3,11 +3,11 @@ import { reportGateAccount } from "../../config/checks/workflows.js";
 import { pipelineRoles } from "../naming.js";
 import { usesRef } from "./actions.js";
 import type { Job, Step, WorkflowFile } from "./model.js";
-import { bundleScript, cliCommand, type RawWord, commentScript, initScript, planScript, reportGateScript, selectStacksScript } from "./scripts.js";
+import { bundleScript, cliCommand, type RawWord, commentScript, initScript, planScript, reportGateScript, selectStacksScript, showScript } from "./scripts.js";
 import { entriesJson, planEntry, type Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
-import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel } from "./steps.js";
+import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel, terraformStep } from "./steps.js";
 
 const BASE_DIR = ".baseline-base";
 const STACK_DIR = `"synth/stacks/$STACK"`;
@@ -95,8 +95,9 @@ function planJob(settings: WorkflowSettings): Job {
       { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
       setupTerraformStep(settings),
       assumeRoleStep(settings, "Assume the plan role (OIDC)", "plan", MATRIX_TARGET),
-      { name: "terraform init", run: initScript(STACK_DIR) },
-      { name: "terraform plan", run: planScript(STACK_DIR) },
+      terraformStep(settings, { name: "terraform init", run: initScript(STACK_DIR) }),
+      terraformStep(settings, { name: "terraform plan", run: planScript(STACK_DIR) }),
+      terraformStep(settings, { name: "terraform show", run: showScript(STACK_DIR) }),
       {
         name: "Summarize and bundle the plan",
         env: {

@@ -66,19 +66,22 @@ export function planScript(dir: string): string {
   return script(`cd ${dir}`, `terraform plan -input=false ${LOCK_TIMEOUT} -var '${DEPLOY_ROLE_VARIABLE}=' -out=${PLAN_FILE}`);
 }
 
+/** The saved plan as JSON and as text, for the steps after it (which run no terraform). */
+export function showScript(dir: string): string {
+  return script(`cd ${dir}`, `terraform show -json ${PLAN_FILE} > "$RUNNER_TEMP/plan.json"`, `terraform show -no-color ${PLAN_FILE} > "$RUNNER_TEMP/plan.txt"`);
+}
+
 /**
  * Counts what the plan adds, changes and destroys (a replacement counts as both, as
  * Terraform's own summary does), writes the job summary, and bundles the plan with
  * the stack's synthesized folder (configuration, assets, provider lock), metadata and
- * SHA256SUMS over every file. Env: STACK, ACCOUNT_ID, REGION, ROLE, TREE, HEAD_SHA, TERRAFORM_VERSION.
+ * SHA256SUMS over every file. Reads the show step's plan.json and plan.txt. Env: STACK, ACCOUNT_ID, REGION, ROLE, TREE, HEAD_SHA, TERRAFORM_VERSION.
  */
 export function bundleScript(dir: string): string {
   return script(
     `cd ${dir}`,
-    `terraform show -json ${PLAN_FILE} > "$RUNNER_TEMP/plan.json"`,
     `counts=$(jq -c '[.resource_changes[]?.change.actions] as $r | {add: ($r | map(select(index("create"))) | length), change: ($r | map(select(. == ["update"])) | length), destroy: ($r | map(select(index("delete"))) | length), changed: (any($r[]; . != ["no-op"]) or any((.output_changes // {})[]; .actions != ["no-op"]))}' "$RUNNER_TEMP/plan.json")`,
     `rm -f "$RUNNER_TEMP/plan.json"`,
-    `terraform show -no-color ${PLAN_FILE} > "$RUNNER_TEMP/plan.txt"`,
     `bundle="$GITHUB_WORKSPACE/bundle"`,
     `mkdir -p "$bundle" "$GITHUB_WORKSPACE/summary"`,
     `tar --exclude=./.terraform -cf - . | tar -xf - -C "$bundle"`,

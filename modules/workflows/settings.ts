@@ -12,6 +12,11 @@ export interface WorkflowSettings {
   /** The config file as the workflows name it: relative to the repository root, with / separators. */
   configPath: string;
   pins: ActionPins;
+  /**
+   * Env of the steps that run `terraform`, and of no other step: with an HCP backend the
+   * API token from the configured secret, under the variable Terraform reads for the host.
+   */
+  terraformEnv: Record<string, string>;
 }
 
 export function workflowSettings(org: ResolvedOrg, configPath: string): WorkflowSettings {
@@ -21,7 +26,14 @@ export function workflowSettings(org: ResolvedOrg, configPath: string): Workflow
       { file: org.source, line: 1, column: 1, path: "pipelines", message: "required by `baseline workflow`: add a pipelines section with github.owner and github.repository" },
     ]);
   }
-  return { pipelines, configPath: repositoryPath(configPath), pins: actionPins(pipelines) };
+  const backend = org.config.backend;
+  const terraformEnv = backend.type === "hcp" ? { [hcpTokenVariable(backend.hostname)]: `\${{ secrets.${pipelines.hcp.tokenSecret} }}` } : {};
+  return { pipelines, configPath: repositoryPath(configPath), pins: actionPins(pipelines), terraformEnv };
+}
+
+/** `TF_TOKEN_<host>`: Terraform's credentials variable for a host, dots as `_` and hyphens as `__`. */
+export function hcpTokenVariable(hostname: string): string {
+  return `TF_TOKEN_${hostname.replace(/-/g, "__").replace(/\./g, "_")}`;
 }
 
 /** A path inside the repository (the current folder), as the workflow's shell sees it from the checkout root. */

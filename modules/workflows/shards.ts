@@ -15,6 +15,8 @@ export interface Shard {
   stacks: StackSpec[];
   planFile: string;
   applyFile: string;
+  /** Written only with `pipelines.drift`. */
+  driftFile: string;
 }
 
 export function shards(org: ResolvedOrg, settings: WorkflowSettings): Shard[] {
@@ -29,6 +31,7 @@ export function shards(org: ResolvedOrg, settings: WorkflowSettings): Shard[] {
       stacks: org.stacks.slice(i * size, (i + 1) * size),
       planFile: `${prefix}-plan${suffix}.yml`,
       applyFile: `${prefix}-apply${suffix}.yml`,
+      driftFile: `${prefix}-drift${suffix}.yml`,
     };
   });
 }

