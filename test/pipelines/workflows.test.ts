@@ -33,6 +33,7 @@ describe("the example organization's workflows", () => {
       "Assume the plan role (OIDC)",
       "terraform init",
       "terraform plan",
+      "terraform show",
       "Summarize and bundle the plan",
       "Upload the plan",
       "Upload the plan summary",
