@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { accessCommand } from "./modules/broker/command.js";
 import { schemaCommand, validateCommand } from "./config/commands.js";
 import { ConfigError } from "./config/errors.js";
+import { explainCommand } from "./modules/access/command.js";
 import { checkCommand } from "./modules/controls/command.js";
 import { configPathFromEnv, loadConfig } from "./config/load.js";
 import { synthCommand } from "./stacks/commands.js";
@@ -11,7 +12,7 @@ import { workflowCommand } from "./modules/workflows/command.js";
 import { reportCommand } from "./reports/command.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, workflowCommand, reportCommand, accessCommand];
+const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, explainCommand, workflowCommand, reportCommand, accessCommand];
 
 function buildProgram(): Command {
   const program = new Command("baseline")
