@@ -6,7 +6,7 @@ import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../co
 import type { SecretConfig } from "../config/sections/secrets.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
 import { GITHUB_OIDC_HOST, roleArn } from "./naming.js";
-import type { PolicyDocument } from "./policies/document.js";
+import type { PolicyDocument, Statement } from "./policies/document.js";
 import {
   configStatement,
   identityPolicy,
@@ -219,6 +219,21 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     }
   }
 
+  // Trust written on both sides: a declared role that another declared role trusts gets
+  // sts:AssumeRole on it (a trust policy naming its account root only delegates to IAM).
+  const assumableBy = new Map<string, Set<string>>();
+  for (const a of org.accounts) {
+    for (const r of a.roles) {
+      if (r.kind !== "cross-account" && r.kind !== "human" && r.kind !== "break-glass") continue;
+      for (const t of r.trusted) {
+        if (!("account" in t)) continue;
+        const owner = account(t.account);
+        const trusted = owner.roles.find((x) => x.name === t.role);
+        if (trusted) entriesOf(assumableBy, roleArn(owner.id, trusted.name, trusted.path), () => new Set()).add(roleArn(a.id, r.name, r.path));
+      }
+    }
+  }
+
   function roles(a: ResolvedAccount, githubProvider?: string): PlannedRole[] {
     return a.roles.map((r) => {
       const arn = roleArn(a.id, r.name, r.path);
@@ -244,7 +259,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
         parameters: parametersReadBy.get(arn) ?? [],
         ...(r.grants.outboundTokens ? { outboundTokens: r.grants.outboundTokens } : {}),
-        statements: [...r.statements.map(configStatement), ...generatedStatementsFor(org.access, arn)],
+        statements: [...r.statements.map(configStatement), ...generatedStatementsFor(org.access, arn), ...assumeStatement(assumableBy.get(arn))],
       });
       return {
         config: r,
@@ -412,6 +427,11 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
 }
 
 /** Role ARNs that read an account's secrets (named readers and roles granted them), across its regions. */
+function assumeStatement(roleArns: ReadonlySet<string> | undefined): Statement[] {
+  if (!roleArns?.size) return [];
+  return [{ Sid: "AssumeTrustingRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...roleArns].sort() }];
+}
+
 export function secretReaderArns(org: ResolvedOrg, account: ResolvedAccount): string[] {
   const plan = identityPlan(org);
   return [...new Set(account.regions.flatMap((r) => plan.secrets(account, r).flatMap((s) => s.policy.readerArns)))].sort();

@@ -4,7 +4,7 @@ import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../..
 import { githubProviderArn } from "../identity-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
 import { pipelineSubjects } from "../pipeline-subjects.js";
-import { githubRoleSubjects } from "../policies/trust-policy.js";
+import { SERVICES_WITH_SOURCE_ACCOUNT, githubRoleSubjects } from "../policies/trust-policy.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
 import { ADMINISTRATOR, OUTSIDER, PROOF_OUTSIDER_ORG, STRANGER, outsiderAccount, strangerArn, type Intent } from "./intents.js";
 import { keyArn, secretArn } from "./world.js";
@@ -249,7 +249,7 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
     case "service":
       for (const service of role.services) {
         add(`${service} assumes it for ${account.name}`, "allow", assume({ service }, { "aws:SourceAccount": account.id }));
-        add(`${service} acting for another account cannot assume it`, "deny", assume({ service }, { "aws:SourceAccount": outsider }));
+        if (SERVICES_WITH_SOURCE_ACCOUNT.has(service)) add(`${service} acting for another account cannot assume it`, "deny", assume({ service }, { "aws:SourceAccount": outsider }));
       }
       break;
     case "cross-account":

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { configPathFromEnv, loadConfig } from "../../config/load.js";
 import { outDirFrom, synthesizeAtomically } from "../../stacks/synth.js";
+import { formatProof, proveAccess } from "../access/prove.js";
 import { activeControls } from "./active.js";
 import { evaluate, formatFindings, readSynthesized } from "./check.js";
 import { setupReminders } from "./reminders.js";
@@ -12,7 +13,7 @@ export const CHECK_JSON = "check.json";
 export function checkCommand(program: Command): void {
   program
     .command("check")
-    .description("preflight: evaluate every catalog control on every synthesized stack; exit 2 on violations")
+    .description("preflight: evaluate every catalog control on every synthesized stack, then prove the access intents of the config; exit 2 on violations")
     .option("--config <file>", "organization config", configPathFromEnv())
     .option("--out <dir>", "synthesis folder, where check.json is written too (default: $CDKTF_OUTDIR or cdktf.out)")
     .option("--no-synth", "check the stacks already in the folder instead of synthesizing first")
@@ -26,13 +27,18 @@ export function checkCommand(program: Command): void {
         resource: e.resource,
         reason: e.reason,
       }));
-      const result = evaluate(readSynthesized(out), activeControls(org.config.compliance), exceptions);
+      const stacks = readSynthesized(out);
+      const result = evaluate(stacks, activeControls(org.config.compliance), exceptions);
+      // After the control predicates: what the synthesized policies actually allow and deny.
+      const access = proveAccess(org, stacks);
       mkdirSync(out, { recursive: true });
       const warnings = setupReminders(org);
-      writeFileSync(join(out, CHECK_JSON), `${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
+      writeFileSync(join(out, CHECK_JSON), `${JSON.stringify({ ...result, passed: result.passed && access.passed, warnings, access }, null, 2)}
+`);
       console.log(formatFindings(result));
       for (const w of warnings) console.log(`warning: ${w}`);
+      console.log(formatProof(access));
       console.log(`wrote ${join(out, CHECK_JSON)}`);
-      if (!result.passed) process.exitCode = 2;
+      if (!result.passed || !access.passed) process.exitCode = 2;
     });
 }
