@@ -73,8 +73,19 @@ export interface ParsedOperator {
   set?: "ForAnyValue" | "ForAllValues";
 }
 
+const operators = new Map<string, ParsedOperator>();
+
 /** Splits `ForAllValues:StringNotEqualsIfExists` into its parts; refuses what IAM does not know. */
 export function parseOperator(operator: string): ParsedOperator {
+  let parsed = operators.get(operator);
+  if (!parsed) {
+    parsed = parse(operator);
+    operators.set(operator, parsed);
+  }
+  return parsed;
+}
+
+function parse(operator: string): ParsedOperator {
   if (operator === "Null") return { base: "Null", negated: false, ifExists: false };
   const setMatch = /^(ForAnyValue|ForAllValues):(.*)$/.exec(operator);
   const set = setMatch?.[1] as ParsedOperator["set"];
@@ -122,10 +133,15 @@ export function conditionHolds(
   return asStrings(requestValue).some(single);
 }
 
+const folded = new WeakMap<RequestContext, Map<string, ContextValue | undefined>>();
+
 /** Context keys are case-insensitive; tag values keep their case. */
 export function lookup(context: RequestContext, key: string): ContextValue | undefined {
   if (key in context) return context[key];
-  const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(context)) if (k.toLowerCase() === lower) return v;
-  return undefined;
+  let byLowerKey = folded.get(context);
+  if (!byLowerKey) {
+    byLowerKey = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
+    folded.set(context, byLowerKey);
+  }
+  return byLowerKey.get(key.toLowerCase());
 }

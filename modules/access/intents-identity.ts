@@ -26,7 +26,28 @@ const ABAC_READER: readonly NamedPolicy[] = [
   { name: "tagged principal's identity policy", document: { Statement: [{ Sid: "Broad", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" }] } },
 ];
 
+/** Who reads which secret and uses which key through their own grants, indexed once (not per secret or key). */
+function grantIndex(org: ResolvedOrg) {
+  const secretReaders = new Map<string, Array<{ account: ResolvedAccount; role: RoleConfig }>>();
+  const keyUsers = new Map<string, Array<{ account: ResolvedAccount; role: RoleConfig; via: readonly string[]; access: keyof typeof CRYPTO_BY_ACCESS }>>();
+  const push = <T>(map: Map<string, T[]>, id: string, value: T) => (map.get(id) ?? map.set(id, []).get(id)!).push(value);
+  for (const account of org.accounts) {
+    for (const role of account.roles) {
+      for (const s of role.grants.secrets) {
+        const ref = qualifySecret(s, account.name);
+        push(secretReaders, `${ref.account}/${ref.name}`, { account, role });
+      }
+      for (const g of role.grants.keys) {
+        const ref = qualifyKey(g.key, account.name);
+        push(keyUsers, `${ref.account}/${ref.name}`, { account, role, via: g.via, access: g.access });
+      }
+    }
+  }
+  return { secretReaders, keyUsers };
+}
+
 export function identityIntents(org: ResolvedOrg): Intent[] {
+  const grants = grantIndex(org);
   const outsider = outsiderAccount(org);
   const outsiderRole = `arn:aws:iam::${outsider}:role/proof/outsider`;
   const intents: Intent[] = [];
@@ -51,10 +72,8 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         const reader = roleOf(qualifyRole(r.role, account.name));
         readers.set(reader.arn, label(reader.account, reader.role));
       }
-      for (const other of org.accounts) {
-        for (const role of other.roles) {
-          if (role.grants.secrets.some((s) => sameRef(qualifySecret(s, other.name), account.name, secret.name))) readers.set(roleArn(other.id, role.name, role.path), label(other, role));
-        }
+      for (const { account: other, role } of grants.secretReaders.get(`${account.name}/${secret.name}`) ?? []) {
+        readers.set(roleArn(other.id, role.name, role.path), label(other, role));
       }
       const keyArnIn = (region: string) => (secret.key ? keyArn(region, account.id, keyAliasName(qualifyKey(secret.key, account.name).name)) : undefined);
       const read = (principal: AccessRequest["principal"], region: string, extra: Partial<AccessRequest> = {}): AccessRequest[] => {
@@ -76,7 +95,9 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           for (const r of read({ arn }, region)) add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`, "allow", r);
         }
         for (const [i, group] of secret.readers.flatMap((r) => (r.tags ? [r] : [])).entries()) {
-          const accounts = (group.accounts ?? org.accounts.map((a) => a.name)).map(accountOf);
+          // Without `accounts` the group names every account alike: its own, the first and the last stand for all.
+          const names = group.accounts ?? [...new Set([account.name, org.accounts[0]!.name, org.accounts.at(-1)!.name])];
+          const accounts = names.map(accountOf);
           for (const reader of accounts) {
             const tags = group.tags!;
             const who = `a principal of ${reader.name} tagged ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",")}`;
@@ -122,13 +143,8 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         const { account: a, role, arn } = roleOf(qualifyRole(u.role, account.name));
         users.set(`${arn} ${u.via.join(",")} ${u.access}`, { who: label(a, role), via: u.via, access: u.access });
       }
-      for (const other of org.accounts) {
-        for (const role of other.roles) {
-          for (const g of role.grants.keys) {
-            if (!sameRef(qualifyKey(g.key, other.name), account.name, key.name)) continue;
-            users.set(`${roleArn(other.id, role.name, role.path)} ${g.via.join(",")} ${g.access}`, { who: label(other, role), via: g.via, access: g.access });
-          }
-        }
+      for (const g of grants.keyUsers.get(`${account.name}/${key.name}`) ?? []) {
+        users.set(`${roleArn(g.account.id, g.role.name, g.role.path)} ${g.via.join(",")} ${g.access}`, { who: label(g.account, g.role), via: g.via, access: g.access });
       }
       for (const region of key.regions ?? account.regions) {
         const arn = keyArn(region, account.id, keyAliasName(key.name));
@@ -201,10 +217,6 @@ function logsIntents(org: ResolvedOrg, account: ResolvedAccount, outsider: strin
     });
   }
   return out;
-}
-
-function sameRef(ref: QualifiedRef, account: string, name: string): boolean {
-  return ref.account === account && ref.name === name;
 }
 
 function rotationIntents(account: ResolvedAccount, secretName: string, region: string, key: string | undefined, subject: string): Intent[] {

@@ -307,6 +307,30 @@ function stackFunctions(stack: SynthesizedStack, facts: StackFacts): WorldFuncti
   return functions.map((f) => (statements.has(f) ? { ...f, policy: { name: `resource policy of function ${f.name}`, document: { Statement: statements.get(f)! } } } : f));
 }
 
+interface WorldIndex {
+  keys: Map<string, WorldKey>;
+  secrets: Map<string, WorldSecret>;
+  secretsByName: Map<string, WorldSecret>;
+  endpoints: Map<string, WorldEndpoint>;
+}
+
+const indexes = new WeakMap<World, WorldIndex>();
+
+/** Lookups by ARN, built once per world: a proof asks thousands of questions of one world. */
+function indexOf(world: World): WorldIndex {
+  let index = indexes.get(world);
+  if (!index) {
+    index = {
+      keys: new Map(world.keys.map((k) => [k.arn, k])),
+      secrets: new Map(world.secrets.flatMap((s) => s.regions.map((r) => [secretArn(r, s.account, s.name), s] as const))),
+      secretsByName: new Map(world.secrets.map((s) => [`${s.account}/${s.name}`, s])),
+      endpoints: new Map(world.endpoints.map((e) => [`${e.account}/${e.region}/${e.service}`, e])),
+    };
+    indexes.set(world, index);
+  }
+  return index;
+}
+
 /** What the world cannot know about a principal that it does not create (a stranger, a vendor, the deploy role). */
 export interface AskOptions {
   /** Identity policies of a principal the stacks do not create. */
@@ -331,7 +355,7 @@ export interface Resolved {
 export function policiesFor(world: World, request: AccessRequest, options: AskOptions = {}): Resolved {
   const rotating = options.rotationRoleOf;
   const principalArn = rotating
-    ? (world.secrets.find((s) => s.account === rotating.account && s.name === rotating.secret)?.rotationRole ?? "«no rotation function in the synthesized stack»")
+    ? (indexOf(world).secretsByName.get(`${rotating.account}/${rotating.secret}`)?.rotationRole ?? "«no rotation function in the synthesized stack»")
     : request.principal.arn;
   const role = principalArn ? world.roles.get(principalArn) : undefined;
   const principalAccount = request.principal.account ?? accountOf(principalArn);
@@ -354,7 +378,7 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
     resourcePolicy = target.trust;
     resourceTags = target.tags;
   } else if (resourceArn.startsWith("arn:aws:kms:")) {
-    const key = world.keys.find((k) => k.arn === resourceArn);
+    const key = indexOf(world).keys.get(resourceArn);
     if (key) {
       kind = "kms-key";
       resourcePolicy = key.policy;
@@ -364,7 +388,7 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
   } else if (resourceArn.startsWith("arn:aws:lambda:")) {
     resourcePolicy = world.functions?.find((f) => f.arn === resourceArn)?.policy;
   } else if (resourceArn.startsWith("arn:aws:secretsmanager:")) {
-    const secret = world.secrets.find((s) => s.regions.some((r) => secretArn(r, s.account, s.name) === resourceArn));
+    const secret = indexOf(world).secrets.get(resourceArn);
     if (secret) {
       resourcePolicy = secret.policy;
       resourceTags = secret.tags;
@@ -395,7 +419,7 @@ const FULL_ACCESS = { Statement: [{ Effect: "Allow" as const, Principal: "*" as 
 
 /** An endpoint without a policy has AWS's default full-access one; a missing endpoint lets nothing through. */
 function endpointPolicy(world: World, at: { account: string; region: string; service: string }): NamedPolicy {
-  const endpoint = world.endpoints.find((e) => e.account === at.account && e.region === at.region && e.service === at.service);
+  const endpoint = indexOf(world).endpoints.get(`${at.account}/${at.region}/${at.service}`);
   if (!endpoint) return { name: `(no ${at.service} endpoint of ${at.account} in ${at.region} in the synthesized stacks)`, document: { Statement: [] } };
   return endpoint.policy ?? { name: `${at.service} endpoint (default full-access policy)`, document: FULL_ACCESS };
 }

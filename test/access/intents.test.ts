@@ -76,7 +76,6 @@ function mutate(stacks: readonly SynthesizedStack[], stack: string, type: string
 }
 
 const named = (name: string) => (b: Record<string, unknown>) => b.name === name;
-const statement = (doc: { Statement: Array<Record<string, any>> }, sid: string) => doc.Statement.find((s) => s.Sid === sid)!;
 
 describe("the proof fails when a policy is weakened", () => {
   it("a removed deny: a stranger reads the secret", () => {
