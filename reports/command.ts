@@ -29,6 +29,7 @@ interface ReportOptions {
   endpointUrl?: string;
   securityhub: boolean;
   securityHub?: "cspm" | "v2";
+  maxConcurrency?: number;
   fromAwsCli?: string;
   fromSnapshot?: string;
   saveSnapshot?: string;
@@ -44,6 +45,12 @@ interface ReportOptions {
 function percentage(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError("expected a percentage from 0 to 100");
+  return n;
+}
+
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) throw new InvalidArgumentError("expected a whole number of requests from 1 to 64");
   return n;
 }
 
@@ -70,6 +77,11 @@ export function reportCommand(program: Command): void {
         "cspm",
         "v2",
       ]),
+    )
+    .option(
+      "--max-concurrency <n>",
+      "read live: AWS requests in flight at once (default 8); lower it when other tools share the organization's API limits",
+      concurrency,
     )
     .option("--from-aws-cli <dir>", "read JSON files saved by the AWS CLI from this directory")
     .option("--from-snapshot <file>", "read a snapshot saved by --save-snapshot")
@@ -101,7 +113,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   const inputs = [opts.aggregator !== undefined, opts.fromAwsCli !== undefined, opts.fromSnapshot !== undefined].filter(Boolean).length;
   if (inputs !== 1) throw new Error("report: give exactly one input: --aggregator NAME --region R, --from-aws-cli DIR or --from-snapshot FILE");
   if (opts.aggregator !== undefined && !opts.region) throw new Error("report: --aggregator needs --region (the aggregator's region)");
-  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub", opts.securityHub && "--security-hub"].filter(Boolean);
+  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub", opts.securityHub && "--security-hub", opts.maxConcurrency && "--max-concurrency"].filter(Boolean);
   if (opts.aggregator === undefined && liveOnly.length > 0) throw new Error(`report: ${liveOnly.join(", ")} only apply with --aggregator`);
 
   // Everything that can be invalid is read before collecting, so a bad file fails fast.
@@ -148,6 +160,7 @@ async function collect(opts: ReportOptions): Promise<Snapshot> {
     endpointUrl: opts.endpointUrl,
     securityHub: opts.securityhub,
     securityHubV2: opts.securityHub === "v2",
+    concurrency: opts.maxConcurrency,
     progress: stderrProgress(),
   });
 }

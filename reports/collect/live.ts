@@ -48,7 +48,7 @@ export interface LiveOptions {
   securityHub: boolean;
   /** Also read the new Security Hub's finding statistics (GetFindingStatisticsV2), a second source. */
   securityHubV2?: boolean;
-  /** Requests in flight at once; the SDK's adaptive retry slows down further when throttled. */
+  /** Requests in flight at once (`--max-concurrency`, default 8); the SDK's adaptive retry slows down further when throttled. */
   concurrency?: number;
   progress?: Progress;
   /** Attempts per call, retries included. */
@@ -93,14 +93,15 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
   const aggregator = options.aggregator;
 
   try {
-    const securityHubRead = options.securityHub ? readSecurityHub(securityHub, gaps) : Promise.resolve(undefined);
+    // Every request runs in a slot of `limit` (a paging chain holds one), so --max-concurrency bounds them all.
+    const securityHubRead = options.securityHub ? limit(() => readSecurityHub(securityHub, gaps)) : Promise.resolve(undefined);
     const securityHubV2Read = options.securityHubV2 ? limit(() => readSecurityHubV2(securityHub, gaps)) : Promise.resolve(undefined);
 
     progress.phase("organizations and aggregator sources", 3);
     const [accounts, sources, aggregatedRegions] = await Promise.all([
       walkOrganization(organizations, limit, gaps).finally(() => progress.advance()),
-      readSources(configService, aggregator, gaps).finally(() => progress.advance()),
-      readAggregatedRegions(configService, aggregator).finally(() => progress.advance()),
+      limit(() => readSources(configService, aggregator, gaps)).finally(() => progress.advance()),
+      limit(() => readAggregatedRegions(configService, aggregator)).finally(() => progress.advance()),
     ]);
 
     const matrix = new CellMatrix();

@@ -199,6 +199,25 @@ describe("collectLive when the aggregator collects all regions (one paging chain
   });
 });
 
+describe("collectLive with --max-concurrency", () => {
+  it("never has more requests in flight than the limit, Security Hub and the sources status included", async () => {
+    useLoopbackCredentials();
+    const inFlight = async (concurrency: number) => {
+      const server = await startFakeAws({ org, latencyMs: 5 });
+      try {
+        const snapshot = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: server.url, securityHub: true, securityHubV2: true, concurrency });
+        expect(snapshot.gaps).toEqual([]);
+        return server.stats.maxInFlight;
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await inFlight(2)).toBeLessThanOrEqual(2);
+    // The measure sees overlap when the limit allows it.
+    expect(await inFlight(16)).toBeGreaterThan(2);
+  });
+});
+
 describe("collectLive with an aggregator that does not exist", () => {
   it("fails with the reason instead of reporting an empty organization", async () => {
     useLoopbackCredentials();

@@ -33,6 +33,8 @@ export interface FakeAwsOptions {
   unreadable?: Unreadable;
   /** The aggregator collects all regions (AllAwsRegions) instead of naming them. */
   allRegions?: boolean;
+  /** Milliseconds before each answer, so concurrent requests overlap as they do against AWS. */
+  latencyMs?: number;
 }
 
 export interface FakeAwsStats {
@@ -41,6 +43,8 @@ export interface FakeAwsStats {
   /** Empty pages that carry a NextToken, plus tokens handed out that lead to an empty last page. */
   emptyPages: number;
   byOperation: Record<string, number>;
+  /** Most requests open at the same time (body received, not yet answered). */
+  maxInFlight: number;
 }
 
 export interface FakeAws {
@@ -71,7 +75,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const unreadable = options.unreadable ?? {};
   const failAccounts = new Set(unreadable.accounts ?? []);
   const failRegions = new Set(unreadable.regions ?? []);
-  const stats: FakeAwsStats = { requests: 0, throttled: 0, emptyPages: 0, byOperation: {} };
+  const stats: FakeAwsStats = { requests: 0, throttled: 0, emptyPages: 0, byOperation: {}, maxInFlight: 0 };
+  let inFlight = 0;
 
   const rows = complianceRows(org, unreadable);
   const details = cellsByDeployedName(org);
@@ -277,6 +282,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       service = prefix === "StarlingDoveService" ? "config" : prefix === "AWSOrganizationsV20161128" ? "organizations" : "unknown";
       handler = service === "config" ? config[operation] : service === "organizations" ? organizations[operation] : undefined;
     }
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     stats.requests++;
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
     const send = (status: number, payload: unknown, errorType?: string) => {
@@ -299,6 +305,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   }
 
   const server = createServer((req, res) => {
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+    res.on("close", () => inFlight--);
     handle(req, res).catch((err: unknown) => {
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ __type: "InternalFailure", message: String(err) }));
     });
