@@ -3,6 +3,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
+import { handlerSource } from "../modules/broker/asset.js";
 import { identityPlan } from "../modules/identity-plan.js";
 import { expectedSecretReaders } from "../modules/secret-readers.js";
 
@@ -98,6 +99,8 @@ export function codeVersion(): string {
       if (/\.(js|ts|json|hbs)$/.test(file)) digest.update(relative(code, file)).update(readFileSync(file));
     }
   }
+  // The access broker's handler is not compiled: it ships as committed, in its stack's asset.
+  digest.update(handlerSource());
   return (codeFingerprint = digest.digest("hex"));
 }
 
