@@ -1,6 +1,7 @@
 import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
+import { guardrailsSchema, type GuardrailsConfig } from "./sections/guardrails.js";
 
 /** An account with every default and derived value resolved. */
 export interface ResolvedAccount extends Omit<AccountConfig, "regions" | "homeRegion" | "tags"> {
@@ -36,6 +37,14 @@ export interface ResolvedOrg {
   regions: AwsRegion[];
   /** The just-in-time access broker and its policy, with the statements generated from it; undefined without `access:`. */
   access: ResolvedAccess | undefined;
+  /** The account with role `management`, where the organization's policies live, if any. */
+  managementAccount: ResolvedAccount | undefined;
+  /**
+   * The guardrails with every default: all on unless the config switches one off. Undefined
+   * when the config declares no management account and no `guardrails` section, so there is
+   * nowhere to create them (the loader refuses a `guardrails` section without one).
+   */
+  guardrails: GuardrailsConfig | undefined;
 }
 
 export function stackName(accountName: string, region: string): string {
@@ -58,6 +67,7 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
   const stacks = accounts.flatMap((account) =>
     account.regions.map((region) => ({ name: stackName(account.name, region), account, region, isHomeRegion: region === account.homeRegion })),
   );
+  const managementAccount = accounts.find((a) => a.role === "management");
   return {
     source,
     config,
@@ -68,5 +78,7 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     securityAccount: accounts.find((a) => a.role === "security"),
     regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
     access: resolveAccess(config, accounts),
+    managementAccount,
+    guardrails: config.guardrails ?? (managementAccount ? guardrailsSchema.parse({}) : undefined),
   };
 }

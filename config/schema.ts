@@ -11,6 +11,7 @@ import { logGroupsSchema, logsSchema } from "./sections/logs.js";
 import { complianceSchema } from "./sections/compliance.js";
 import { pipelinesSchema } from "./sections/pipelines.js";
 import { accessSchema } from "./sections/access.js";
+import { guardrailsSchema } from "./sections/guardrails.js";
 
 
 export const accountRole = z.enum(["management", "security", "log-archive", "shared", "workload"]);
@@ -98,6 +99,8 @@ export const orgSchema = z.strictObject({
   pipelines: pipelinesSchema,
   /** Just-in-time access: the broker and who may request which brokered role. */
   access: accessSchema,
+  /** Service and resource control policies, in the management account's stack; every guardrail is on unless switched off. */
+  guardrails: guardrailsSchema.optional(),
 });
 
 /** The config file as written (after defaults). */

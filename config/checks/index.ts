@@ -1,6 +1,7 @@
 import { accessChecks } from "./access.js";
 import { accountChecks } from "./accounts.js";
 import { complianceChecks } from "./compliance.js";
+import { guardrailChecks } from "./guardrails.js";
 import { identityChecks } from "./identity.js";
 import { keyChecks } from "./keys.js";
 import { logsChecks } from "./logs.js";
@@ -11,4 +12,4 @@ import { valueChecks } from "./values.js";
 import { workflowChecks } from "./workflows.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, valueChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks];
+export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, valueChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks, guardrailChecks];

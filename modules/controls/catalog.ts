@@ -1,3 +1,5 @@
+import type { GuardrailId } from "../../config/sections/guardrails.js";
+import * as g from "./guardrail-predicates.js";
 import * as p from "./predicates.js";
 import * as values from "./value-predicates.js";
 import { invalidTemplates } from "./templates.js";
@@ -36,6 +38,33 @@ function endpointControl(e: (typeof ENDPOINT_CONTROLS)[number]): Control {
     remediation: `Add ${e.service} to the VPC's \`endpoints[].services\` in the account's config, so its traffic stays on the AWS network under the data-perimeter policy.`,
     docUrl: `${CONFIG_DOCS}/service-vpc-endpoint-enabled.html`,
     check: (stack) => p.vpcHasEndpointFor(stack, e.service),
+  };
+}
+
+const SCP_DOCS = "https://docs.aws.amazon.com/organizations/latest/userguide";
+
+/** Guardrails (issue 11): each is a preventive control whose preflight checks it is generated and attached where declared. */
+const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; title: string; severity: Control["severity"]; doc: string; why: string }> = [
+  { id: "noStandingCredentials", title: "Member accounts cannot create IAM users, access keys or passwords", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`, why: "standing credentials are what the baseline exists to remove" },
+  { id: "protectBaseline", title: "Only the deploy and apply roles change what the baseline manages", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`, why: "a member account must not switch off its own roles, keys, Config or Security Hub" },
+  { id: "denyLeaveOrganization", title: "Member accounts cannot leave the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "an account that leaves takes its data outside every guardrail" },
+  { id: "denyRootUser", title: "The root user of member accounts can do nothing", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management", why: "root cannot be limited by IAM; centralized root access replaces it" },
+  { id: "regionDeny", title: "Requests outside the allowed regions are denied", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "resources in unwatched regions escape Config and Security Hub" },
+  { id: "resourcePerimeter", title: "Only organization principals reach the organization's resources", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_rcps.html`, why: "one loosened resource policy must not expose a secret or key to an outsider" },
+  { id: "confusedDeputy", title: "AWS services reach resources only on behalf of the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "a service acting for another organization is a confused deputy" },
+  { id: "secureTransport", title: "Requests to the organization's resources use TLS", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "credentials and data must not travel in clear text" },
+  { id: "trustedIdentityProviders", title: "Web-identity federation only from declared issuers and GitHub owners", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif", why: "GitHub's issuer serves every GitHub customer" },
+];
+
+function guardrailControl(c: (typeof GUARDRAIL_CONTROLS)[number]): Control {
+  return {
+    id: `GUARDRAIL-${c.id.replace(/[A-Z]/g, (l) => `-${l}`).toUpperCase()}`,
+    title: c.title,
+    severity: c.severity,
+    securityHubControls: [],
+    remediation: `Keep guardrails.${c.id} enabled (${c.why}), apply the management account's stack first, and enable the policy type on the organization root.`,
+    docUrl: c.doc,
+    check: (stack) => g.guardrailAttached(stack, c.id),
   };
 }
 
@@ -280,6 +309,37 @@ export const controls: Control[] = [
       "Write a literal `${` as `$${` and `%{` as `%%{` (IAM policy variables such as `${aws:PrincipalTag/Project}`): `policyJson` does it for policies; pass any other literal text through `escapeTerraformTemplate`. Otherwise `terraform plan` fails on the stack.",
     docUrl: "https://developer.hashicorp.com/terraform/language/syntax/json#expression-mapping",
     check: (stack) => invalidTemplates(stack),
+  },
+  ...GUARDRAIL_CONTROLS.map(guardrailControl),
+  {
+    id: "IAM-ACCESS-KEYS-ROTATED",
+    title: "IAM access keys are rotated within 90 days",
+    severity: "MEDIUM",
+    configRule: { name: "access-keys-rotated", identifier: "ACCESS_KEYS_ROTATED", parameters: { maxAccessKeyAge: "90" }, periodic: true, global: true },
+    securityHubControls: ["IAM.3"],
+    remediation: "Replace the access key with a role the workload assumes (or IAM Roles Anywhere outside AWS); until then rotate it within maxAccessKeyAge days.",
+    docUrl: `${CONFIG_DOCS}/access-keys-rotated.html`,
+    check: (stack) => g.noAccessKeys(stack),
+  },
+  {
+    id: "IAM-UNUSED-CREDENTIALS",
+    title: "IAM users have no credentials unused for 45 days",
+    severity: "MEDIUM",
+    configRule: { name: "iam-user-unused-credentials-check", identifier: "IAM_USER_UNUSED_CREDENTIALS_CHECK", parameters: { maxCredentialUsageAge: "45" }, periodic: true, global: true },
+    securityHubControls: ["IAM.22"],
+    remediation: "Delete the IAM user's unused password and keys; people sign in through Identity Center and assume roles.",
+    docUrl: `${CONFIG_DOCS}/iam-user-unused-credentials-check.html`,
+    check: (stack) => g.noIamUsers(stack),
+  },
+  {
+    id: "IAM-ROOT-ACCESS-KEY",
+    title: "The root user has no access key",
+    severity: "CRITICAL",
+    configRule: { name: "iam-root-access-key-check", identifier: "IAM_ROOT_ACCESS_KEY_CHECK", periodic: true, global: true },
+    securityHubControls: ["IAM.4"],
+    remediation: "Delete the root user's access keys (or remove root credentials with centralized root access); deploy by assuming the deploy role.",
+    docUrl: `${CONFIG_DOCS}/iam-root-access-key-check.html`,
+    check: (stack) => g.noStaticProviderKeys(stack),
   },
 ];
 
