@@ -1,4 +1,7 @@
+import type { ResolvedOrg } from "../../config/model.js";
+import { GUARDRAILS_OUTPUT, guardrailDeclaration } from "../../modules/controls/guardrail-predicates.js";
 import type { SynthesizedStack } from "../../modules/controls/types.js";
+import { planGuardrails } from "../../modules/guardrail-plan.js";
 
 const ORG = "o-exampleorg1";
 
@@ -90,5 +93,31 @@ type Res = Record<string, Record<string, Record<string, unknown>>>;
 export function broken(edit: (r: Res) => void): SynthesizedStack {
   const stack = goodStack();
   edit(stack.json.resource as Res);
+  return stack;
+}
+
+/**
+ * The good stack plus what the management stack adds for guardrails: the example's
+ * policies (from the real planner), their attachments to the root, and the declaration.
+ */
+export function guardrailStack(org: ResolvedOrg): SynthesizedStack {
+  const stack = goodStack();
+  const plan = planGuardrails(org, org.guardrails!);
+  const resources = stack.json.resource!;
+  resources.aws_organizations_policy = Object.fromEntries(plan.policies.map((p) => [p.name, { name: p.name, type: p.type, content: p.json }]));
+  resources.aws_organizations_policy_attachment = Object.fromEntries(
+    plan.policies.map((p) => [p.name, { policy_id: `\${aws_organizations_policy.${p.name}.id}`, target_id: "${data.aws_organizations_organization.org.roots[0].id}" }]),
+  );
+  stack.json.output = { [GUARDRAILS_OUTPUT]: { value: guardrailDeclaration(org.guardrails!) } };
+  return stack;
+}
+
+/** A guardrail stack without the statements whose Sid starts with `sid`. */
+export function withoutStatement(stack: SynthesizedStack, sid: string): SynthesizedStack {
+  for (const policy of Object.values(stack.json.resource!.aws_organizations_policy!)) {
+    const doc = JSON.parse(policy.content as string) as { Statement: Array<{ Sid?: string }> };
+    doc.Statement = doc.Statement.filter((s) => !s.Sid?.startsWith(sid));
+    policy.content = JSON.stringify(doc);
+  }
   return stack;
 }

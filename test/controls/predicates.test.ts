@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { controls } from "../../modules/controls/catalog.js";
 import { rotationIntervalDays } from "../../modules/controls/predicates.js";
 import type { SynthesizedStack } from "../../modules/controls/types.js";
-import { broken, goodStack } from "./fixtures.js";
+import { loadConfig } from "../../config/load.js";
+import { GUARDRAIL_IDS, GUARDRAILS } from "../../modules/guardrail-plan.js";
+import { broken, goodStack, guardrailStack, withoutStatement } from "./fixtures.js";
+
+const example = loadConfig("config/org.yaml");
+const guardrailControlId = (id: string) => `GUARDRAIL-${id.replace(/[A-Z]/g, (l) => `-${l}`).toUpperCase()}`;
 
 type Breaker = { stack: SynthesizedStack; why: RegExp };
 
@@ -121,6 +126,36 @@ for (const service of ["secretsmanager", "kms", "sts", "logs", "ssm"]) {
   breakers[`VPC-ENDPOINT-${service.toUpperCase()}`] = [{ stack: broken((r) => delete r.aws_vpc_endpoint![service]), why: new RegExp(`none for ${service}`) }];
 }
 
+for (const id of GUARDRAIL_IDS) {
+  breakers[guardrailControlId(id)] = GUARDRAILS[id].sids.map((sid) => ({
+    stack: withoutStatement(guardrailStack(example), sid),
+    why: new RegExp(`denies ${sid}: the .* guardrail is declared but not generated`),
+  }));
+}
+breakers["GUARDRAIL-NO-STANDING-CREDENTIALS"]!.push({
+  stack: (() => {
+    const stack = guardrailStack(example);
+    delete stack.json.resource!.aws_organizations_policy_attachment;
+    return stack;
+  })(),
+  why: /attached to 0 of the 1 declared targets \(\/\)/,
+});
+breakers["IAM-ACCESS-KEYS-ROTATED"] = [{ stack: broken((r) => (r.aws_iam_access_key = { ci: { user: "ci" } })), why: /never expires/ }];
+breakers["IAM-UNUSED-CREDENTIALS"] = [
+  { stack: broken((r) => (r.aws_iam_user = { ci: { name: "ci" } })), why: /an IAM user or its credential/ },
+  { stack: broken((r) => (r.aws_iam_user_login_profile = { ci: { user: "ci" } })), why: /an IAM user or its credential/ },
+];
+breakers["IAM-ROOT-ACCESS-KEY"] = [
+  {
+    stack: (() => {
+      const stack = goodStack();
+      stack.json.provider = { aws: [{ region: "eu-west-1", access_key: "AKIAEXAMPLE", secret_key: "redacted" }] };
+      return stack;
+    })(),
+    why: /signs with a static access_key, secret_key/,
+  },
+];
+
 const parameters = (id: string) => controls.find((c) => c.id === id)!.configRule?.parameters ?? {};
 
 describe("catalog predicates", () => {
@@ -137,6 +172,15 @@ describe("catalog predicates", () => {
     const violations = control.check(breaker.stack, parameters(id));
     expect(violations.length).toBeGreaterThan(0);
     expect(violations.map((v) => v.why).join("\n")).toMatch(breaker.why);
+  });
+
+  it("the example's guardrails pass every guardrail control, and a guardrail switched off is not required", () => {
+    const guardrailControls = controls.filter((c) => c.id.startsWith("GUARDRAIL-"));
+    expect(guardrailControls).toHaveLength(GUARDRAIL_IDS.length);
+    for (const control of guardrailControls) expect(control.check(guardrailStack(example), {})).toEqual([]);
+    const stack = withoutStatement(guardrailStack(example), "DenyOutsideAllowedRegions");
+    (stack.json.output!.org_baseline_guardrails!.value as Record<string, unknown>).regionDeny = { disabled: "Global team works in every region (CISO, SEC-300)" };
+    expect(controls.find((c) => c.id === "GUARDRAIL-REGION-DENY")!.check(stack, {})).toEqual([]);
   });
 
   it("a stack whose recorder Control Tower manages passes CONFIG-ENABLED through its output", () => {
