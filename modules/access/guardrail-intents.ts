@@ -1,0 +1,258 @@
+import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
+import type { GuardrailId } from "../../config/sections/guardrails.js";
+import { AWS_REGIONS } from "../../config/regions.js";
+import { GUARDRAILS_OUTPUT } from "../controls/guardrail-predicates.js";
+import type { SynthesizedStack } from "../controls/types.js";
+import { allowedRegions, githubOwners, normalizeOuPath, thirdPartyAccounts, type PolicyType } from "../guardrail-plan.js";
+import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
+import type { Principal } from "../policies/document.js";
+import type { AccessRequest, NamedPolicy } from "./evaluate.js";
+import { ADMINISTRATOR, OUTSIDER, PROOF_OUTSIDER_ORG, outsiderAccount, proveIntents, strangerArn, type Intent, type IntentResult } from "./intents.js";
+import { buildWorld, keyArn, secretArn, terraformValue, type OrganizationPolicies, type World } from "./world.js";
+
+/**
+ * Guardrail intents: what the organization's SCPs and RCPs must decide, proven against the
+ * policies the management stack synthesizes. A member account's administrators cannot mint
+ * standing credentials or undo the baseline, while the deploy role and the pipelines still
+ * can do their work; outsiders cannot reach resources even where a resource policy was
+ * loosened; and the management account, which no SCP binds, is called out explicitly.
+ *
+ * The requests carry the context AWS always sends (`aws:RequestedRegion`,
+ * `aws:SecureTransport`, and `aws:SourceOrgID` with `aws:SourceAccount`), since the
+ * guardrails test exactly those keys.
+ */
+
+const FULL_AWS_ACCESS: NamedPolicy = { name: "FullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+const RCP_FULL_AWS_ACCESS: NamedPolicy = { name: "RCPFullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] } };
+
+/** The OU path of each level from the root down to the account's OU: `/`, `/Workloads`, `/Workloads/Prod`. */
+export function levelsOf(ou: string): string[] {
+  const parts = normalizeOuPath(ou).split("/").filter(Boolean);
+  return ["/", ...parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`)];
+}
+
+/**
+ * The SCPs and RCPs on each account's path, read from the synthesized management stack:
+ * policies by their content, attachments by their target (the root, or an OU found by name
+ * under its parent). AWS's full-access policies stay attached at every level, as by default.
+ */
+export function organizationPolicies(stacks: readonly SynthesizedStack[], org: ResolvedOrg): OrganizationPolicies | undefined {
+  const management = stacks.find((s) => s.json.output?.[GUARDRAILS_OUTPUT] !== undefined);
+  if (!management) return undefined;
+  const data = management.json.data ?? {};
+  const pathOf = new Map<string, string>();
+  for (const id of Object.keys(data.aws_organizations_organization ?? {})) pathOf.set(`\${data.aws_organizations_organization.${id}.roots[0].id}`, "/");
+  const ous = Object.entries(data.aws_organizations_organizational_unit ?? {});
+  // Parents before children: resolve until no OU is left (each pass resolves at least one level).
+  for (let pass = 0; pass <= ous.length; pass++) {
+    for (const [id, ou] of ous) {
+      const parent = pathOf.get(ou.parent_id as string);
+      if (parent !== undefined) pathOf.set(`\${data.aws_organizations_organizational_unit.${id}.id}`, `${parent === "/" ? "" : parent}/${ou.name as string}`);
+    }
+  }
+  const attached = new Map<string, { type: PolicyType; policy: NamedPolicy }[]>();
+  const policies = management.json.resource?.aws_organizations_policy ?? {};
+  for (const a of Object.values(management.json.resource?.aws_organizations_policy_attachment ?? {})) {
+    const address = /^\$\{aws_organizations_policy\.([^.]+)\.id\}$/.exec(a.policy_id as string)?.[1];
+    const policy = address ? policies[address] : undefined;
+    const target = pathOf.get(a.target_id as string);
+    if (!policy || target === undefined) continue;
+    const list = attached.get(target) ?? [];
+    list.push({ type: policy.type as PolicyType, policy: { name: `${policy.type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP"} ${policy.name as string}`, document: terraformValue(policy.content as string) } });
+    attached.set(target, list);
+  }
+  const chain = (type: PolicyType, full: NamedPolicy) => (accountId: string) => {
+    const account = org.accountById.get(accountId);
+    if (!account) return undefined;
+    const levels = levelsOf(account.ou).map((path) => [full, ...(attached.get(path) ?? []).filter((p) => p.type === type).map((p) => p.policy)]);
+    return [...levels, [full]];
+  };
+  return {
+    managementAccount: org.managementAccount?.id,
+    scps: chain("SERVICE_CONTROL_POLICY", FULL_AWS_ACCESS),
+    rcps: chain("RESOURCE_CONTROL_POLICY", RCP_FULL_AWS_ACCESS),
+  };
+}
+
+/** The synthesized world with the organization's guardrails in its decision chain. */
+export function guardedWorld(stacks: readonly SynthesizedStack[], org: ResolvedOrg): World {
+  return { ...buildWorld(stacks, org.config.organization.id), organization: organizationPolicies(stacks, org) };
+}
+
+const allowAll = (name: string, principal: Principal, action: string): NamedPolicy => ({
+  name,
+  document: { Statement: [{ Sid: "Loosened", Effect: "Allow", Principal: principal, Action: action, Resource: "*" }] },
+});
+
+function applies(org: ResolvedOrg, id: GuardrailId, account: ResolvedAccount): boolean {
+  const g = org.guardrails?.[id];
+  if (!g?.enabled) return false;
+  const levels = levelsOf(account.ou);
+  return g.targets.some((t) => levels.includes(normalizeOuPath(t)));
+}
+
+/** Whether an exception of the guardrail leaves this role (or the whole account) alone. */
+function excepted(org: ResolvedOrg, id: GuardrailId, account: ResolvedAccount, role?: string): boolean {
+  return (org.guardrails?.[id].exceptions ?? []).some((e) => (e.account === undefined || e.account === account.name) && (e.role === undefined || e.role.replace(/^.*\//, "") === role));
+}
+
+export function guardrailIntents(org: ResolvedOrg): Intent[] {
+  const guardrails = org.guardrails;
+  if (!guardrails) return [];
+  const orgId = org.config.organization.id;
+  const outsider = outsiderAccount(org);
+  const intents: Intent[] = [];
+  const regions = allowedRegions(org, guardrails);
+  const offRegion = AWS_REGIONS.find((r) => !regions.includes(r))!;
+  const add = (account: ResolvedAccount, id: string, title: string, expect: Intent["expect"], request: AccessRequest, options?: Intent["options"]) =>
+    intents.push({ subject: `${account.name}/guardrail/${id}`, title, expect, request, ...(options ? { options } : {}) });
+
+  const management = org.managementAccount;
+  if (management) {
+    const region = management.homeRegion;
+    add(management, "management-account", "the management account is not subject to SCPs: an administrator there can still create an access key (keep workloads out of it)", "allow", {
+      principal: { arn: strangerArn(management.id) },
+      action: "iam:CreateAccessKey",
+      resource: { arn: `arn:aws:iam::${management.id}:user/proof-user` },
+      context: { "aws:RequestedRegion": region },
+    }, { identity: ADMINISTRATOR });
+  }
+
+  for (const account of org.accounts.filter((a) => a.role !== "management")) {
+    const region = account.homeRegion;
+    const ctx = (r: string = region) => ({ "aws:RequestedRegion": r, "aws:SecureTransport": true });
+    const stranger = { arn: strangerArn(account.id) };
+    const deployRole = { arn: account.deployRoleArn };
+    const as = (principal: AccessRequest["principal"], action: string, arn: string, title: string, expect: Intent["expect"], id: string, context = ctx()) =>
+      add(account, id, title, expect, { principal, action, resource: { arn }, context }, { identity: ADMINISTRATOR });
+
+    if (applies(org, "noStandingCredentials", account)) {
+      const user = `arn:aws:iam::${account.id}:user/proof-user`;
+      for (const action of ["iam:CreateAccessKey", "iam:CreateUser", "iam:CreateLoginProfile"]) {
+        as(stranger, action, user, `an administrator of ${account.name} cannot ${action.slice(4)}`, "deny", "noStandingCredentials");
+      }
+      if (!excepted(org, "noStandingCredentials", account, account.deployRoleArn.replace(/^.*\//, ""))) {
+        as(deployRole, "iam:CreateAccessKey", user, `not even ${account.name}'s deploy role can create an access key`, "deny", "noStandingCredentials");
+      }
+      for (const e of guardrails.noStandingCredentials.exceptions.filter((x) => x.role !== undefined && (x.account === undefined || x.account === account.name))) {
+        const slash = e.role!.lastIndexOf("/");
+        const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
+        as({ arn }, "iam:CreateAccessKey", user, `the excepted ${e.role} of ${account.name} can create an access key (${e.reason})`, "allow", "noStandingCredentials");
+      }
+    }
+
+    if (applies(org, "protectBaseline", account)) {
+      const targets: Array<{ action: string; arn: string; what: string }> = [
+        { action: "iam:UpdateAssumeRolePolicy", arn: account.deployRoleArn, what: "change the deploy role's trust" },
+        { action: "iam:DeleteRolePermissionsBoundary", arn: account.deployRoleArn, what: "remove a baseline role's boundary" },
+        { action: "config:StopConfigurationRecorder", arn: "*", what: "stop the Config recorder" },
+        { action: "securityhub:DisableSecurityHub", arn: "*", what: "disable Security Hub" },
+        { action: "cloudtrail:StopLogging", arn: `arn:aws:cloudtrail:${region}:${account.id}:trail/proof-trail`, what: "stop a trail" },
+      ];
+      const key = account.keys.find((k) => (k.regions ?? account.regions).includes(region));
+      if (key) targets.push({ action: "kms:ScheduleKeyDeletion", arn: keyArn(region, account.id, keyAliasName(key.name)), what: `schedule deletion of key ${key.name}` });
+      const secret = account.secrets.find((s) => (s.region ?? account.homeRegion) === region);
+      if (secret) targets.push({ action: "secretsmanager:PutResourcePolicy", arn: secretArn(region, account.id, secret.name), what: `replace the policy of secret ${secret.name}` });
+      for (const t of targets) {
+        as(stranger, t.action, t.arn, `an administrator of ${account.name} cannot ${t.what}`, "deny", "protectBaseline");
+        as(deployRole, t.action, t.arn, `the deploy role of ${account.name} can still ${t.what}`, "allow", "protectBaseline");
+      }
+      for (const e of guardrails.protectBaseline.exceptions.filter((x) => x.role !== undefined && (x.account === undefined || x.account === account.name))) {
+        const slash = e.role!.lastIndexOf("/");
+        const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
+        as({ arn }, "config:StopConfigurationRecorder", "*", `the excepted ${e.role} of ${account.name} can manage the Config recorder (${e.reason})`, "allow", "protectBaseline");
+      }
+    }
+
+    // The pipelines' apply role keeps its own path: assume the deploy role (state access is the backend's, not the organization's).
+    const pipelines = pipelineRoles(org, account);
+    if (pipelines) {
+      add(account, "pipelines", `the pipelines' apply role of ${account.name} can still assume the deploy role`, "allow", {
+        principal: { arn: pipelines.apply },
+        action: "sts:AssumeRole",
+        resource: { arn: account.deployRoleArn },
+        context: ctx(),
+      });
+    }
+
+    if (applies(org, "denyLeaveOrganization", account) && !excepted(org, "denyLeaveOrganization", account)) {
+      as(stranger, "organizations:LeaveOrganization", "*", `an administrator of ${account.name} cannot leave the organization`, "deny", "denyLeaveOrganization");
+    }
+    if (applies(org, "denyRootUser", account) && !excepted(org, "denyRootUser", account)) {
+      as({ arn: `arn:aws:iam::${account.id}:root` }, "s3:ListAllMyBuckets", "*", `the root user of ${account.name} can do nothing`, "deny", "denyRootUser");
+    }
+    if (applies(org, "regionDeny", account) && !excepted(org, "regionDeny", account)) {
+      const instance = (r: string) => `arn:aws:ec2:${r}:${account.id}:instance/*`;
+      as(stranger, "ec2:RunInstances", instance(offRegion), `nobody in ${account.name} launches anything in ${offRegion}`, "deny", "regionDeny", ctx(offRegion));
+      as(stranger, "ec2:RunInstances", instance(region), `an administrator of ${account.name} still works in ${region}`, "allow", "regionDeny");
+      as(deployRole, "iam:GetRole", account.deployRoleArn, `global services stay reachable from ${account.name} (IAM through us-east-1)`, "allow", "regionDeny", ctx("us-east-1"));
+    }
+
+    // A secret whose resource policy was loosened to everyone: only the RCP stands between it and the world.
+    const loosened = secretArn(region, account.id, "proof/loosened");
+    const loosenedPolicy = allowAll("a loosened secret policy (Principal *)", "*", "secretsmanager:GetSecretValue");
+    if (applies(org, "resourcePerimeter", account) && !excepted(org, "resourcePerimeter", account)) {
+      add(account, "resourcePerimeter", `a principal of another organization cannot read a secret of ${account.name}, even one whose policy allows everyone`, "deny", {
+        principal: { arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG },
+        action: "secretsmanager:GetSecretValue",
+        resource: { arn: loosened },
+        context: ctx(),
+      }, { identity: OUTSIDER, resourcePolicy: loosenedPolicy });
+      for (const role of account.roles) {
+        if (role.kind !== "cross-account") continue;
+        for (const trusted of role.trusted) {
+          if (typeof trusted === "string" || !("arn" in trusted) || !thirdPartyAccounts(org).some((id) => trusted.arn.includes(`::${id}:`))) continue;
+          add(account, "resourcePerimeter", `the declared third party ${trusted.arn} can still assume ${role.name}`, "allow", {
+            principal: { arn: trusted.arn },
+            action: "sts:AssumeRole",
+            resource: { arn: roleArn(account.id, role.name, role.path) },
+            context: { ...ctx(), ...(role.externalId ? { "sts:ExternalId": role.externalId } : {}) },
+          }, { identity: OUTSIDER });
+        }
+      }
+    }
+    if (applies(org, "confusedDeputy", account) && !excepted(org, "confusedDeputy", account)) {
+      const bucket = { arn: `arn:aws:s3:::proof-bucket-${account.id}/AWSLogs/object`, account: account.id, orgId };
+      const bucketPolicy = allowAll("a bucket policy trusting a service by name only", { Service: "cloudtrail.amazonaws.com" }, "s3:PutObject");
+      const service = (sourceAccount: string, sourceOrg: string, expect: Intent["expect"], title: string) =>
+        add(account, "confusedDeputy", title, expect, {
+          principal: { service: "cloudtrail.amazonaws.com" },
+          action: "s3:PutObject",
+          resource: bucket,
+          context: { ...ctx(), "aws:SourceAccount": sourceAccount, "aws:SourceOrgID": sourceOrg },
+        }, { resourcePolicy: bucketPolicy });
+      service(outsider, PROOF_OUTSIDER_ORG, "deny", `an AWS service acting for another organization cannot write to ${account.name}'s bucket (confused deputy)`);
+      service(account.id, orgId, "allow", `an AWS service acting for ${account.name} still writes to its bucket`);
+    }
+    if (applies(org, "secureTransport", account) && !excepted(org, "secureTransport", account)) {
+      add(account, "secureTransport", `nobody reads a secret of ${account.name} without TLS, not even the deploy role`, "deny", {
+        principal: deployRole,
+        action: "secretsmanager:GetSecretValue",
+        resource: { arn: loosened },
+        context: { ...ctx(), "aws:SecureTransport": false },
+      }, { identity: ADMINISTRATOR, resourcePolicy: loosenedPolicy });
+    }
+    if (applies(org, "trustedIdentityProviders", account) && !excepted(org, "trustedIdentityProviders", account)) {
+      const federatedRole = roleArn(account.id, "proof-federated", "/proof/");
+      const provider = (host: string) => `arn:aws:iam::${account.id}:oidc-provider/${host}`;
+      const trustAny = (host: string) => allowAll(`a trust policy accepting any ${host} token`, { Federated: provider(host) }, "sts:AssumeRoleWithWebIdentity");
+      const federate = (host: string, sub: string, expect: Intent["expect"], title: string) =>
+        add(account, "trustedIdentityProviders", title, expect, {
+          principal: { federated: provider(host) },
+          action: "sts:AssumeRoleWithWebIdentity",
+          resource: { arn: federatedRole },
+          context: { ...ctx(), [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
+        }, { resourcePolicy: trustAny(host) });
+      const owners = githubOwners(org);
+      federate(GITHUB_OIDC_HOST, "repo:proof-other-owner/any:ref:refs/heads/main", "deny", `a GitHub workflow of an undeclared owner cannot federate into ${account.name}, even through a loose trust policy`);
+      federate("accounts.google.com", "proof-subject", "deny", `an undeclared OIDC issuer cannot federate into ${account.name}`);
+      if (owners[0]) federate(GITHUB_OIDC_HOST, `repo:${owners[0]}/any:ref:refs/heads/main`, "allow", `GitHub workflows of ${owners[0]} still federate into ${account.name}`);
+    }
+  }
+  return intents;
+}
+
+/** Proves the guardrail intents against the synthesized stacks, the organization's policies in the chain. */
+export function proveGuardrails(org: ResolvedOrg, stacks: readonly SynthesizedStack[]): IntentResult[] {
+  return proveIntents(guardedWorld(stacks, org), guardrailIntents(org));
+}
