@@ -1,6 +1,7 @@
 import type { PathSegment } from "../config/errors.js";
 import type { ResolvedOrg } from "../config/model.js";
 import type { GuardrailException, GuardrailId, GuardrailsConfig } from "../config/sections/guardrails.js";
+import { qualifyRole } from "../config/sections/refs.js";
 import { keyAliasName, roleArn } from "./naming.js";
 import { policyJson, type PolicyDocument, type Statement } from "./policies/document.js";
 import {
@@ -149,6 +150,22 @@ export function baselineRoleArns(org: ResolvedOrg): string[] {
   return sortedUnique(arns);
 }
 
+/** Roles the config names as key administrators, by exact ARN. */
+export function keyAdministrators(org: ResolvedOrg): string[] {
+  const arns: string[] = [];
+  for (const account of org.accounts) {
+    for (const key of account.keys) {
+      for (const ref of key.administrators) {
+        const { account: owner, name } = qualifyRole(ref, account.name);
+        const holder = org.accountByName.get(owner);
+        const role = holder?.roles.find((r) => r.name === name);
+        if (holder) arns.push(roleArn(holder.id, name, role?.path ?? "/"));
+      }
+    }
+  }
+  return sortedUnique(arns);
+}
+
 /** GitHub owners whose workflows the config trusts: the pipelines' and those of `github` roles' subjects. */
 export function githubOwners(org: ResolvedOrg): string[] {
   const owners: string[] = [];
@@ -201,6 +218,7 @@ export function guardrailStatements(org: ResolvedOrg, guardrails: GuardrailsConf
         keyAliasPrefix: keyAliasName(""),
         secretArns: sortedUnique(org.accounts.flatMap((a) => a.secrets.map((s) => `arn:aws:secretsmanager:*:*:secret:${s.name}-??????`))),
         administrators: principalExemption(org, guardrails.protectBaseline.exceptions, administrators),
+        keyAdministrators: keyAdministrators(org),
       }),
     denyLeaveOrganization: () => denyLeaveOrganization(principalExemption(org, guardrails.denyLeaveOrganization.exceptions)),
     denyRootUser: () => denyRootUser(principalExemption(org, guardrails.denyRootUser.exceptions)),

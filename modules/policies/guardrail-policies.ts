@@ -84,6 +84,11 @@ export interface ProtectedBaseline {
   secretArns: string[];
   /** Who administers the baseline: the deploy roles and the pipelines' apply role (ARN patterns), plus exceptions. */
   administrators: PrincipalExemption;
+  /**
+   * Roles the config declares as key administrators (exact ARNs): their keys' policies grant
+   * them management, so the guardrail defers to those policies rather than overriding the config.
+   */
+  keyAdministrators: string[];
 }
 
 const ROLE_CHANGES = [
@@ -148,7 +153,12 @@ export function protectBaseline(input: ProtectedBaseline): Statement[] {
   }
   statements.push(
     // Key operations carry the key's aliases (kms:ResourceAliases), so keys are found by the baseline's alias prefix.
-    deny("ProtectBaselineKeys", { Action: KEY_CHANGES, Resource: "*" }, { "ForAnyValue:StringLike": { "kms:ResourceAliases": `${input.keyAliasPrefix}*` } }, except),
+    deny(
+      "ProtectBaselineKeys",
+      { Action: KEY_CHANGES, Resource: "*" },
+      { "ForAnyValue:StringLike": { "kms:ResourceAliases": `${input.keyAliasPrefix}*` } },
+      principalConditions({ ...input.administrators, roleArns: [...input.administrators.roleArns, ...input.keyAdministrators] }),
+    ),
     deny("ProtectBaselineKeyAliases", { Action: ALIAS_CHANGES, Resource: `arn:aws:kms:*:*:${input.keyAliasPrefix}*` }, except),
   );
   if (input.secretArns.length > 0) statements.push(deny("ProtectBaselineSecrets", { Action: SECRET_CHANGES, Resource: [...input.secretArns] }, except));
