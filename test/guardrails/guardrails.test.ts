@@ -66,9 +66,15 @@ describe("guardrail statements (as data)", () => {
     const admins = ["arn:aws:iam::*:role/OrganizationAccountAccessRole", "arn:aws:iam::*:role/org-baseline-github-apply"];
     expect(baselineAdministrators(example)).toEqual(admins);
     const statements = byId(example, "protectBaseline");
-    for (const s of statements) {
+    for (const s of statements.filter((x) => x.Sid !== "ProtectBaselineKeys")) {
       expect(s.Condition?.ArnNotLike?.["aws:PrincipalArn"]).toEqual([...admins, "arn:aws:iam::333333333333:role/AWSControlTowerExecution"]);
     }
+    // Key administrators the config declares keep what their key policies grant them.
+    expect(sid(example, "protectBaseline", "ProtectBaselineKeys").Condition?.ArnNotLike?.["aws:PrincipalArn"]).toEqual([
+      ...admins,
+      "arn:aws:iam::333333333333:role/AWSControlTowerExecution",
+      "arn:aws:iam::444444444444:role/platform-operator",
+    ]);
     const roles = list(sid(example, "protectBaseline", "ProtectBaselineRoles").Resource);
     expect(roles).toEqual(
       expect.arrayContaining([
@@ -152,8 +158,8 @@ describe("limits, checked when loading", () => {
   it("the example packs into three policies (sizes the README quotes)", () => {
     const plan = planGuardrails(example, example.guardrails!);
     expect(plan.policies.map((p) => [p.name, p.type, p.bytes])).toEqual([
-      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 5097],
-      ["org-baseline-scp-root-2", "SERVICE_CONTROL_POLICY", 1671],
+      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 5080],
+      ["org-baseline-scp-root-2", "SERVICE_CONTROL_POLICY", 1777],
       ["org-baseline-rcp-root", "RESOURCE_CONTROL_POLICY", 1543],
     ]);
   });
