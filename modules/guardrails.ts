@@ -61,7 +61,8 @@ function slug(path: string): string {
 /** Fails the plan with a clear message when the root has not enabled the policy type (AWS would refuse the attachment). */
 function policyTypeEnabled(organization: DataAwsOrganizationsOrganization, type: PolicyType) {
   return {
-    condition: `\${contains([for t in ${organization.fqn}.roots[0].policy_types : t.type if t.status == "ENABLED"], "${type}")}`,
+    // The root lists the policy types it has enabled (or is enabling).
+    condition: `\${contains(${organization.fqn}.roots[0].policy_types[*].type, "${type}")}`,
     errorMessage: `Enable ${type} on the organization root first: aws organizations enable-policy-type --root-id <root id> --policy-type ${type}`,
   };
 }
