@@ -44,16 +44,16 @@ function endpointControl(e: (typeof ENDPOINT_CONTROLS)[number]): Control {
 const SCP_DOCS = "https://docs.aws.amazon.com/organizations/latest/userguide";
 
 /** Guardrails (issue 11): each is a preventive control whose preflight checks it is generated and attached where declared. */
-const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; title: string; severity: Control["severity"]; doc: string; why: string }> = [
-  { id: "noStandingCredentials", title: "Member accounts cannot create IAM users, access keys or passwords", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`, why: "standing credentials are what the baseline exists to remove" },
-  { id: "protectBaseline", title: "Only the deploy and apply roles change what the baseline manages", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`, why: "a member account must not switch off its own roles, keys, Config or Security Hub" },
-  { id: "denyLeaveOrganization", title: "Member accounts cannot leave the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "an account that leaves takes its data outside every guardrail" },
-  { id: "denyRootUser", title: "The root user of member accounts can do nothing", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management", why: "root cannot be limited by IAM; centralized root access replaces it" },
-  { id: "regionDeny", title: "Requests outside the allowed regions are denied", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "resources in unwatched regions escape Config and Security Hub" },
-  { id: "resourcePerimeter", title: "Only organization principals reach the organization's resources", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_rcps.html`, why: "one loosened resource policy must not expose a secret or key to an outsider" },
-  { id: "confusedDeputy", title: "AWS services reach resources only on behalf of the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "a service acting for another organization is a confused deputy" },
-  { id: "secureTransport", title: "Requests to the organization's resources use TLS", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "credentials and data must not travel in clear text" },
-  { id: "trustedIdentityProviders", title: "Web-identity federation only from declared issuers and GitHub owners", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif", why: "GitHub's issuer serves every GitHub customer" },
+const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; nist: string[]; title: string; severity: Control["severity"]; doc: string; why: string }> = [
+  { id: "noStandingCredentials", nist: ["AC-2", "IA-5"], title: "Member accounts cannot create IAM users, access keys or passwords", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`, why: "standing credentials are what the baseline exists to remove" },
+  { id: "protectBaseline", nist: ["AC-3", "AU-9", "CM-5"], title: "Only the deploy and apply roles change what the baseline manages", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`, why: "a member account must not switch off its own roles, keys, Config or Security Hub" },
+  { id: "denyLeaveOrganization", nist: ["AC-3"], title: "Member accounts cannot leave the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "an account that leaves takes its data outside every guardrail" },
+  { id: "denyRootUser", nist: ["AC-6"], title: "The root user of member accounts can do nothing", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management", why: "root cannot be limited by IAM; centralized root access replaces it" },
+  { id: "regionDeny", nist: ["AC-3", "CM-7"], title: "Requests outside the allowed regions are denied", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "resources in unwatched regions escape Config and Security Hub" },
+  { id: "resourcePerimeter", nist: ["AC-3", "AC-4", "SC-7"], title: "Only organization principals reach the organization's resources", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_rcps.html`, why: "one loosened resource policy must not expose a secret or key to an outsider" },
+  { id: "confusedDeputy", nist: ["AC-3", "AC-4"], title: "AWS services reach resources only on behalf of the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "a service acting for another organization is a confused deputy" },
+  { id: "secureTransport", nist: ["SC-8"], title: "Requests to the organization's resources use TLS", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "credentials and data must not travel in clear text" },
+  { id: "trustedIdentityProviders", nist: ["AC-3", "IA-8"], title: "Web-identity federation only from declared issuers and GitHub owners", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif", why: "GitHub's issuer serves every GitHub customer" },
 ];
 
 function guardrailControl(c: (typeof GUARDRAIL_CONTROLS)[number]): Control {
@@ -64,6 +64,7 @@ function guardrailControl(c: (typeof GUARDRAIL_CONTROLS)[number]): Control {
     securityHubControls: [],
     remediation: `Keep guardrails.${c.id} enabled (${c.why}), apply the management account's stack first, and enable the policy type on the organization root.`,
     docUrl: c.doc,
+    frameworks: { "nist-800-53": c.nist },
     check: (stack) => g.guardrailAttached(stack, c.id),
   };
 }
@@ -319,6 +320,7 @@ export const controls: Control[] = [
     securityHubControls: ["IAM.3"],
     remediation: "Replace the access key with a role the workload assumes (or IAM Roles Anywhere outside AWS); until then rotate it within maxAccessKeyAge days.",
     docUrl: `${CONFIG_DOCS}/access-keys-rotated.html`,
+    frameworks: { "nist-800-53": ["IA-5(1)"], "cis-aws": ["1.14"] },
     check: (stack) => g.noAccessKeys(stack),
   },
   {
@@ -329,6 +331,7 @@ export const controls: Control[] = [
     securityHubControls: ["IAM.22"],
     remediation: "Delete the IAM user's unused password and keys; people sign in through Identity Center and assume roles.",
     docUrl: `${CONFIG_DOCS}/iam-user-unused-credentials-check.html`,
+    frameworks: { "nist-800-53": ["AC-2(3)"], "cis-aws": ["1.12"] },
     check: (stack) => g.noIamUsers(stack),
   },
   {
@@ -339,6 +342,7 @@ export const controls: Control[] = [
     securityHubControls: ["IAM.4"],
     remediation: "Delete the root user's access keys (or remove root credentials with centralized root access); deploy by assuming the deploy role.",
     docUrl: `${CONFIG_DOCS}/iam-root-access-key-check.html`,
+    frameworks: { "nist-800-53": ["AC-6"], "cis-aws": ["1.4"] },
     check: (stack) => g.noStaticProviderKeys(stack),
   },
 ];

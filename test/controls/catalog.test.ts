@@ -64,6 +64,9 @@ describe("controls catalog", () => {
       ["IAM-NO-ADMIN", ["1.16"]],
       ["SECURITYHUB-ENABLED", ["4.16"]],
       ["CONFIG-ENABLED", ["3.5"]],
+      ["IAM-ACCESS-KEYS-ROTATED", ["1.14"]],
+      ["IAM-UNUSED-CREDENTIALS", ["1.12"]],
+      ["IAM-ROOT-ACCESS-KEY", ["1.4"]],
     ]);
   });
 
