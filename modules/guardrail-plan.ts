@@ -166,20 +166,33 @@ export function keyAdministrators(org: ResolvedOrg): string[] {
   return sortedUnique(arns);
 }
 
-/** GitHub owners whose workflows the config trusts: the pipelines' and those of `github` roles' subjects. */
-export function githubOwners(org: ResolvedOrg): string[] {
-  const owners: string[] = [];
-  if (org.config.pipelines) owners.push(org.config.pipelines.github.owner);
+/**
+ * `sub` patterns of the GitHub owners whose workflows the config trusts (the pipelines' and
+ * `github` roles'): `repo:OWNER@OWNER_ID/*` for the immutable form (`repo:OWNER@*` when the
+ * id is not declared), and `repo:OWNER/*` where the name-only form is in use.
+ */
+export function githubSubjectPatterns(org: ResolvedOrg): string[] {
+  const patterns: string[] = [];
+  const add = (owner: string, id: number | undefined, format: "immutable" | "legacy" | "both") => {
+    if (format !== "legacy") patterns.push(`repo:${owner}@${id ?? "*"}/*`);
+    if (format !== "immutable" || id === undefined) patterns.push(`repo:${owner}/*`);
+  };
+  const github = org.config.pipelines?.github;
+  if (github) add(github.owner, github.ownerId, github.subjectFormat);
   for (const account of org.accounts) {
     for (const role of account.roles) {
       if (role.kind !== "github") continue;
       for (const subject of role.subjects) {
-        const owner = /^repo:([^/@:]+)[/@]/.exec(subject)?.[1];
-        if (owner) owners.push(owner);
+        if (typeof subject !== "string") {
+          add(subject.repository.split("/")[0]!, subject.ownerId, subject.subjectFormat);
+          continue;
+        }
+        const m = /^repo:([^/@:]+)(?:@(\d+))?\//.exec(subject);
+        if (m) add(m[1]!, m[2] === undefined ? undefined : Number(m[2]), m[2] === undefined ? "legacy" : "immutable");
       }
     }
   }
-  return sortedUnique(owners);
+  return sortedUnique(patterns);
 }
 
 /** Accounts outside the organization that cross-account roles trust by ARN. */
@@ -234,7 +247,7 @@ export function guardrailStatements(org: ResolvedOrg, guardrails: GuardrailsConf
     secureTransport: () => secureTransport(resourceExemption(org, guardrails.secureTransport.exceptions)),
     trustedIdentityProviders: () =>
       trustedIdentityProviders({
-        githubOwners: githubOwners(org),
+        githubSubjects: githubSubjectPatterns(org),
         issuers: sortedUnique(guardrails.trustedIdentityProviders.issuers.map((i) => i.host)),
         exempt: resourceExemption(org, guardrails.trustedIdentityProviders.exceptions),
       }),

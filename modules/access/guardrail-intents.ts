@@ -3,7 +3,7 @@ import type { GuardrailId } from "../../config/sections/guardrails.js";
 import { AWS_REGIONS } from "../../config/regions.js";
 import { GUARDRAILS_OUTPUT } from "../controls/guardrail-predicates.js";
 import type { SynthesizedStack } from "../controls/types.js";
-import { allowedRegions, githubOwners, normalizeOuPath, thirdPartyAccounts, type PolicyType } from "../guardrail-plan.js";
+import { allowedRegions, githubSubjectPatterns, normalizeOuPath, thirdPartyAccounts, type PolicyType } from "../guardrail-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
 import type { Principal } from "../policies/document.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
@@ -243,10 +243,13 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
           resource: { arn: federatedRole },
           context: { ...ctx(), [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
         }, { resourcePolicy: trustAny(host) });
-      const owners = githubOwners(org);
       federate(GITHUB_OIDC_HOST, "repo:proof-other-owner/any:ref:refs/heads/main", "deny", `a GitHub workflow of an undeclared owner cannot federate into ${account.name}, even through a loose trust policy`);
       federate("accounts.google.com", "proof-subject", "deny", `an undeclared OIDC issuer cannot federate into ${account.name}`);
-      if (owners[0]) federate(GITHUB_OIDC_HOST, `repo:${owners[0]}/any:ref:refs/heads/main`, "allow", `GitHub workflows of ${owners[0]} still federate into ${account.name}`);
+      for (const pattern of githubSubjectPatterns(org)) {
+        federate(GITHUB_OIDC_HOST, pattern.replace(/\*$/, "proof:ref:refs/heads/main"), "allow", `GitHub workflows matching ${pattern} still federate into ${account.name}`);
+        const owner = /^repo:([^@/]+)@\d+\/\*$/.exec(pattern)?.[1];
+        if (owner) federate(GITHUB_OIDC_HOST, `repo:${owner}@1/proof@1:ref:refs/heads/main`, "deny", `a reused GitHub owner name ${owner} with another owner id cannot federate into ${account.name}`);
+      }
     }
   }
   return intents;

@@ -1,4 +1,5 @@
 import type { GuardrailId } from "../../config/sections/guardrails.js";
+import type { RequirementId } from "./frameworks.js";
 import * as g from "./guardrail-predicates.js";
 import * as p from "./predicates.js";
 import * as values from "./value-predicates.js";
@@ -44,7 +45,7 @@ function endpointControl(e: (typeof ENDPOINT_CONTROLS)[number]): Control {
 const SCP_DOCS = "https://docs.aws.amazon.com/organizations/latest/userguide";
 
 /** Guardrails (issue 11): each is a preventive control whose preflight checks it is generated and attached where declared. */
-const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; nist: string[]; title: string; severity: Control["severity"]; doc: string; why: string }> = [
+const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; nist: Array<RequirementId<"nist-800-53">>; title: string; severity: Control["severity"]; doc: string; why: string }> = [
   { id: "noStandingCredentials", nist: ["AC-2", "IA-5"], title: "Member accounts cannot create IAM users, access keys or passwords", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`, why: "standing credentials are what the baseline exists to remove" },
   { id: "protectBaseline", nist: ["AC-3", "AU-9", "CM-5"], title: "Only the deploy and apply roles change what the baseline manages", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`, why: "a member account must not switch off its own roles, keys, Config or Security Hub" },
   { id: "denyLeaveOrganization", nist: ["AC-3"], title: "Member accounts cannot leave the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "an account that leaves takes its data outside every guardrail" },

@@ -318,8 +318,8 @@ export function secureTransport(exempt: ResourceExemption = { accountIds: [] }):
 export const GITHUB_ISSUER = "token.actions.githubusercontent.com";
 
 export interface IdentityProvidersInput {
-  /** GitHub owners (organizations or users) whose workflows may federate; empty: GitHub is not trusted. */
-  githubOwners: string[];
+  /** `sub` patterns of the GitHub owners whose workflows may federate (`repo:OWNER@ID/*`, `repo:OWNER/*`); empty: GitHub is not trusted. */
+  githubSubjects: string[];
   /** Other trusted OIDC issuers (`host/path` as in the provider URL). */
   issuers: string[];
   exempt?: ResourceExemption;
@@ -328,21 +328,22 @@ export interface IdentityProvidersInput {
 /**
  * Web-identity federation only from declared issuers, and for GitHub (one issuer for every
  * GitHub customer) only from the declared owners' repositories, in both subject forms:
- * `repo:OWNER/REPO:...` and the immutable `repo:OWNER@ID/REPO@ID:...`.
+ * `repo:OWNER/REPO:...` and the immutable `repo:OWNER@ID/REPO@ID:...` (whose owner id
+ * also refuses a reused owner name).
  */
 export function trustedIdentityProviders(input: IdentityProvidersInput): Statement[] {
   const exempt = resourceConditions(input.exempt ?? { accountIds: [] });
-  const issuers = [...(input.githubOwners.length > 0 ? [GITHUB_ISSUER] : []), ...input.issuers];
+  const issuers = [...(input.githubSubjects.length > 0 ? [GITHUB_ISSUER] : []), ...input.issuers];
   const action = { Principal: "*" as const, Action: "sts:AssumeRoleWithWebIdentity", Resource: "*" };
   // A token of an undeclared issuer carries none of the declared issuers' claims.
   const statements = [deny("EnforceTrustedOidcProviders", action, issuers.length > 0 ? { Null: Object.fromEntries(issuers.map((i) => [`${i}:sub`, "true"])) } : {}, exempt)];
-  if (input.githubOwners.length > 0) {
+  if (input.githubSubjects.length > 0) {
     statements.push(
       deny(
         "EnforceGithubOwners",
         action,
         {
-          StringNotLikeIfExists: { [`${GITHUB_ISSUER}:sub`]: input.githubOwners.flatMap((o) => [`repo:${o}/*`, `repo:${o}@*`]) },
+          StringNotLikeIfExists: { [`${GITHUB_ISSUER}:sub`]: [...input.githubSubjects] },
           Null: { [`${GITHUB_ISSUER}:sub`]: "false" },
         },
         exempt,

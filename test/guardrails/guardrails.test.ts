@@ -116,10 +116,11 @@ describe("guardrail statements (as data)", () => {
     expect(sid(second, "secureTransport", "EnforceSecureTransport").Condition?.StringNotEquals).toEqual({ "aws:ResourceAccount": ["100000000004"] });
   });
 
-  it("identity providers: declared issuers only, GitHub only for the declared owners in both subject forms", () => {
+  it("identity providers: declared issuers only, GitHub only for the declared owners in the subject forms in use", () => {
     expect(sid(example, "trustedIdentityProviders", "EnforceTrustedOidcProviders").Condition).toEqual({ Null: { "token.actions.githubusercontent.com:sub": "true" } });
     expect(sid(example, "trustedIdentityProviders", "EnforceGithubOwners").Condition?.StringNotLikeIfExists).toEqual({
-      "token.actions.githubusercontent.com:sub": ["repo:example-corp/*", "repo:example-corp@*"],
+      // The pipelines use the immutable form with the owner's id; payments-deployer also the name-only form.
+      "token.actions.githubusercontent.com:sub": ["repo:example-corp/*", "repo:example-corp@81234567/*"],
     });
     expect(Object.keys(sid(second, "trustedIdentityProviders", "EnforceTrustedOidcProviders").Condition!.Null!)).toEqual([
       "token.actions.githubusercontent.com:sub",
@@ -158,9 +159,9 @@ describe("limits, checked when loading", () => {
   it("the example packs into three policies (sizes the README quotes)", () => {
     const plan = planGuardrails(example, example.guardrails!);
     expect(plan.policies.map((p) => [p.name, p.type, p.bytes])).toEqual([
-      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 5080],
-      ["org-baseline-scp-root-2", "SERVICE_CONTROL_POLICY", 1777],
-      ["org-baseline-rcp-root", "RESOURCE_CONTROL_POLICY", 1543],
+      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 4967],
+      ["org-baseline-scp-root-2", "SERVICE_CONTROL_POLICY", 1954],
+      ["org-baseline-rcp-root", "RESOURCE_CONTROL_POLICY", 1552],
     ]);
   });
 
