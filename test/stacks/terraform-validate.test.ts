@@ -21,9 +21,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** `${aws_kms_key.k.arn}`, `${data.aws_vpc.v.id}`, `${var.x}`, `${a.b.outputs["K"]}`: a plain reference, not an escaped `$${`. */
 const REFERENCE = /(?<!\$)\$\{(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+|\["[^"]*"\]|\[\d+\])*\}/g;
 const STAND_IN = "${terraform_data.stand_in.output}";
+/** A data source referenced inside a larger expression (a function's argument, as a precondition writes it). */
+const NESTED_DATA_REFERENCE = /(?<=\$\{[^}]*)\bdata\.[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+/g;
 
 function stringsOf(value: unknown, into: string[]): string[] {
-  if (typeof value === "string") into.push(value.replace(REFERENCE, STAND_IN));
+  if (typeof value === "string") into.push(value.replace(REFERENCE, STAND_IN).replace(NESTED_DATA_REFERENCE, "terraform_data.stand_in.output"));
   else if (Array.isArray(value)) for (const v of value) stringsOf(v, into);
   else if (value && typeof value === "object") {
     for (const [key, v] of Object.entries(value)) {
