@@ -23,7 +23,9 @@ export function decodeConfig(bytes: Uint8Array): Decoded {
     let odd = 0;
     let even = 0;
     sample.forEach((b, i) => {
-      if (b === 0) i % 2 ? odd++ : even++;
+      if (b !== 0) return;
+      if (i % 2) odd++;
+      else even++;
     });
     const half = sample.length / 2;
     if (odd > half * 0.6 && even === 0) return { problem: "the file is UTF-16 (little-endian) text without a byte order mark: save it as UTF-8", offset: 0 };

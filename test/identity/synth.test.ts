@@ -218,7 +218,7 @@ describe("identity wiring in the example organization", () => {
   it("trusts the pinned branch for apply and grants no S3 state with an HCP backend", () => {
     const text = readFileSync("config/org.yaml", "utf8")
       .replace("applyTrust: environment", "applyTrust: branch")
-      .replace(/\nbackend:\n(  .*\n)+/, "\nbackend:\n  type: hcp\n  organization: example-corp\n");
+      .replace(/\nbackend:\n( {2}.*\n)+/, "\nbackend:\n  type: hcp\n  organization: example-corp\n");
     expect(text).toContain("type: hcp");
     const variant = parseConfig(text, "variant.yaml");
     const dir = mkdtempSync(join(tmpdir(), "identity-synth-"));
