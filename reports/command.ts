@@ -3,6 +3,7 @@ import { dirname, relative } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { collectFromAwsCli } from "./collect/aws-cli.js";
+import { loadDrift } from "./collect/drift.js";
 import { stderrProgress } from "./collect/progress.js";
 import { loadSnapshot, saveSnapshot } from "./collect/snapshot-io.js";
 import { FRAMEWORK_IDS, isFrameworkId } from "../modules/controls/frameworks.js";
@@ -23,6 +24,7 @@ export const EXIT_GATE_FAILED = 2;
 export const EXIT_PARTIAL_DATA = 3;
 
 interface ReportOptions {
+  drift?: string;
   aggregator?: string;
   region?: string;
   profile?: string;
@@ -88,6 +90,7 @@ export function reportCommand(program: Command): void {
     .option("--save-snapshot <file>", "write the normalized data collected")
     .option("--previous <file>", "an earlier snapshot: adds what changed since")
     .option("--config <file>", "organization config: adds declared vs observed")
+    .option("--drift <path>", "drift-summary.json of the drift workflow, or a folder of them: drifted stacks in declared vs observed (needs --config)")
     .option("--html <file>", "write the self-contained HTML scorecard")
     .option("--json <file>", "write the full scorecard as JSON")
     .option("--csv <file>", "write one row per non-compliant resource")
@@ -118,6 +121,8 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
 
   // Everything that can be invalid is read before collecting, so a bad file fails fast.
   const org = opts.config ? loadConfig(opts.config) : undefined;
+  if (opts.drift && !org) throw new Error("report: --drift needs --config: drift is shown against the declared stacks");
+  const drift = opts.drift ? loadDrift(opts.drift) : undefined;
   const previous = opts.previous ? loadSnapshot(opts.previous) : undefined;
   const snapshot = await collect(opts);
   if (opts.saveSnapshot) {
@@ -125,7 +130,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
     saveSnapshot(opts.saveSnapshot, snapshot);
   }
 
-  const card = buildScorecard(snapshot, { previous, declared: org ? { org } : undefined });
+  const card = buildScorecard(snapshot, { previous, declared: org ? { org, ...(drift ? { drift } : {}) } : undefined });
   const gates = evaluateGates(card, opts.failUnder ?? []);
   const files: Array<{ path: string; content: string }> = [];
   if (opts.html) {

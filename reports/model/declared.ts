@@ -2,11 +2,15 @@ import { activeControls } from "../../modules/controls/active.js";
 import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { ResolvedOrg, StackSpec } from "../../config/model.js";
+import type { DriftInput } from "../collect/drift.js";
 import { compare, type Cell } from "./cells.js";
+import { driftView } from "./drift.js";
 import type { AccountRow, Coverage, DeclaredVsObserved } from "./types.js";
 
 export interface DeclaredInput {
   org: ResolvedOrg;
+  /** The drift summaries `--drift` names. */
+  drift?: DriftInput;
   /** Catalog controls the config deploys in one stack (account x region). */
   controlsForStack?: (stack: StackSpec) => readonly Control[];
 }
@@ -108,6 +112,7 @@ export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[],
     .sort((a, b) => b.missing.length - a.missing.length || compare(a.controlId, b.controlId));
 
   return {
+    drift: input.drift ? driftView(input.drift, org) : null,
     configFile: org.source,
     declaredAccounts: org.accounts.length,
     accountsNotReporting,

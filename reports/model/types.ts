@@ -211,7 +211,34 @@ export interface Trend {
   fixed: CellRef[];
 }
 
+/** `--drift`: the drift workflow's read-only plans against the declared stacks. */
+export interface DriftView {
+  files: string[];
+  /** Stacks whose latest plan ran (clean or drifted). */
+  checked: number;
+  drifted: Array<{
+    stack: string;
+    accountId: string;
+    accountName: string | null;
+    region: string;
+    add: number;
+    change: number;
+    destroy: number;
+    resources: Array<{ address: string; actions: string[] }>;
+    /** Resources Terraform saw changed outside it. */
+    changedOutside: string[];
+    sha256: string | null;
+    checkedAt: string | null;
+    runUrl: string;
+  }>;
+  failed: Array<{ stack: string; accountId: string; region: string; runUrl: string }>;
+  /** Declared stacks no summary covers. */
+  notChecked: string[];
+}
+
 export interface DeclaredVsObserved {
+  /** Stacks drifted from their configuration; null without `--drift`. */
+  drift: DriftView | null;
   configFile: string;
   declaredAccounts: number;
   /** Declared accounts with no readable Config result at all, and why: no results, or results that could not be read. */

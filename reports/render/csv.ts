@@ -48,7 +48,27 @@ export function renderCsv(card: Scorecard): string {
     r.docUrl,
     (requirements.get(controlIds.get(r.rule) ?? "") ?? []).join("; ") || null,
   ]);
-  return [COLUMNS as readonly (string | null)[], ...rows].map((row) => row.map(csvField).join(",") + "\r\n").join("");
+  // A resource drifted from its Terraform configuration (--drift) is a non-compliant resource too: rule terraform-drift.
+  const ous = new Map(card.accounts.map((a) => [a.accountId, a.ou]));
+  const drifted = (card.declared?.drift?.drifted ?? []).flatMap((s) =>
+    s.resources.map((r) => [
+      s.accountId,
+      s.accountName,
+      ous.get(s.accountId) ?? null,
+      s.region,
+      "terraform-drift",
+      null,
+      `Drifted from its Terraform configuration (stack ${s.stack})`,
+      null,
+      r.address.split(".").at(-2) ?? null,
+      r.address,
+      r.actions.join(" "),
+      s.checkedAt,
+      s.runUrl,
+      null,
+    ]),
+  );
+  return [COLUMNS as readonly (string | null)[], ...rows, ...drifted].map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }
 
 export function csvField(value: string | null | undefined): string {

@@ -83,6 +83,18 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
       `- ${formatCount(d.undeclaredAccounts.length)} reporting accounts not in the config`,
       "",
     );
+    if (d.drift) {
+      const drift = d.drift;
+      out.push(
+        `${formatCount(drift.drifted.length)} of ${formatCount(drift.checked)} stacks checked drifted from their configuration; ${formatCount(drift.failed.length)} drift plans failed; ${formatCount(drift.notChecked.length)} declared stacks not checked.`,
+        "",
+      );
+      if (drift.drifted.length > 0) {
+        out.push("| Drifted stack | Add | Change | Destroy | Checked |", "|---|--:|--:|--:|---|");
+        for (const s of drift.drifted.slice(0, limit)) out.push(`| ${md(s.stack)} | ${s.add} | ${s.change} | ${s.destroy} | ${md(s.checkedAt ?? "")} |`);
+        out.push("");
+      }
+    }
   }
   if (silent > 0) {
     out.push("### Not reporting", "", "No evaluations although every read succeeded: Config is not recording or not deployed there.", "");
