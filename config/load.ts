@@ -92,7 +92,7 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
       if (!salvaged?.touchesRefused(where, message)) problems.push(issue(where, message));
     };
     const names = new Names(config, report, salvaged?.refused, (path) => positions.has(path));
-    for (const check of configChecks) check(config, report, names);
+    for (const check of configChecks) check(config, report, names, file);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortByPosition(problems));
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
@@ -45,6 +47,13 @@ export interface ResolvedOrg {
    * nowhere to create them (the loader refuses a `guardrails` section without one).
    */
   guardrails: GuardrailsConfig | undefined;
+  /** Roles Anywhere CA bundles, by the path written in config (relative to `source`): their PEM text. */
+  certificateBundles: ReadonlyMap<string, string>;
+}
+
+/** A file named in config, relative to the config file. */
+export function besideConfig(source: string, path: string): string {
+  return join(dirname(source), path);
 }
 
 export function stackName(accountName: string, region: string): string {
@@ -80,5 +89,11 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     access: resolveAccess(config, accounts),
     managementAccount,
     guardrails: config.guardrails ?? (managementAccount ? guardrailsSchema.parse({}) : undefined),
+    certificateBundles: new Map(
+      [...new Set(config.accounts.flatMap((a) => a.roles.flatMap((r) => (r.kind === "roles-anywhere" && r.trustAnchor.certificateBundle ? [r.trustAnchor.certificateBundle] : []))))].map((path) => [
+        path,
+        readFileSync(besideConfig(source, path), "utf8"),
+      ]),
+    ),
   };
 }

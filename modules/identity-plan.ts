@@ -5,8 +5,8 @@ import { DEFAULT_SESSION_SECONDS, IAM_MIN_SESSION_SECONDS, type RoleConfig } fro
 import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../config/sections/refs.js";
 import type { SecretConfig } from "../config/sections/secrets.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
-import { GITHUB_OIDC_HOST, roleArn } from "./naming.js";
-import type { PolicyDocument, Statement } from "./policies/document.js";
+import { GITHUB_OIDC_HOST, roleArn, trustAnchorReference } from "./naming.js";
+import { policyDocument, type PolicyDocument, type Statement } from "./policies/document.js";
 import {
   configStatement,
   identityPolicy,
@@ -18,6 +18,7 @@ import {
 import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyPolicyInput, type KeyUser, type KeyWriter, KEY_VALIDATION_CONTEXT } from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
 import type { ParameterReadGrant } from "./policies/value-policies.js";
+import { rolesAnywhereTrust } from "./policies/roles-anywhere.js";
 import { brokeredTrust, crossAccountTrust, githubOidcTrust, githubRoleSubjects, humanTrust, serviceTrust } from "./policies/trust-policy.js";
 
 /**
@@ -37,6 +38,20 @@ export interface PlannedRole {
   sessionBound: number;
   /** IAM MaxSessionDuration: the bound, or IAM's minimum of 3600 when the bound is shorter. */
   maxSessionDuration: number;
+  rolesAnywhere?: PlannedRolesAnywhere;
+}
+
+/** A Roles Anywhere role's trust anchor: an ACM Private CA, or the PEM text of a CA bundle. */
+export interface PlannedTrustAnchor {
+  roleName: string;
+  source: { acmPcaArn: string } | { certificateBundle: string };
+}
+
+/** What a Roles Anywhere role adds: the profile's session settings. */
+export interface PlannedRolesAnywhere {
+  /** The profile's session duration: the role's session bound (900-3600 s). */
+  durationSeconds: number;
+  sessionPolicy?: PolicyDocument;
 }
 
 export interface PlannedKey {
@@ -67,10 +82,13 @@ export interface PlannedHierarchy {
 
 export interface IdentityPlan {
   /** `githubProvider` is the provider's ARN as the stack has it, so the roles depend on the provider resource. */
-  roles(account: ResolvedAccount, githubProvider?: string): PlannedRole[];
+  /** `trustAnchors`: each Roles Anywhere role's trust anchor ARN as the stack has it (by role name). */
+  roles(account: ResolvedAccount, githubProvider?: string, trustAnchors?: ReadonlyMap<string, string>): PlannedRole[];
   keys(account: ResolvedAccount, region: string): PlannedKey[];
   secrets(account: ResolvedAccount, region: string): PlannedSecret[];
   parameters(account: ResolvedAccount, region: string): PlannedHierarchy[];
+  /** Trust anchors of the account's Roles Anywhere roles (home region). */
+  trustAnchors(account: ResolvedAccount): PlannedTrustAnchor[];
 }
 
 const plans = new WeakMap<ResolvedOrg, IdentityPlan>();
@@ -234,7 +252,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     }
   }
 
-  function roles(a: ResolvedAccount, githubProvider?: string): PlannedRole[] {
+  function roles(a: ResolvedAccount, githubProvider?: string, trustAnchors?: ReadonlyMap<string, string>): PlannedRole[] {
     return a.roles.map((r) => {
       const arn = roleArn(a.id, r.name, r.path);
       const readSecrets: SecretReadGrant[] = [...(secretsReadBy.get(arn) ?? [])].sort().map((id) => {
@@ -257,6 +275,9 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         administersKeys: keysAdministeredBy.get(arn) ?? [],
         logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
+        ...(r.kind === "roles-anywhere" && r.certificateAbac
+          ? { abac: { accountId: a.id, regions: a.regions, tagKeys: Object.keys(r.certificateAbac), principalTagKeys: r.certificateAbac } }
+          : {}),
         parameters: parametersReadBy.get(arn) ?? [],
         ...(r.grants.outboundTokens ? { outboundTokens: r.grants.outboundTokens } : {}),
         statements: [...r.statements.map(configStatement), ...generatedStatementsFor(org.access, arn), ...assumeStatement(assumableBy.get(arn))],
@@ -264,7 +285,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       return {
         config: r,
         arn,
-        trust: trustOf(r, a, githubProvider ?? githubProviderArn(a.id)),
+        trust: trustOf(r, a, githubProvider ?? githubProviderArn(a.id), trustAnchors),
+        ...(r.kind === "roles-anywhere" ? { rolesAnywhere: rolesAnywhereOf(r, sessionBound) } : {}),
         ...(policy ? { policy } : {}),
         sessionBound,
         maxSessionDuration: Math.max(sessionBound, IAM_MIN_SESSION_SECONDS),
@@ -272,7 +294,22 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     });
   }
 
-  function trustOf(r: RoleConfig, a: ResolvedAccount, providerArn: string): PolicyDocument {
+  function rolesAnywhereOf(r: Extract<RoleConfig, { kind: "roles-anywhere" }>, durationSeconds: number): PlannedRolesAnywhere {
+    return { durationSeconds, ...(r.sessionPolicy?.length ? { sessionPolicy: policyDocument(r.sessionPolicy.map(configStatement)) } : {}) };
+  }
+
+  function trustAnchorsOf(a: ResolvedAccount): PlannedTrustAnchor[] {
+    return a.roles.flatMap((r): PlannedTrustAnchor[] => {
+      if (r.kind !== "roles-anywhere") return [];
+      const bundle = r.trustAnchor.certificateBundle;
+      if (bundle === undefined) return [{ roleName: r.name, source: { acmPcaArn: r.trustAnchor.acmPcaArn! } }];
+      const pem = org.certificateBundles.get(bundle);
+      if (pem === undefined) throw new Error(`role ${r.name}: certificate bundle ${bundle} was not read`);
+      return [{ roleName: r.name, source: { certificateBundle: pem } }];
+    });
+  }
+
+  function trustOf(r: RoleConfig, a: ResolvedAccount, providerArn: string, trustAnchors?: ReadonlyMap<string, string>): PolicyDocument {
     // A trusted role declared in config keeps its path; others (e.g. Identity Center roles) are named at the root path.
     const principalArn = (p: { account: string; role: string } | { arn: string }) => {
       if ("arn" in p) return p.arn;
@@ -304,6 +341,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         return brokeredTrust({ organizationId: orgId, brokerArn: principalArn(r.broker), sessionTagKeys: r.sessionTags });
       case "github":
         return githubOidcTrust({ providerArn, subjects: githubRoleSubjects(r.subjects) });
+      case "roles-anywhere":
+        return rolesAnywhereTrust({ accountId: a.id, trustAnchorArn: trustAnchors?.get(r.name) ?? trustAnchorReference(r.name), certificates: r.certificates });
     }
   }
 
@@ -423,7 +462,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       }));
   }
 
-  return { roles, keys, secrets: secretsOf, parameters: parametersOf };
+  return { roles, keys, secrets: secretsOf, parameters: parametersOf, trustAnchors: trustAnchorsOf };
 }
 
 /** Role ARNs that read an account's secrets (named readers and roles granted them), across its regions. */

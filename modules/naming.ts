@@ -39,3 +39,17 @@ export function pipelineRoles(org: ResolvedOrg, account: ResolvedAccount): Pipel
   if (!pipelines) return undefined;
   return { plan: roleArn(account.id, pipelines.planRoleName), apply: roleArn(account.id, pipelines.applyRoleName) };
 }
+
+/**
+ * Terraform name of a Roles Anywhere role's trust anchor: fixed (the construct
+ * overrides cdktf's hashed id with it), so the role's trust policy can name the
+ * anchor's ARN and the access proofs can recognize it.
+ */
+export function trustAnchorLogicalId(roleName: string): string {
+  return `rolesanywhere-${roleName.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`)}`;
+}
+
+/** The trust anchor's ARN as a Terraform reference. */
+export function trustAnchorReference(roleName: string): string {
+  return `\${aws_rolesanywhere_trust_anchor.${trustAnchorLogicalId(roleName)}.arn}`;
+}

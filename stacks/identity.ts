@@ -7,6 +7,7 @@ import { pipelineSubjects } from "../modules/pipeline-subjects.js";
 import type { StateAccess } from "../modules/policies/identity-policy.js";
 import { BaselineRole } from "../modules/roles.js";
 import { ParameterHierarchy } from "../modules/parameters.js";
+import { RolesAnywhereRoleProfile, RolesAnywhereTrustAnchor } from "../modules/roles-anywhere.js";
 import { BaselineSecret } from "../modules/secret.js";
 import { backendLocation } from "./backend.js";
 import type { Capability } from "./capabilities.js";
@@ -38,8 +39,11 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
         permissionsBoundary: account.permissionBoundaryArn,
       });
     }
-    for (const role of plan.roles(account, github?.arn)) {
-      new BaselineRole(scope, roleConstructId(role.config.name), {
+    const anchors = new Map(
+      plan.trustAnchors(account).map((a) => [a.roleName, new RolesAnywhereTrustAnchor(scope, `rolesanywhere-anchor-${a.roleName}`, { roleName: a.roleName, source: a.source }).arn]),
+    );
+    for (const role of plan.roles(account, github?.arn, anchors)) {
+      const created = new BaselineRole(scope, roleConstructId(role.config.name), {
         name: role.config.name,
         path: role.config.path,
         ...(role.config.description ? { description: role.config.description } : {}),
@@ -50,6 +54,14 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
         maxSessionDuration: role.maxSessionDuration,
         tags: role.config.tags,
       });
+      if (role.rolesAnywhere) {
+        new RolesAnywhereRoleProfile(scope, `rolesanywhere-profile-${role.config.name}`, {
+          roleName: role.config.name,
+          roleArn: created.arn,
+          durationSeconds: role.rolesAnywhere.durationSeconds,
+          ...(role.rolesAnywhere.sessionPolicy ? { sessionPolicy: role.rolesAnywhere.sessionPolicy } : {}),
+        });
+      }
     }
   }
 

@@ -61,6 +61,7 @@ function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegm
     "break-glass": "break-glass access is the most powerful and must expire quickly (900 s by default, never over an hour)",
     brokered: "just-in-time access lasts exactly the 900 s the broker granted",
     github: "a CI job's role keeps IAM's minimum of 3600 s, so a leaked token lives at most an hour; a job asks for less with role-duration-seconds",
+    "roles-anywhere": "IAM Roles Anywhere issues sessions of 900-3600 s (the profile's duration)",
   };
   const range = min === max ? `${min}` : `${min}-${max}`;
   report(at("maxSessionDuration"), `session duration ${role.maxSessionDuration} s is out of range for a ${role.kind} role (${range} s): ${why[role.kind]}`);

@@ -8,8 +8,9 @@ import { logsChecks } from "./logs.js";
 import { networkChecks } from "./network.js";
 import { secretChecks } from "./secrets.js";
 import type { ConfigCheck } from "./types.js";
+import { rolesAnywhereChecks } from "./roles-anywhere.js";
 import { valueChecks } from "./values.js";
 import { workflowChecks } from "./workflows.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, valueChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks, guardrailChecks];
+export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, valueChecks, rolesAnywhereChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks, guardrailChecks];

@@ -146,7 +146,37 @@ const githubRole = z.strictObject({
 
 export type GithubSubjectSpec = z.infer<typeof githubSubjectSpec>;
 
-export const roleSchema = z.discriminatedUnion("kind", [serviceRole, crossAccountRole, humanRole, breakGlassRole, brokeredRole, githubRole]);
+/** Certificate fields IAM Roles Anywhere maps to principal tags (`x509Subject/<field>`, `x509Issuer/<field>`). */
+export const X509_FIELDS = ["CN", "O", "OU", "C", "ST", "L"] as const;
+const x509Name = z.partialRecord(z.enum(X509_FIELDS), z.string().min(1).max(256));
+
+/** One workload certificate allowed to assume the role: its subject (CN required) and, best, its issuer. */
+const certificate = z.strictObject({
+  subject: x509Name,
+  issuer: x509Name.optional(),
+});
+
+const rolesAnywhereRole = z.strictObject({
+  ...common,
+  kind: z.literal("roles-anywhere"),
+  /** The CA whose certificates are trusted: an ACM Private CA, or a PEM bundle of CA certificates in a file next to the config. */
+  trustAnchor: z.strictObject({
+    acmPcaArn: z.string().regex(/^arn:aws:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]{36}$/, "an ACM Private CA ARN").optional(),
+    /** Path relative to the config file; CA certificates only (a private key is refused). */
+    certificateBundle: z.string().regex(/^[\w./-]+\.(pem|crt)$/, "a .pem or .crt file next to the config").optional(),
+  }),
+  /** Only these workload certificates may assume the role (trust conditions on their subject and issuer). */
+  certificates: z.array(certificate).min(1, "name the workload certificates (subject CN at least)"),
+  /** Session policy of the profile: it further limits every session (hand-written statements, same refusals). */
+  sessionPolicy: z.array(statement).optional(),
+  /**
+   * ABAC from the certificate: read this account's secrets whose tag equals a
+   * certificate attribute, e.g. { Project: x509Subject/OU }.
+   */
+  certificateAbac: z.record(z.string().min(1), z.string().regex(/^x509(Subject|Issuer)\/(CN|O|OU|C|ST|L)$|^x509SAN\/(DNS|URI|Name)$/, "a certificate attribute such as x509Subject/OU")).optional(),
+});
+
+export const roleSchema = z.discriminatedUnion("kind", [serviceRole, crossAccountRole, humanRole, breakGlassRole, brokeredRole, githubRole, rolesAnywhereRole]);
 
 /** Per-account execution roles (issue: identity). */
 export const rolesSchema = z.array(roleSchema).default([]);
@@ -159,6 +189,7 @@ export const DEFAULT_SESSION_SECONDS: Record<RoleKind, number> = {
   "break-glass": 900,
   brokered: 900,
   github: 3600,
+  "roles-anywhere": 3600,
 };
 
 /**
@@ -174,6 +205,8 @@ export const SESSION_RANGE: Record<RoleKind, [number, number]> = {
   "break-glass": [900, 3600],
   brokered: [900, 900],
   github: [3600, 3600],
+  /** The profile's session duration (IAM Roles Anywhere issues 900-3600 s). */
+  "roles-anywhere": [900, 3600],
 };
 
 export type RoleConfig = z.infer<typeof roleSchema>;

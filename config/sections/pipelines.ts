@@ -73,7 +73,7 @@ export const pipelinesSchema = z
         account: z.string().optional(),
       })
       .optional(),
-    /** Exact Terraform CLI version (>= 1.10 for S3 native locking). */
+    /** Exact Terraform CLI version (>= 1.10 for S3 native locking; >= 1.11 for write-only values, see config/checks/values.ts). */
     terraformVersion: z.string().regex(/^1\.(?:1\d|[2-9]\d)\.\d+$/, "an exact Terraform version >= 1.10, such as 1.14.6").default("1.14.6"),
     nodeVersion: z.string().regex(/^\d+(?:\.\d+){0,2}$/, "a Node.js version such as 20 or 22.11.0").default("20"),
     /** GitHub-hosted runner label (or a self-hosted label) for every job. */

@@ -1,7 +1,8 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
 import { parameterName } from "../../config/sections/parameters.js";
 import { identityPlan } from "../identity-plan.js";
-import { keyAliasName } from "../naming.js";
+import { keyAliasName, roleArn, trustAnchorLogicalId } from "../naming.js";
+import { ROLES_ANYWHERE_PRINCIPAL } from "../policies/roles-anywhere.js";
 import { parameterPathArns } from "../policies/value-policies.js";
 import type { AccessRequest } from "./evaluate.js";
 import { STRANGER, strangerArn, type Intent } from "./intents.js";
@@ -10,15 +11,16 @@ import { keyArn } from "./world.js";
 /**
  * Intents of values that are not secrets: Parameter Store hierarchies (declared
  * readers read and decrypt everything under the path; the same readers get nothing
- * next to it) and outbound web identity tokens (the declared audiences and lifetime
- * only).
+ * next to it), outbound web identity tokens (the declared audiences and lifetime
+ * only) and Roles Anywhere roles (the declared certificates through the role's own
+ * trust anchor only).
  */
 
 const via = (region: string) => `ssm.${region}.amazonaws.com`;
 const parameterArn = (region: string, account: string, name: string) => `arn:aws:ssm:${region}:${account}:parameter${name}`;
 
 export function valueIntents(org: ResolvedOrg): Intent[] {
-  return org.accounts.flatMap((account) => [...parameterIntents(org, account), ...outboundTokenIntents(account)]);
+  return org.accounts.flatMap((account) => [...parameterIntents(org, account), ...outboundTokenIntents(account), ...rolesAnywhereIntents(account)]);
 }
 
 function parameterIntents(org: ResolvedOrg, account: ResolvedAccount): Intent[] {
@@ -94,6 +96,36 @@ function outboundTokenIntents(account: ResolvedAccount): Intent[] {
     token(`cannot add an undeclared audience to a declared one`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!, "https://other-audience.invalid"], "sts:DurationSeconds": max });
     token(`cannot mint a token valid longer than ${max} s`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!], "sts:DurationSeconds": max + 1 });
     token(`cannot mint a token without naming its lifetime`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!] });
+  }
+  return intents;
+}
+
+/** The trust anchor's ARN as the world reads it: a reference known only at apply. */
+const anchorAsSeen = (roleName: string) => `«aws_rolesanywhere_trust_anchor.${trustAnchorLogicalId(roleName)}.arn»`;
+
+function rolesAnywhereIntents(account: ResolvedAccount): Intent[] {
+  const intents: Intent[] = [];
+  for (const role of account.roles) {
+    if (role.kind !== "roles-anywhere") continue;
+    const arn = roleArn(account.id, role.name, role.path);
+    const subject = `${account.name}/role/${role.name}`;
+    const assume = (title: string, expect: Intent["expect"], tags: Record<string, string>, context: Record<string, string> = {}) => {
+      const request = { "aws:SourceArn": anchorAsSeen(role.name), "aws:SourceAccount": account.id, ...context };
+      for (const action of ["sts:AssumeRole", "sts:TagSession"]) {
+        intents.push({ subject, title: `${title} (${action})`, expect, request: { principal: { service: ROLES_ANYWHERE_PRINCIPAL, tags }, action, resource: { arn }, context: request } });
+      }
+    };
+    role.certificates.forEach((cert) => {
+      const tags: Record<string, string> = {};
+      for (const [f, v] of Object.entries(cert.subject)) if (v !== undefined) tags[`x509Subject/${f}`] = v;
+      for (const [f, v] of Object.entries(cert.issuer ?? {})) if (v !== undefined) tags[`x509Issuer/${f}`] = v;
+      const cn = cert.subject.CN!;
+      assume(`workload certificate ${cn} assumes it through its trust anchor`, "allow", tags);
+      assume(`another certificate subject of the same CA cannot assume it`, "deny", { ...tags, "x509Subject/CN": `other-${cn}` });
+      if (cert.issuer?.CN) assume(`${cn} issued by another CA cannot assume it`, "deny", { ...tags, "x509Issuer/CN": `${cert.issuer.CN} (other)` });
+      assume(`${cn} presented through another trust anchor cannot assume it`, "deny", tags, { "aws:SourceArn": `arn:aws:rolesanywhere:${account.homeRegion}:${account.id}:trust-anchor/00000000-0000-0000-0000-000000000000` });
+      assume(`${cn} through a trust anchor of another account cannot assume it`, "deny", tags, { "aws:SourceAccount": "000000000000" });
+    });
   }
   return intents;
 }

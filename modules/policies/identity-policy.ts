@@ -44,6 +44,8 @@ export interface AbacGrant {
   accountId: string;
   regions: string[];
   tagKeys: string[];
+  /** The principal tag each resource tag must equal, when not the same key (e.g. a certificate's `x509Subject/OU`). */
+  principalTagKeys?: Record<string, string>;
 }
 
 /** Keys the role administers (the key's declared `administrators`): management, never cryptographic use. */
@@ -172,7 +174,7 @@ function keyAdminStatements(k: KeyAdminGrant): Statement[] {
 function abacStatements(abac: AbacGrant): Statement[] {
   if (abac.tagKeys.length === 0) throw new Error("ABAC needs at least one tag key");
   const match: Record<string, string> = {};
-  for (const key of abac.tagKeys) match[`aws:ResourceTag/${key}`] = `\${aws:PrincipalTag/${key}}`;
+  for (const key of abac.tagKeys) match[`aws:ResourceTag/${key}`] = `\${aws:PrincipalTag/${abac.principalTagKeys?.[key] ?? key}}`;
   return [
     {
       Sid: "AbacReadSecrets",

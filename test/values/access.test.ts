@@ -10,6 +10,7 @@ import { valueIntents } from "../../modules/access/intents-values.js";
 import { buildWorld } from "../../modules/access/world.js";
 import { readSynthesized } from "../../modules/controls/check.js";
 import { policyDocument } from "../../modules/policies/document.js";
+import { rolesAnywhereTrust } from "../../modules/policies/roles-anywhere.js";
 import { outboundTokenStatements, parameterReadStatements } from "../../modules/policies/value-policies.js";
 import { synthesizeInto } from "../../stacks/synth.js";
 
@@ -80,6 +81,47 @@ describe("outbound token statements", () => {
   });
 });
 
+describe("Roles Anywhere trust", () => {
+  const anchor = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:trust-anchor/11111111-2222-3333-4444-555555555555`;
+  const trust = rolesAnywhereTrust({
+    accountId: ACCOUNT,
+    trustAnchorArn: anchor,
+    certificates: [
+      { subject: { CN: "backup01.dc1.example.com", OU: "platform" }, issuer: { CN: "Example Corp Issuing CA 1" } },
+      { subject: { CN: "backup02.dc2.example.com" }, issuer: { CN: "Example Corp Issuing CA 2" } },
+    ],
+  });
+  const cert = (subject: Record<string, string>, issuer: Record<string, string>) => ({
+    ...Object.fromEntries(Object.entries(subject).map(([k, v]) => [`x509Subject/${k}`, v])),
+    ...Object.fromEntries(Object.entries(issuer).map(([k, v]) => [`x509Issuer/${k}`, v])),
+  });
+  const assume = (tags: Record<string, string>, context: Record<string, string> = {}, action = "sts:AssumeRole") =>
+    evaluate(
+      { principal: { service: "rolesanywhere.amazonaws.com", tags }, action, resource: { arn: ROLE }, context: { "aws:SourceArn": anchor, "aws:SourceAccount": ACCOUNT, ...context } },
+      { resource: { name: "trust", document: trust } },
+      { resourceKind: "role-trust" },
+    ).allowed;
+  const first = cert({ CN: "backup01.dc1.example.com", OU: "platform" }, { CN: "Example Corp Issuing CA 1" });
+
+  it("lets each declared certificate assume, tag and name the session", () => {
+    for (const action of ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]) expect(assume(first, {}, action)).toBe(true);
+    expect(assume(cert({ CN: "backup02.dc2.example.com" }, { CN: "Example Corp Issuing CA 2" }))).toBe(true);
+  });
+
+  it("refuses another subject, a declared subject from the other certificate's issuer, a missing field, another anchor or account", () => {
+    expect(assume(cert({ CN: "backup03.dc1.example.com", OU: "platform" }, { CN: "Example Corp Issuing CA 1" }))).toBe(false);
+    expect(assume(cert({ CN: "backup01.dc1.example.com", OU: "platform" }, { CN: "Example Corp Issuing CA 2" }))).toBe(false);
+    expect(assume(cert({ CN: "backup01.dc1.example.com" }, { CN: "Example Corp Issuing CA 1" }))).toBe(false);
+    expect(assume(first, { "aws:SourceArn": anchor.replace("11111111", "99999999") })).toBe(false);
+    expect(assume(first, { "aws:SourceAccount": "444444444444" })).toBe(false);
+    expect(assume(first, {}, "sts:AssumeRoleWithWebIdentity")).toBe(false);
+  });
+
+  it("refuses to build a trust without a subject CN", () => {
+    expect(() => rolesAnywhereTrust({ accountId: ACCOUNT, trustAnchorArn: anchor, certificates: [{ subject: { OU: "platform" } }] })).toThrow(/subject CN/);
+  });
+});
+
 describe("the example's value intents, proven against the synthesized stacks", () => {
   let org: ResolvedOrg;
   let out: string;
@@ -110,6 +152,16 @@ describe("the example's value intents, proven against the synthesized stacks", (
   it("the outbound-token role mints for its audience only", () => {
     expect(outcome(/payments-api mints a token/)).toEqual([["payments-prod/payments-api mints a token for https://api.card-processor.example valid 300 s", "Allow"]]);
     for (const [, decision] of outcome(/payments-api cannot mint/)) expect(decision).toBe("ImplicitDeny");
+  });
+
+  it("only the declared workload certificate assumes the Roles Anywhere role, through its own anchor", () => {
+    expect(outcome(/^workload certificate backup01\.dc1\.example\.com assumes it/)).toEqual([
+      ["workload certificate backup01.dc1.example.com assumes it through its trust anchor (sts:AssumeRole)", "Allow"],
+      ["workload certificate backup01.dc1.example.com assumes it through its trust anchor (sts:TagSession)", "Allow"],
+    ]);
+    const denied = outcome(/cannot assume it \(sts:/);
+    expect(denied).toHaveLength(8);
+    for (const [, decision] of denied) expect(decision).toBe("ImplicitDeny");
   });
 
   it("every value intent holds", () => {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ConfigError } from "../../config/errors.js";
 import { parseConfig } from "../../config/load.js";
@@ -160,5 +163,61 @@ describe("outbound tokens", () => {
     expect(problems((c) => grant(c, { audiences: ["https://*.example.com"], maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/outboundTokens: audience .* has a wildcard/)]);
     expect(problems((c) => grant(c, { audiences: Array.from({ length: 11 }, (_, i) => `a${i}`), maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/at most 10 audiences/)]);
     expect(problems((c) => grant(c, { audiences: ["x"], maxDurationSeconds: 7200 }))).toEqual([expect.stringMatching(/maxDurationSeconds: tokens live 60-3600 s/)]);
+  });
+});
+
+describe("Roles Anywhere roles", () => {
+  const dir = mkdtempSync(join(tmpdir(), "values-ra-"));
+  const config = join(dir, "org.yaml");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  writeFileSync(join(dir, "with-key.pem"), `-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n${SENTINEL}\n-----END PRIVATE KEY-----\n`);
+  writeFileSync(join(dir, "empty.pem"), "not a certificate\n");
+
+  const agent = (): Json => ({
+    name: "agent",
+    kind: "roles-anywhere",
+    trustAnchor: { certificateBundle: "ca.pem" },
+    certificates: [{ subject: { CN: "agent01.dc1.example.com", OU: "platform" }, issuer: { CN: "Example CA" } }],
+    maxSessionDuration: 900,
+  });
+  const load = (edit: (role: Json) => void = () => {}): string[] => {
+    const c = baseConfig();
+    const role = agent();
+    edit(role);
+    (app(c).roles as Json[]).push(role);
+    try {
+      parseConfig(stringify(c), config);
+      return [];
+    } catch (err) {
+      if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
+      throw err;
+    }
+  };
+
+  it("accepts a declared certificate with a CA bundle next to the config, or an ACM Private CA", () => {
+    expect(load()).toEqual([]);
+    expect(load((r) => (r.trustAnchor = { acmPcaArn: "arn:aws:acm-pca:eu-west-1:222222222222:certificate-authority/12345678-1234-1234-1234-123456789012" }))).toEqual([]);
+  });
+
+  it("refuses a bundle holding a private key (without echoing it), no certificate, a missing file or one above the config", () => {
+    const withKey = load((r) => (r.trustAnchor = { certificateBundle: "with-key.pem" }));
+    expect(withKey).toEqual([expect.stringMatching(/certificateBundle: with-key\.pem contains a private key/)]);
+    expect(withKey.join("\n")).not.toContain(SENTINEL);
+    expect(load((r) => (r.trustAnchor = { certificateBundle: "empty.pem" }))).toEqual([expect.stringMatching(/holds no PEM certificate/)]);
+    expect(load((r) => (r.trustAnchor = { certificateBundle: "missing.pem" }))).toEqual([expect.stringMatching(/missing\.pem does not exist/)]);
+    expect(load((r) => (r.trustAnchor = { certificateBundle: "../ca.pem" }))).toEqual([expect.stringMatching(/not above/)]);
+    expect(load((r) => (r.trustAnchor = {}))).toEqual([expect.stringMatching(/trustAnchor: give exactly one trust anchor/)]);
+  });
+
+  it("refuses certificates without a subject CN or with wildcards", () => {
+    expect(load((r) => (r.certificates = [{ subject: { OU: "platform" } }]))).toEqual([expect.stringMatching(/certificates\[0\]: name the certificate's subject CN/)]);
+    expect(load((r) => (r.certificates = [{ subject: { CN: "*.dc1.example.com" } }]))).toEqual([expect.stringMatching(/has a wildcard/)]);
+  });
+
+  it("bounds the session to 900-3600 s and keeps the session policy off the must-never list", () => {
+    expect(load((r) => (r.maxSessionDuration = 7200))).toEqual([expect.stringMatching(/session duration 7200 s is out of range for a roles-anywhere role \(900-3600 s\)/)]);
+    expect(load((r) => (r.sessionPolicy = [{ actions: ["*"], resources: ["*"] }]))).toEqual([expect.stringMatching(/sessionPolicy\[0\]: action "\*" allows every action/)]);
+    expect(load((r) => (r.statements = [{ actions: ["iam:PassRole"], resources: ["*"] }]))).toEqual([expect.stringMatching(/statements\[0\]: iam:PassRole on every resource/)]);
   });
 });

@@ -114,6 +114,26 @@ describe("write-only values in the synthesized example", () => {
   });
 });
 
+describe("Roles Anywhere in the synthesized example", () => {
+  it("creates the trust anchor from the CA bundle, the profile with the session bound and policy, and a trust naming that anchor", () => {
+    const s = stackJson("shared-services-eu-west-1");
+    const anchors = s.resource?.aws_rolesanywhere_trust_anchor ?? {};
+    expect(Object.keys(anchors)).toEqual(["rolesanywhere-onprem-backup-agent"]);
+    const source = anchors["rolesanywhere-onprem-backup-agent"]!.source as { source_type: string; source_data: { x509_certificate_data: string } };
+    expect(source.source_type).toBe("CERTIFICATE_BUNDLE");
+    expect(source.source_data.x509_certificate_data).toBe(readFileSync("config/ca/onprem-issuing-ca.pem", "utf8"));
+    const [profile] = Object.values(s.resource?.aws_rolesanywhere_profile ?? {});
+    expect(profile).toMatchObject({ duration_seconds: 900, enabled: true, role_arns: [expect.stringMatching(/^\$\{aws_iam_role\.role-onprem-backup-agent_role_\w+\.arn\}$/)] });
+    expect(JSON.parse(profile!.session_policy as string).Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    const role = Object.entries(s.resource?.aws_iam_role ?? {}).find(([id]) => id.startsWith("role-onprem-backup-agent"))![1];
+    const trust = JSON.parse(role.assume_role_policy as string) as { Statement: Array<{ Condition: Record<string, Record<string, string>> }> };
+    expect(trust.Statement[0]!.Condition.ArnEquals).toEqual({ "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.rolesanywhere-onprem-backup-agent.arn}" });
+    expect(role.max_session_duration).toBe(3600);
+    // Global IAM and the anchor live in the home region only.
+    expect(stackJson("shared-services-eu-central-1").resource?.aws_rolesanywhere_trust_anchor).toBeUndefined();
+  });
+});
+
 describe("Terraform itself on the synthesized blocks (terraform validate / plan, provider-free)", () => {
   it("accepts the variables, the version constraint and the literal strings", () => {
     const run = terraform("valid", providerFree(stackJson(STACK), "locals"), ["validate", "-json"]);
