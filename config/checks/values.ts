@@ -8,8 +8,7 @@ import type { ConfigCheck, Report } from "./types.js";
 export const WRITE_ONLY_MIN_TERRAFORM = "1.11.0";
 
 /**
- * Write-only first values and Parameter Store hierarchies: exactly one source per
- * initial value, variable names unique per account, hierarchies with valid names
+ * Write-only first values and Parameter Store hierarchies: variable names unique per account, hierarchies with valid names
  * and existing keys and readers, SecureString values never in config, no
  * credential-looking plain String, and a Terraform version that supports write-only arguments.
  */
@@ -19,9 +18,6 @@ export const valueChecks: ConfigCheck = (config, report) => {
     const variables = new Map<string, string>();
     const initial = (value: InitialValueConfig, at: PathSegment[]) => {
       usesWriteOnly = true;
-      if ((value.generate === undefined) === (value.fromVariable === undefined)) {
-        return report(at, "give exactly one source: generate: {...} (made by the apply) or fromVariable: NAME (supplied to the apply)");
-      }
       if (value.fromVariable !== undefined) {
         const first = variables.get(value.fromVariable);
         if (first !== undefined) report([...at, "fromVariable"], `variable ${value.fromVariable} already supplies ${first}; each value gets its own variable`);

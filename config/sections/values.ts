@@ -42,7 +42,9 @@ export const initialValueSchema = z.strictObject(
     version: z.number().int().min(1).default(1),
   },
   { error: (issue) => (issue.code === "invalid_type" ? NOT_A_VALUE : undefined) },
-);
+).refine((v) => (v.generate === undefined) !== (v.fromVariable === undefined), {
+  error: "give exactly one source: generate: {...} (made by the apply) or fromVariable: NAME (supplied to the apply)",
+});
 
 export type InitialValueConfig = z.infer<typeof initialValueSchema>;
 export type GenerateConfig = z.infer<typeof generate>;

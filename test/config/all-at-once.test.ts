@@ -47,7 +47,7 @@ describe("every problem at once", () => {
 `);
     expect(out).toEqual([
       '13:9 accounts[2].id: a 12-digit AWS account id: "33333333333" has 11 digits',
-      '19:28 accounts[2].roles[0].kind: unknown kind "servce": expected one of service, cross-account, human, break-glass, brokered, github (did you mean "service"?)',
+      '19:28 accounts[2].roles[0].kind: unknown kind "servce": expected one of service, cross-account, human, break-glass, brokered, github, roles-anywhere (did you mean "service"?)',
       '20:51 accounts[2].roles[1].services[0]: a service principal such as lambda.amazonaws.com (got "lamda.amazonaws.com") (did you mean "lambda.amazonaws.com"?)',
       '20:73 accounts[2].roles[1].trusted: "trusted" is not allowed for kind service (only for kind cross-account, human, break-glass)',
       '23:30 accounts[2].roles[2].trusted[0].account: unknown account "claims-prd" (did you mean "claims-prod"?): trusted roles must be in an account of this organization',

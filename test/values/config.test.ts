@@ -23,7 +23,7 @@ function baseConfig(): Config {
     defaults: { regions: ["eu-west-1", "eu-central-1"] },
     permissionBoundary: { name: "boundary" },
     backend: { type: "s3", bucket: "tf-state-bucket", region: "eu-west-1" },
-    pipelines: { github: { owner: "example-corp", repository: "live" } },
+    pipelines: { github: { owner: "example-corp", repository: "live", ownerId: 81234567, repositoryId: 703456789 } },
     accounts: [
       {
         id: "222222222222",

@@ -115,13 +115,14 @@ describe("write-only values in the synthesized example", () => {
 });
 
 describe("Roles Anywhere in the synthesized example", () => {
-  it("creates the trust anchor from the CA bundle, the profile with the session bound and policy, and a trust naming that anchor", () => {
+  it("creates the trust anchor from the ACM Private CA, the profile with the session bound and policy, and a trust naming that anchor", () => {
     const s = stackJson("shared-services-eu-west-1");
     const anchors = s.resource?.aws_rolesanywhere_trust_anchor ?? {};
     expect(Object.keys(anchors)).toEqual(["rolesanywhere-onprem-backup-agent"]);
-    const source = anchors["rolesanywhere-onprem-backup-agent"]!.source as { source_type: string; source_data: { x509_certificate_data: string } };
-    expect(source.source_type).toBe("CERTIFICATE_BUNDLE");
-    expect(source.source_data.x509_certificate_data).toBe(readFileSync("config/ca/onprem-issuing-ca.pem", "utf8"));
+    expect(anchors["rolesanywhere-onprem-backup-agent"]!.source).toEqual({
+      source_type: "AWS_ACM_PCA",
+      source_data: { acm_pca_arn: "arn:aws:acm-pca:eu-west-1:444444444444:certificate-authority/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
+    });
     const [profile] = Object.values(s.resource?.aws_rolesanywhere_profile ?? {});
     expect(profile).toMatchObject({ duration_seconds: 900, enabled: true, role_arns: [expect.stringMatching(/^\$\{aws_iam_role\.role-onprem-backup-agent_role_\w+\.arn\}$/)] });
     expect(JSON.parse(profile!.session_policy as string).Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
@@ -131,6 +132,22 @@ describe("Roles Anywhere in the synthesized example", () => {
     expect(role.max_session_duration).toBe(3600);
     // Global IAM and the anchor live in the home region only.
     expect(stackJson("shared-services-eu-central-1").resource?.aws_rolesanywhere_trust_anchor).toBeUndefined();
+  });
+
+  it("takes a CA bundle from a file next to the config, whatever folder it is in", () => {
+    const dir = mkdtempSync(join(tmpdir(), "values-bundle-"));
+    try {
+      const pem = "-----BEGIN CERTIFICATE-----\nMIIBbundle\n-----END CERTIFICATE-----\n";
+      mkdirSync(join(dir, "ca"));
+      writeFileSync(join(dir, "ca", "issuing.pem"), pem);
+      const text = readFileSync("config/org.yaml", "utf8").replace(/acmPcaArn: arn:aws:acm-pca:\S+/, "certificateBundle: ca/issuing.pem");
+      writeFileSync(join(dir, "org.yaml"), text);
+      synthesizeInto(loadConfig(join(dir, "org.yaml")), join(dir, "out"));
+      const s = JSON.parse(readFileSync(join(dir, "out", "stacks", "shared-services-eu-west-1", "cdk.tf.json"), "utf8")) as StackJson;
+      expect(s.resource?.aws_rolesanywhere_trust_anchor?.["rolesanywhere-onprem-backup-agent"]?.source).toEqual({ source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: pem } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
