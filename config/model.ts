@@ -47,8 +47,8 @@ export interface ResolvedOrg {
    * nowhere to create them (the loader refuses a `guardrails` section without one).
    */
   guardrails: GuardrailsConfig | undefined;
-  /** Roles Anywhere CA bundles, by the path written in config (relative to `source`): their PEM text. */
-  certificateBundles: ReadonlyMap<string, string>;
+  /** A Roles Anywhere CA bundle's PEM text, by the path written in config (relative to `source`); read when first needed. */
+  certificateBundle(path: string): string;
 }
 
 /** A file named in config, relative to the config file. */
@@ -77,6 +77,7 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     account.regions.map((region) => ({ name: stackName(account.name, region), account, region, isHomeRegion: region === account.homeRegion })),
   );
   const managementAccount = accounts.find((a) => a.role === "management");
+  const bundles = new Map<string, string>();
   return {
     source,
     config,
@@ -89,11 +90,10 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     access: resolveAccess(config, accounts),
     managementAccount,
     guardrails: config.guardrails ?? (managementAccount ? guardrailsSchema.parse({}) : undefined),
-    certificateBundles: new Map(
-      [...new Set(config.accounts.flatMap((a) => a.roles.flatMap((r) => (r.kind === "roles-anywhere" && r.trustAnchor.certificateBundle ? [r.trustAnchor.certificateBundle] : []))))].map((path) => [
-        path,
-        readFileSync(besideConfig(source, path), "utf8"),
-      ]),
-    ),
+    certificateBundle: (path: string) => {
+      let pem = bundles.get(path);
+      if (pem === undefined) bundles.set(path, (pem = readFileSync(besideConfig(source, path), "utf8")));
+      return pem;
+    },
   };
 }

@@ -303,9 +303,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       if (r.kind !== "roles-anywhere") return [];
       const bundle = r.trustAnchor.certificateBundle;
       if (bundle === undefined) return [{ roleName: r.name, source: { acmPcaArn: r.trustAnchor.acmPcaArn! } }];
-      const pem = org.certificateBundles.get(bundle);
-      if (pem === undefined) throw new Error(`role ${r.name}: certificate bundle ${bundle} was not read`);
-      return [{ roleName: r.name, source: { certificateBundle: pem } }];
+      return [{ roleName: r.name, source: { certificateBundle: org.certificateBundle(bundle) } }];
     });
   }
 

@@ -11,7 +11,13 @@ import type { ConfigCheck } from "./types.js";
 export const guardrailChecks: ConfigCheck = (config, report) => {
   const declared = config.guardrails;
   if (declared === undefined) return;
-  const org = resolve(config, "");
+  let org: ReturnType<typeof resolve>;
+  try {
+    org = resolve(config, "");
+  } catch {
+    // What the model cannot resolve (e.g. an access rule naming a missing role) is reported by its own check.
+    return;
+  }
   const guardrails = org.guardrails!;
   if (!org.managementAccount) {
     if (GUARDRAIL_IDS.some((id) => guardrails[id].enabled)) {

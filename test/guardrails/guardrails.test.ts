@@ -159,7 +159,7 @@ describe("limits, checked when loading", () => {
   it("the example packs into three policies (sizes the README quotes)", () => {
     const plan = planGuardrails(example, example.guardrails!);
     expect(plan.policies.map((p) => [p.name, p.type, p.bytes])).toEqual([
-      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 4967],
+      ["org-baseline-scp-root-1", "SERVICE_CONTROL_POLICY", 5009],
       ["org-baseline-scp-root-2", "SERVICE_CONTROL_POLICY", 1954],
       ["org-baseline-rcp-root", "RESOURCE_CONTROL_POLICY", 1552],
     ]);
