@@ -2,7 +2,7 @@ import { planGuardrails } from "../modules/guardrail-plan.js";
 import { OrganizationGuardrails } from "../modules/guardrails.js";
 import { GUARDRAILS_OUTPUT, guardrailDeclaration } from "../modules/controls/guardrail-predicates.js";
 import type { Capability } from "./capabilities.js";
-import { TerraformOutput } from "./platform.js";
+import { TerraformOutput, Token } from "./platform.js";
 
 /**
  * Organization-wide policies, in the management account's home-region stack (Organizations
@@ -17,7 +17,8 @@ export const organizationCapability: Capability = (scope, { org, stack }) => {
   new OrganizationGuardrails(scope, "guardrails", { policies: plan.policies });
   // What `check` verifies was generated and attached, and what was switched off and why.
   new TerraformOutput(scope, GUARDRAILS_OUTPUT, {
-    value: guardrailDeclaration(guardrails),
+    // As a token: cdktf inspects a plain object output with the deprecated util.isArray, which warns on Node 22+.
+    value: Token.asAny(guardrailDeclaration(guardrails)),
     description: "org-baseline guardrails declared in config: targets of each enabled one, the reason of each switched off",
   });
 };
