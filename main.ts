@@ -12,7 +12,16 @@ import { workflowCommand } from "./modules/workflows/command.js";
 import { reportCommand } from "./reports/command.js";
 
 /** Each registers one `baseline <command>`. */
-const commands: Array<(program: Command) => void> = [validateCommand, synthCommand, schemaCommand, checkCommand, explainCommand, workflowCommand, reportCommand, accessCommand];
+const commands: Array<(program: Command) => void> = [
+  validateCommand,
+  synthCommand,
+  schemaCommand,
+  checkCommand,
+  explainCommand,
+  workflowCommand,
+  reportCommand,
+  accessCommand,
+];
 
 function buildProgram(): Command {
   const program = new Command("baseline")

@@ -158,7 +158,9 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
     const { account, role } = declaredRequesters.get(key)!;
     grantTo(account, role, requesterStatements(broker.functionArn));
   }
-  const requesterAccountIds = [...new Set(rules.flatMap((r) => r.requesters.map((q) => q.accountId)))].filter((id) => id !== broker.accountId).sort(byCodePoint);
+  const requesterAccountIds = [...new Set(rules.flatMap((r) => r.requesters.map((q) => q.accountId)))]
+    .filter((id) => id !== broker.accountId)
+    .sort(byCodePoint);
   return {
     organizationId: config.organization.id,
     broker,
@@ -185,7 +187,8 @@ export function describeGenerated(access: ResolvedAccess): string[] {
   return [
     ...access.generated.map((g) => `${g.account}/${g.role}: ${g.statement.Sid} allows ${list(g.statement.Action)} on ${list(g.statement.Resource)}`),
     ...access.undeclaredRequesters.map(
-      (r) => `${r}: not declared here; give it lambda:InvokeFunctionUrl and lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl) on ${access.broker.functionArn} where it is managed`,
+      (r) =>
+        `${r}: not declared here; give it lambda:InvokeFunctionUrl and lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl) on ${access.broker.functionArn} where it is managed`,
     ),
   ];
 }

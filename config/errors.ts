@@ -16,9 +16,7 @@ export function formatIssue(issue: ConfigIssue): string {
 /** Invalid input: carries every issue found, so a user fixes them in one pass. */
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
-    super(
-      `${issues.length} problem${issues.length === 1 ? "" : "s"} in config:\n` + issues.map((i) => `  ${formatIssue(i)}`).join("\n"),
-    );
+    super(`${issues.length} problem${issues.length === 1 ? "" : "s"} in config:\n` + issues.map((i) => `  ${formatIssue(i)}`).join("\n"));
     this.name = "ConfigError";
   }
 }

@@ -25,7 +25,14 @@ export function loadConfig(file: string): ResolvedOrg {
     bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" ? "permission denied" : (err as Error).message;
+    const reason =
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EISDIR"
+          ? "it is a folder, not a file"
+          : code === "EACCES"
+            ? "permission denied"
+            : (err as Error).message;
     throw new ConfigError([{ file, line: 1, column: 1, path: "", message: `cannot read config: ${reason}` }]);
   }
   const decoded = decodeConfig(bytes);
@@ -46,7 +53,13 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
   if (deep >= 0) {
     const line = text.slice(0, deep).split("\n");
     throw new ConfigError([
-      { file, line: line.length, column: line[line.length - 1]!.length + 1, path: "", message: `nested more than ${MAX_DEPTH} levels deep: no config is, so this file is refused` },
+      {
+        file,
+        line: line.length,
+        column: line[line.length - 1]!.length + 1,
+        path: "",
+        message: `nested more than ${MAX_DEPTH} levels deep: no config is, so this file is refused`,
+      },
     ]);
   }
   const lines = new LineCounter();
@@ -60,9 +73,7 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
   });
 
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({ file, ...positions.offset(e.pos[0]), path: "", message: `YAML syntax: ${firstLine(e.message)}` })),
-    );
+    throw new ConfigError(doc.errors.map((e) => ({ file, ...positions.offset(e.pos[0]), path: "", message: `YAML syntax: ${firstLine(e.message)}` })));
   }
   const structural = yamlProblems(doc, (offset, message) => ({ file, ...positions.offset(offset), path: "", message }));
   if (structural.length > 0) throw new ConfigError(structural);
@@ -71,7 +82,14 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
     if (!(err instanceof ReferenceError)) throw err;
-    throw new ConfigError([{ file, ...positions.offset(firstAlias(doc)), path: "", message: `aliases expand to too much data (more than ${MAX_ALIASES} expansions): write the values out instead` }]);
+    throw new ConfigError([
+      {
+        file,
+        ...positions.offset(firstAlias(doc)),
+        path: "",
+        message: `aliases expand to too much data (more than ${MAX_ALIASES} expansions): write the values out instead`,
+      },
+    ]);
   }
   if (data === null || data === undefined) {
     throw new ConfigError([issue([], "the file is empty: expected a mapping with organization, permissionBoundary, backend and accounts")]);
@@ -139,7 +157,11 @@ function describeZodIssue(zi: z.core.$ZodIssue, at: IssueAt): ConfigIssue[] {
         const owners = keyOwnersAt(orgSchema, path, key);
         if (owners) {
           const value = (zi.input as Record<string, unknown> | undefined)?.[owners.discriminator];
-          return at([...path, key], `"${key}" is not allowed for ${owners.discriminator} ${String(value)} (only for ${owners.discriminator} ${owners.values.join(", ")})`, true);
+          return at(
+            [...path, key],
+            `"${key}" is not allowed for ${owners.discriminator} ${String(value)} (only for ${owners.discriminator} ${owners.values.join(", ")})`,
+            true,
+          );
         }
         const known = knownKeysAt(orgSchema, path);
         const guess = didYouMean(key, known);

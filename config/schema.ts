@@ -13,14 +13,11 @@ import { pipelinesSchema } from "./sections/pipelines.js";
 import { accessSchema } from "./sections/access.js";
 import { guardrailsSchema } from "./sections/guardrails.js";
 
-
 export const accountRole = z.enum(["management", "security", "log-archive", "shared", "workload"]);
 
 const environment = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "a lower-case environment name such as prod or dev");
 
-const ouPath = z
-  .string()
-  .regex(/^\/(?:[A-Za-z0-9 _.-]+\/?)*$/, "an OU path from the root, such as /Workloads/Prod");
+const ouPath = z.string().regex(/^\/(?:[A-Za-z0-9 _.-]+\/?)*$/, "an OU path from the root, such as /Workloads/Prod");
 
 const account = z.strictObject({
   id: accountId,
@@ -48,13 +45,19 @@ const s3Backend = z.strictObject({
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
   region,
   /** State key of a stack: `<keyPrefix>/<stack>.tfstate`. */
-  keyPrefix: z.string().regex(/^[A-Za-z0-9_./-]+$/, "a key prefix without spaces").default("org-baseline"),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_./-]+$/, "a key prefix without spaces")
+    .default("org-baseline"),
   /** S3 native locking (Terraform >= 1.10): no DynamoDB table. */
   useLockfile: z.boolean().default(true),
   encrypt: z.literal(true, "state must be encrypted (encrypt: true)").default(true),
   kmsKeyId: z.string().optional(),
   /** Role assumed to reach the state bucket, if it lives in another account. */
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN")
+    .optional(),
 });
 
 const hcpBackend = z.strictObject({
@@ -62,7 +65,10 @@ const hcpBackend = z.strictObject({
   organization: z.string().min(1),
   hostname: z.string().default("app.terraform.io"),
   /** Workspace of a stack: `<workspacePrefix><stack>`. */
-  workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "letters, digits, _ and -").default("org-baseline-"),
+  workspacePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, _ and -")
+    .default("org-baseline-"),
   project: z.string().optional(),
 });
 
@@ -82,13 +88,19 @@ export const orgSchema = z.strictObject({
   /** Managed policy every generated role carries as its permission boundary. */
   permissionBoundary: z.strictObject({
     name: resourceName,
-    path: z.string().regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as / or /baseline/").default("/"),
+    path: z
+      .string()
+      .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as / or /baseline/")
+      .default("/"),
   }),
   /** Role each stack's AWS provider assumes in its account. */
   deployRole: z
     .strictObject({
       name: resourceName.default("OrganizationAccountAccessRole"),
-      sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, "an STS session name").default("org-baseline"),
+      sessionName: z
+        .string()
+        .regex(/^[\w+=,.@-]{2,64}$/, "an STS session name")
+        .default("org-baseline"),
       externalId: z.string().min(2).max(1224).optional(),
     })
     .default({ name: "OrganizationAccountAccessRole", sessionName: "org-baseline" }),

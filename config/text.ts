@@ -38,7 +38,11 @@ export function decodeConfig(bytes: Uint8Array): Decoded {
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // YAML counts a lone CR as a line break (classic Mac line endings); the parser only knows LF and CRLF.
-  return { text: Buffer.from(bytes.subarray(start)).toString("utf8").replace(/\r(?!\n)/g, "\n") };
+  return {
+    text: Buffer.from(bytes.subarray(start))
+      .toString("utf8")
+      .replace(/\r(?!\n)/g, "\n"),
+  };
 }
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */

@@ -39,7 +39,10 @@ export class AlarmTopic extends Construct {
       }),
     });
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: key.arn });
-    new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: policyJson(alarmTopicPolicy({ topicArn: this.topic.arn, accountId: props.accountId })) });
+    new SnsTopicPolicy(this, "topic-policy", {
+      arn: this.topic.arn,
+      policy: policyJson(alarmTopicPolicy({ topicArn: this.topic.arn, accountId: props.accountId })),
+    });
     for (const email of [...props.emails].sort()) {
       new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, "-")}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     }

@@ -38,7 +38,15 @@ export const GUARDRAILS: Record<GuardrailId, { type: PolicyType; sids: readonly 
   noStandingCredentials: { type: "SERVICE_CONTROL_POLICY", sids: ["DenyStandingCredentials"], title: "no standing credentials" },
   protectBaseline: {
     type: "SERVICE_CONTROL_POLICY",
-    sids: ["ProtectBaselineRoles", "ProtectPermissionBoundary", "ProtectBaselineKeys", "ProtectBaselineKeyAliases", "ProtectConfig", "ProtectSecurityHub", "ProtectCloudTrail"],
+    sids: [
+      "ProtectBaselineRoles",
+      "ProtectPermissionBoundary",
+      "ProtectBaselineKeys",
+      "ProtectBaselineKeyAliases",
+      "ProtectConfig",
+      "ProtectSecurityHub",
+      "ProtectCloudTrail",
+    ],
     title: "protect the baseline",
   },
   denyLeaveOrganization: { type: "SERVICE_CONTROL_POLICY", sids: ["DenyLeaveOrganization"], title: "deny leaving the organization" },
@@ -113,7 +121,11 @@ function exceptionRoleArn(role: string, accountId: string | undefined): string {
   return roleArn(accountId ?? "*", role.slice(slash + 1), path);
 }
 
-function principalExemption(org: ResolvedOrg, exceptions: readonly GuardrailException[], always: PrincipalExemption = { roleArns: [], accountIds: [] }): PrincipalExemption {
+function principalExemption(
+  org: ResolvedOrg,
+  exceptions: readonly GuardrailException[],
+  always: PrincipalExemption = { roleArns: [], accountIds: [] },
+): PrincipalExemption {
   const roleArns = [...always.roleArns];
   const accountIds = [...always.accountIds];
   for (const e of exceptions) {
@@ -242,7 +254,11 @@ export function guardrailStatements(org: ResolvedOrg, guardrails: GuardrailsConf
         exempt: principalExemption(org, guardrails.regionDeny.exceptions),
       }),
     resourcePerimeter: () =>
-      resourcePerimeter({ organizationId, thirdPartyAccountIds: thirdPartyAccounts(org), exempt: resourceExemption(org, guardrails.resourcePerimeter.exceptions) }),
+      resourcePerimeter({
+        organizationId,
+        thirdPartyAccountIds: thirdPartyAccounts(org),
+        exempt: resourceExemption(org, guardrails.resourcePerimeter.exceptions),
+      }),
     confusedDeputy: () => confusedDeputy({ organizationId, exempt: resourceExemption(org, guardrails.confusedDeputy.exceptions) }),
     secureTransport: () => secureTransport(resourceExemption(org, guardrails.secureTransport.exceptions)),
     trustedIdentityProviders: () =>
@@ -281,7 +297,16 @@ function splitStatement(statement: Statement): Statement[] | undefined {
 const TYPE_SLUG: Record<PolicyType, string> = { SERVICE_CONTROL_POLICY: "scp", RESOURCE_CONTROL_POLICY: "rcp" };
 
 function targetSlug(targets: string[]): string {
-  return targets.map((t) => (t === "/" ? "root" : t.slice(1).replace(/[^A-Za-z0-9]+/g, "-").toLowerCase())).join("+");
+  return targets
+    .map((t) =>
+      t === "/"
+        ? "root"
+        : t
+            .slice(1)
+            .replace(/[^A-Za-z0-9]+/g, "-")
+            .toLowerCase(),
+    )
+    .join("+");
 }
 
 /**
@@ -299,7 +324,10 @@ export function planGuardrails(org: ResolvedOrg, guardrails: GuardrailsConfig): 
     for (const statement of g.statements) {
       const parts = splitStatement(statement);
       if (!parts) {
-        problems.push({ path: ["guardrails", g.id], message: `statement ${statement.Sid} alone is ${documentBytes([statement])} bytes minified, over AWS's ${MAX_POLICY_BYTES}-byte policy limit, and cannot be split; shorten its lists (exceptions, regions, actions)` });
+        problems.push({
+          path: ["guardrails", g.id],
+          message: `statement ${statement.Sid} alone is ${documentBytes([statement])} bytes minified, over AWS's ${MAX_POLICY_BYTES}-byte policy limit, and cannot be split; shorten its lists (exceptions, regions, actions)`,
+        });
         continue;
       }
       group.items.push(...parts.map((p) => ({ id: g.id, statement: p })));
@@ -338,7 +366,9 @@ export function planGuardrails(org: ResolvedOrg, guardrails: GuardrailsConfig): 
       const attached = policies.filter((p) => p.type === type && p.targets.includes(target));
       const count = AWS_FULL_ACCESS_POLICIES + attached.length;
       if (count <= MAX_POLICIES_PER_TARGET) continue;
-      const culprits = GUARDRAIL_IDS.filter((id) => GUARDRAILS[id].type === type && guardrails[id].enabled && guardrails[id].targets.map(normalizeOuPath).includes(target));
+      const culprits = GUARDRAIL_IDS.filter(
+        (id) => GUARDRAILS[id].type === type && guardrails[id].enabled && guardrails[id].targets.map(normalizeOuPath).includes(target),
+      );
       problems.push({
         path: ["guardrails", culprits[culprits.length - 1] ?? "", "targets"],
         message: `${target} would carry ${count} ${TYPE_SLUG[type].toUpperCase()}s (${attached.map((p) => p.name).join(", ")} and AWS's full-access policy), over AWS's limit of ${MAX_POLICIES_PER_TARGET}; give ${culprits.join(", ")} the same targets so they share policies`,

@@ -7,15 +7,18 @@ import type { SecretConfig } from "../config/sections/secrets.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
 import { GITHUB_OIDC_HOST, roleArn, trustAnchorReference } from "./naming.js";
 import { policyDocument, type PolicyDocument, type Statement } from "./policies/document.js";
+import { configStatement, identityPolicy, KEY_ACCESS_ACTIONS, type KeyAdminGrant, type KeyUseGrant, type SecretReadGrant } from "./policies/identity-policy.js";
 import {
-  configStatement,
-  identityPolicy,
-  KEY_ACCESS_ACTIONS,
-  type KeyAdminGrant,
-  type KeyUseGrant,
-  type SecretReadGrant,
-} from "./policies/identity-policy.js";
-import { keyPolicy, logsServiceUsers, viaService, type CrossAccountKeyUser, type KeyCryptoAction, type KeyPolicyInput, type KeyUser, type KeyWriter, KEY_VALIDATION_CONTEXT } from "./policies/key-policy.js";
+  keyPolicy,
+  logsServiceUsers,
+  viaService,
+  type CrossAccountKeyUser,
+  type KeyCryptoAction,
+  type KeyPolicyInput,
+  type KeyUser,
+  type KeyWriter,
+  KEY_VALIDATION_CONTEXT,
+} from "./policies/key-policy.js";
 import type { SecretPolicyInput, TagReaders } from "./policies/secret-policy.js";
 import type { ParameterReadGrant } from "./policies/value-policies.js";
 import { rolesAnywhereTrust } from "./policies/roles-anywhere.js";
@@ -382,10 +385,20 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       if (h.config.key !== k.name || !h.regions.includes(region)) continue;
       for (const arn of h.readerArns) addOwn(arn, [viaService("ssm", region)], ["kms:Decrypt"]);
     }
-    for (const g of ownKeyGrants.get(`${a.name}/${k.name}`) ?? []) addOwn(g.arn, g.via.map((v) => viaService(v, region)), KEY_ACCESS_ACTIONS[g.access]);
+    for (const g of ownKeyGrants.get(`${a.name}/${k.name}`) ?? [])
+      addOwn(
+        g.arn,
+        g.via.map((v) => viaService(v, region)),
+        KEY_ACCESS_ACTIONS[g.access],
+      );
     for (const g of crossAccountKeyGrants.get(`${a.name}/${k.name}`) ?? []) {
       const actions: KeyCryptoAction[] = KEY_ACCESS_ACTIONS[g.access];
-      addCross(g.arn, g.accountId, g.via.map((v) => viaService(v, region)), actions);
+      addCross(
+        g.arn,
+        g.accountId,
+        g.via.map((v) => viaService(v, region)),
+        actions,
+      );
     }
     const tagUsers: CrossAccountKeyUser[] = [];
     const sameAccountTags: Array<Record<string, string>> = [];
@@ -400,7 +413,13 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       for (const group of e.tagReaders) {
         const others = group.accountIds.filter((id) => id !== a.id);
         if (others.length > 0) {
-          tagUsers.push({ accountIds: others, principalTags: group.tags, organizationId: orgId, viaServices: via, actions: ["kms:Decrypt", "kms:DescribeKey"] });
+          tagUsers.push({
+            accountIds: others,
+            principalTags: group.tags,
+            organizationId: orgId,
+            viaServices: via,
+            actions: ["kms:Decrypt", "kms:DescribeKey"],
+          });
         }
         // Tagged readers of this account decrypt through their identity policy; the perimeter must let them.
         if (group.accountIds.includes(a.id)) sameAccountTags.push(group.tags);
@@ -413,13 +432,26 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     // SecureString parameters, which Terraform reads back decrypted.
     const writers: KeyWriter[] = [];
     if (encrypted.length > 0) {
-      writers.push({ arns: [a.deployRoleArn], viaService: viaService("secretsmanager", region), actions: ["kms:Decrypt", "kms:GenerateDataKey"], decryptContext: { ...KEY_VALIDATION_CONTEXT } });
+      writers.push({
+        arns: [a.deployRoleArn],
+        viaService: viaService("secretsmanager", region),
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        decryptContext: { ...KEY_VALIDATION_CONTEXT },
+      });
     }
     if ((hierarchiesByAccount.get(a.name) ?? []).some((h) => h.config.key === k.name && h.regions.includes(region))) {
       writers.push({ arns: [a.deployRoleArn], viaService: viaService("ssm", region), actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] });
     }
     const users: KeyUser[] = [...own].map(([arn, u]) => ({ principalArns: [arn], viaServices: [...u.via], actions: [...u.actions] }));
-    const taggedHere: CrossAccountKeyUser[] = dedupeTagUsers(sameAccountTags.map((tags) => ({ accountIds: [a.id], principalTags: tags, organizationId: orgId, viaServices: [viaService("secretsmanager", region)], actions: ["kms:Decrypt", "kms:DescribeKey"] })));
+    const taggedHere: CrossAccountKeyUser[] = dedupeTagUsers(
+      sameAccountTags.map((tags) => ({
+        accountIds: [a.id],
+        principalTags: tags,
+        organizationId: orgId,
+        viaServices: [viaService("secretsmanager", region)],
+        actions: ["kms:Decrypt", "kms:DescribeKey"],
+      })),
+    );
     return {
       accountId: a.id,
       administrators: [a.deployRoleArn, ...k.administrators.map((name) => arnOf({ account: a.name, name }))],

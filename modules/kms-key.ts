@@ -54,7 +54,10 @@ export class BaselineKey extends Construct {
       enableKeyRotation: true,
       rotationPeriodInDays: rotation,
       deletionWindowInDays: deletion,
-      policy: typeof props.policy === "function" ? Lazy.stringValue({ produce: () => policyJson((props.policy as () => PolicyDocument)()) }) : policyJson(props.policy),
+      policy:
+        typeof props.policy === "function"
+          ? Lazy.stringValue({ produce: () => policyJson((props.policy as () => PolicyDocument)()) })
+          : policyJson(props.policy),
       ...tagsArg(props.tags),
     });
     this.alias = new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });

@@ -81,7 +81,9 @@ export function unexpectedReadsPatterns(accountId: string, readers: ExpectedRead
   }
   const patterns = [others, ...slices.map(render)];
   if (patterns.some((p) => p.length > MAX_PATTERN_LENGTH)) {
-    throw new Error(`the undeclared-reads filter of account ${accountId} cannot be split under CloudWatch's ${MAX_PATTERN_LENGTH} characters (a reader role's path is too long)`);
+    throw new Error(
+      `the undeclared-reads filter of account ${accountId} cannot be split under CloudWatch's ${MAX_PATTERN_LENGTH} characters (a reader role's path is too long)`,
+    );
   }
   return patterns;
 }
@@ -141,7 +143,12 @@ export function issuerParts(prefix: string, readers: string[], fits: (part: Issu
   const rest: IssuerPart = { anyOf: [{ prefix }], except: [...chars.map((c) => ({ prefix: prefix + c })), ...(prefixIsReader ? [{ exact: prefix }] : [])] };
   if (fits(rest)) return [...parts, rest];
   // ...else the other characters the ARN can hold there, each named.
-  const free: IssuerTerm[] = [...roleArnAlphabet(prefix.length).filter((c) => !children.has(c)).map((c) => ({ prefix: prefix + c })), ...(prefixIsReader ? [] : [{ exact: prefix }])];
+  const free: IssuerTerm[] = [
+    ...roleArnAlphabet(prefix.length)
+      .filter((c) => !children.has(c))
+      .map((c) => ({ prefix: prefix + c })),
+    ...(prefixIsReader ? [] : [{ exact: prefix }]),
+  ];
   return [...parts, ...free.map((term) => ({ anyOf: [term], except: [] }))];
 }
 

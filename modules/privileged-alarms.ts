@@ -47,7 +47,9 @@ export interface BrokeredPath {
 
 /** AssumeRole of a brokered role by anyone but a session of its broker's role (users and root always count). */
 export function brokeredMisusePattern(paths: BrokeredPath[]): string {
-  const unique = [...new Map(paths.map((p) => [`${p.roleArn} ${p.brokerArn}`, p])).values()].sort((a, b) => (a.roleArn < b.roleArn ? -1 : a.roleArn > b.roleArn ? 1 : 0));
+  const unique = [...new Map(paths.map((p) => [`${p.roleArn} ${p.brokerArn}`, p])).values()].sort((a, b) =>
+    a.roleArn < b.roleArn ? -1 : a.roleArn > b.roleArn ? 1 : 0,
+  );
   const each = unique.map(
     (p) =>
       `(($.requestParameters.roleArn = "${p.roleArn}") && (($.userIdentity.type != "AssumedRole") || ($.userIdentity.sessionContext.sessionIssuer.arn != "${p.brokerArn}")))`,
@@ -79,7 +81,8 @@ export function privilegedPaths(org: ResolvedOrg): PrivilegedPaths {
   for (const account of org.accounts) {
     for (const role of account.roles) {
       if (role.kind === "break-glass") breakGlassRoleArns.push(roleArn(account.id, role.name, role.path));
-      if (role.kind === "brokered") brokered.push({ roleArn: roleArn(account.id, role.name, role.path), brokerArn: declared(role.broker.account, role.broker.role) });
+      if (role.kind === "brokered")
+        brokered.push({ roleArn: roleArn(account.id, role.name, role.path), brokerArn: declared(role.broker.account, role.broker.role) });
     }
   }
   return { breakGlassRoleArns, brokered, rotation: org.accounts.some((a) => a.secrets.some((s) => s.rotation)) };
@@ -130,13 +133,28 @@ export class PrivilegedAccessAlarms extends Construct {
       countAlarm(this, name, props, metric, 1, description);
     };
     if (paths.breakGlassRoleArns.length > 0) {
-      watch("break-glass-assumed", breakGlassPattern(paths.breakGlassRoleArns), METRICS.breakGlass, "A break-glass role was assumed (or an attempt was made): confirm the incident it serves");
+      watch(
+        "break-glass-assumed",
+        breakGlassPattern(paths.breakGlassRoleArns),
+        METRICS.breakGlass,
+        "A break-glass role was assumed (or an attempt was made): confirm the incident it serves",
+      );
     }
     if (paths.rotation) {
-      watch("secret-rotation-failed", rotationFailurePattern(), METRICS.rotationFailed, "A Secrets Manager rotation failed or was abandoned: the secret keeps its old value");
+      watch(
+        "secret-rotation-failed",
+        rotationFailurePattern(),
+        METRICS.rotationFailed,
+        "A Secrets Manager rotation failed or was abandoned: the secret keeps its old value",
+      );
     }
     if (paths.brokered.length > 0) {
-      watch("brokered-role-outside-broker", brokeredMisusePattern(paths.brokered), METRICS.brokeredMisuse, "A brokered role was assumed, or tried, by something other than its just-in-time broker");
+      watch(
+        "brokered-role-outside-broker",
+        brokeredMisusePattern(paths.brokered),
+        METRICS.brokeredMisuse,
+        "A brokered role was assumed, or tried, by something other than its just-in-time broker",
+      );
     }
   }
 }
@@ -151,6 +169,13 @@ export class BrokerDenialAlarm extends Construct {
   constructor(scope: Construct, id: string, props: BrokerDenialAlarmProps) {
     super(scope, id);
     countFilter(this, "access-broker-denied", props.logGroupName, brokerDeniedPattern(), METRICS.brokerDenied);
-    countAlarm(this, "access-broker-denied", props, METRICS.brokerDenied, props.threshold, `The access broker refused ${props.threshold} or more requests in ${props.periodSeconds} s`);
+    countAlarm(
+      this,
+      "access-broker-denied",
+      props,
+      METRICS.brokerDenied,
+      props.threshold,
+      `The access broker refused ${props.threshold} or more requests in ${props.periodSeconds} s`,
+    );
   }
 }

@@ -34,7 +34,8 @@ export class BaselineRole extends Construct {
   constructor(scope: Construct, id: string, props: BaselineRoleProps) {
     super(scope, id);
     if (!props.permissionsBoundary) throw new Error(`role ${props.name}: a permission boundary is required`);
-    if (props.maxSessionDuration < 3600 || props.maxSessionDuration > 43200) throw new Error(`role ${props.name}: IAM allows a maximum session of 3600-43200 s`);
+    if (props.maxSessionDuration < 3600 || props.maxSessionDuration > 43200)
+      throw new Error(`role ${props.name}: IAM allows a maximum session of 3600-43200 s`);
     this.role = new IamRole(this, "role", {
       name: props.name,
       path: props.path ?? "/",

@@ -34,7 +34,10 @@ export function expectedSecretReaders(org: ResolvedOrg): Map<string, ExpectedRea
     if (account.secrets.length === 0) continue;
     readers.set(account.id, {
       roleArns: [...new Set([...mine, ...theirs])].sort(),
-      tagReadSecrets: account.secrets.filter((s) => s.readers.some((r) => r.tags !== undefined)).map((s) => s.name).sort(),
+      tagReadSecrets: account.secrets
+        .filter((s) => s.readers.some((r) => r.tags !== undefined))
+        .map((s) => s.name)
+        .sort(),
       rotationFunctions: rotationFunctions(account),
     });
   }

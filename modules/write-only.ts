@@ -18,7 +18,11 @@ export interface WriteOnlyValue {
  */
 export function writeOnlyValue(scope: Construct, label: string, value: InitialValueConfig): WriteOnlyValue {
   if (value.fromVariable !== undefined) {
-    const ref = ephemeralVariable(scope, value.fromVariable, `First value of ${label} (ephemeral: never stored in plan or state); bump its version in config to write a new one`);
+    const ref = ephemeralVariable(
+      scope,
+      value.fromVariable,
+      `First value of ${label} (ephemeral: never stored in plan or state); bump its version in config to write a new one`,
+    );
     return { expression: `\${${ref}}`, version: value.version };
   }
   const g = value.generate;

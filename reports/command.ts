@@ -75,10 +75,10 @@ export function reportCommand(program: Command): void {
     .option("--endpoint-url <url>", "read live: endpoint for the Config, Organizations and Security Hub CSPM clients")
     .option("--no-securityhub", "read live: skip Security Hub CSPM")
     .addOption(
-      new Option("--security-hub <source>", "read live: cspm (Security Hub CSPM control results, the default) or v2 (also the new Security Hub's GetFindingStatisticsV2)").choices([
-        "cspm",
-        "v2",
-      ]),
+      new Option(
+        "--security-hub <source>",
+        "read live: cspm (Security Hub CSPM control results, the default) or v2 (also the new Security Hub's GetFindingStatisticsV2)",
+      ).choices(["cspm", "v2"]),
     )
     .option(
       "--max-concurrency <n>",
@@ -116,7 +116,14 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   const inputs = [opts.aggregator !== undefined, opts.fromAwsCli !== undefined, opts.fromSnapshot !== undefined].filter(Boolean).length;
   if (inputs !== 1) throw new Error("report: give exactly one input: --aggregator NAME --region R, --from-aws-cli DIR or --from-snapshot FILE");
   if (opts.aggregator !== undefined && !opts.region) throw new Error("report: --aggregator needs --region (the aggregator's region)");
-  const liveOnly = [opts.region && "--region", opts.profile && "--profile", opts.endpointUrl && "--endpoint-url", !opts.securityhub && "--no-securityhub", opts.securityHub && "--security-hub", opts.maxConcurrency && "--max-concurrency"].filter(Boolean);
+  const liveOnly = [
+    opts.region && "--region",
+    opts.profile && "--profile",
+    opts.endpointUrl && "--endpoint-url",
+    !opts.securityhub && "--no-securityhub",
+    opts.securityHub && "--security-hub",
+    opts.maxConcurrency && "--max-concurrency",
+  ].filter(Boolean);
   if (opts.aggregator === undefined && liveOnly.length > 0) throw new Error(`report: ${liveOnly.join(", ")} only apply with --aggregator`);
 
   // Everything that can be invalid is read before collecting, so a bad file fails fast.

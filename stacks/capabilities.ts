@@ -11,4 +11,11 @@ import { organizationCapability } from "./organization.js";
 export type Capability = (scope: Construct, ctx: StackContext) => void;
 
 /** What every account-region stack is composed of, in order. */
-export const capabilities: Capability[] = [identityCapability, networkCapability, loggingCapability, complianceCapability, accessCapability, organizationCapability];
+export const capabilities: Capability[] = [
+  identityCapability,
+  networkCapability,
+  loggingCapability,
+  complianceCapability,
+  accessCapability,
+  organizationCapability,
+];

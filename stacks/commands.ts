@@ -30,6 +30,8 @@ export function formatSummary(summary: StackSummary[], out: string, quiet: boole
   }
   lines.push(`synthesized ${summary.length} stacks with ${total} resources into ${out}/stacks/<stack>/cdk.tf.json`);
   const rebuilt = summary.filter((s) => s.rebuilt).length;
-  lines.push(`rebuilt ${rebuilt} of ${summary.length} stacks${rebuilt < summary.length ? `; ${summary.length - rebuilt} unchanged, reused from the previous output (--full rebuilds all)` : ""}`);
+  lines.push(
+    `rebuilt ${rebuilt} of ${summary.length} stacks${rebuilt < summary.length ? `; ${summary.length - rebuilt} unchanged, reused from the previous output (--full rebuilds all)` : ""}`,
+  );
   return lines.join("\n");
 }

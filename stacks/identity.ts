@@ -40,7 +40,9 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
       });
     }
     const anchors = new Map(
-      plan.trustAnchors(account).map((a) => [a.roleName, new RolesAnywhereTrustAnchor(scope, `rolesanywhere-anchor-${a.roleName}`, { roleName: a.roleName, source: a.source }).arn]),
+      plan
+        .trustAnchors(account)
+        .map((a) => [a.roleName, new RolesAnywhereTrustAnchor(scope, `rolesanywhere-anchor-${a.roleName}`, { roleName: a.roleName, source: a.source }).arn]),
     );
     for (const role of plan.roles(account, github?.arn, anchors)) {
       const created = new BaselineRole(scope, roleConstructId(role.config.name), {
@@ -97,7 +99,8 @@ export const identityCapability: Capability = (scope, { org, stack }) => {
       ...(secret.config.rotation ? { rotation: secret.config.rotation } : {}),
       ...(secret.config.initialValue ? { initialValue: secret.config.initialValue } : {}),
     });
-    if (built.rotationRoleArn && secret.config.key) (rotationRoles.get(secret.config.key) ?? rotationRoles.set(secret.config.key, []).get(secret.config.key)!).push(built.rotationRoleArn);
+    if (built.rotationRoleArn && secret.config.key)
+      (rotationRoles.get(secret.config.key) ?? rotationRoles.set(secret.config.key, []).get(secret.config.key)!).push(built.rotationRoleArn);
   }
 
   for (const hierarchy of plan.parameters(account, stack.region)) {

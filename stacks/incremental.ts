@@ -44,7 +44,10 @@ export interface SynthCache {
   stacks: Record<string, CachedStack>;
 }
 
-const hash = (value: unknown) => createHash("sha256").update(typeof value === "string" ? value : JSON.stringify(value, mapsAsEntries)).digest("hex");
+const hash = (value: unknown) =>
+  createHash("sha256")
+    .update(typeof value === "string" ? value : JSON.stringify(value, mapsAsEntries))
+    .digest("hex");
 
 function mapsAsEntries(_key: string, value: unknown): unknown {
   return value instanceof Map ? [...value.entries()] : value;
@@ -148,7 +151,9 @@ export function reuseStack(previousDir: string, stackDir: string, cached: Cached
   } catch {
     return false;
   }
-  const same = files.length === cached.files.length && files.every((f, i) => f.path === cached.files[i]!.path && f.size === cached.files[i]!.size && f.mtimeMs === cached.files[i]!.mtimeMs);
+  const same =
+    files.length === cached.files.length &&
+    files.every((f, i) => f.path === cached.files[i]!.path && f.size === cached.files[i]!.size && f.mtimeMs === cached.files[i]!.mtimeMs);
   if (!same) return false;
   for (const f of files) {
     const target = join(stackDir, f.path);

@@ -23,7 +23,10 @@ export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
     .filter((s) => s.rotation?.template && (s.region ?? account.homeRegion) === region)
     .map((s) => ({ name: `/aws/lambda/${rotationFunctionName(account.id, region, s.name)}`, retentionDays: fallback }));
   const broker = org.access?.broker;
-  const brokerLog = broker && broker.accountId === account.id && broker.region === region ? [{ name: broker.logGroupName, retentionDays: broker.retentionDays ?? fallback }] : [];
+  const brokerLog =
+    broker && broker.accountId === account.id && broker.region === region
+      ? [{ name: broker.logGroupName, retentionDays: broker.retentionDays ?? fallback }]
+      : [];
   return [...declared, ...rotation, ...brokerLog];
 }
 

@@ -4,7 +4,19 @@
  * and in the provider-aws submodule imports, not the design.
  */
 export type { ITerraformDependable } from "cdktf";
-export { App, AssetType, CloudBackend, Fn, NamedCloudWorkspace, S3Backend, TerraformAsset, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+export {
+  App,
+  AssetType,
+  CloudBackend,
+  Fn,
+  NamedCloudWorkspace,
+  S3Backend,
+  TerraformAsset,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from "cdktf";
 import { TerraformStack, TerraformVariable } from "cdktf";
 /** Written into the merged manifest.json, as cdktf itself does. */
 export const CDKTF_VERSION = "0.21.0";

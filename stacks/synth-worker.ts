@@ -13,6 +13,10 @@ parentPort!.on("message", (job: SynthJob | null) => {
     parentPort!.close();
     return;
   }
-  synthesizeInto(org, job.outdir, job.names.map((name) => stacks.get(name)!));
+  synthesizeInto(
+    org,
+    job.outdir,
+    job.names.map((name) => stacks.get(name)!),
+  );
   parentPort!.postMessage({ heapUsed: getHeapStatistics().used_heap_size } satisfies SynthJobDone);
 });

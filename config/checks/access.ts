@@ -50,7 +50,14 @@ export const accessChecks: ConfigCheck = (config, report) => {
     const j = brokerAccount.roles.findIndex((r) => r.name === access.broker.role);
     const role = brokerAccount.roles[j];
     if (!role) {
-      report(at("broker", "role"), unknownRole(brokerAccount, access.broker.role, "the broker's execution role must be declared in its account's roles (kind: service, services: [lambda.amazonaws.com])"));
+      report(
+        at("broker", "role"),
+        unknownRole(
+          brokerAccount,
+          access.broker.role,
+          "the broker's execution role must be declared in its account's roles (kind: service, services: [lambda.amazonaws.com])",
+        ),
+      );
     } else {
       const path = ["accounts", brokerAccountIndex, "roles", j];
       if (role.kind !== "service" || role.services.length !== 1 || role.services[0] !== "lambda.amazonaws.com") {
@@ -62,7 +69,10 @@ export const accessChecks: ConfigCheck = (config, report) => {
         (role.grants.secrets.length > 0 || role.grants.keys.length > 0 || role.grants.logGroups.length > 0 || role.grants.abac) && "grants",
       ].filter((x): x is string => typeof x === "string");
       for (const field of extra) {
-        report([...path, field], `${role.name} runs the access broker, whose permissions are generated from access: (assume the brokered roles, write its log) and nothing else; remove ${field}`);
+        report(
+          [...path, field],
+          `${role.name} runs the access broker, whose permissions are generated from access: (assume the brokered roles, write its log) and nothing else; remove ${field}`,
+        );
       }
     }
   }
@@ -70,7 +80,10 @@ export const accessChecks: ConfigCheck = (config, report) => {
   if (brokerAccount && access.broker.retentionDays !== undefined) {
     const floor = retentionFloor(config)(brokerAccount.environment);
     if (access.broker.retentionDays < floor.days) {
-      report(at("broker", "retentionDays"), `${access.broker.retentionDays} days is under the ${brokerAccount.environment} minimum of ${floor.days} (${floor.source})`);
+      report(
+        at("broker", "retentionDays"),
+        `${access.broker.retentionDays} days is under the ${brokerAccount.environment} minimum of ${floor.days} (${floor.source})`,
+      );
     }
   }
 
@@ -81,11 +94,15 @@ export const accessChecks: ConfigCheck = (config, report) => {
     if (first !== undefined) report(at("sessionPolicies", k, "name"), `duplicate session policy ${JSON.stringify(p.name)}: already sessionPolicies[${first}]`);
     else seenPolicies.set(p.name, k);
     p.statements.forEach((s, m) => {
-      for (const problem of statementProblems({ Effect: s.effect, Action: s.actions, Resource: s.resources })) report(at("sessionPolicies", k, "statements", m), problem);
+      for (const problem of statementProblems({ Effect: s.effect, Action: s.actions, Resource: s.resources }))
+        report(at("sessionPolicies", k, "statements", m), problem);
     });
     const size = policyJson(sessionPolicyDocument(p.statements)).length;
     if (size > MAX_SESSION_POLICY_CHARS) {
-      report(at("sessionPolicies", k), `the session policy is ${size} characters; STS accepts at most ${MAX_SESSION_POLICY_CHARS}: split the rule or narrow the statements`);
+      report(
+        at("sessionPolicies", k),
+        `the session policy is ${size} characters; STS accepts at most ${MAX_SESSION_POLICY_CHARS}: split the rule or narrow the statements`,
+      );
     }
   });
 
@@ -97,7 +114,11 @@ export const accessChecks: ConfigCheck = (config, report) => {
     else {
       const role = account.roles.find((x) => x.name === rule.role.role);
       if (!role) report(r("role", "role"), unknownRole(account, rule.role.role, "rules name brokered roles of that account"));
-      else if (role.kind !== "brokered") report(r("role", "role"), `${role.name} is a ${role.kind} role: the broker hands out only brokered roles (kind: brokered), which trust nothing but the broker`);
+      else if (role.kind !== "brokered")
+        report(
+          r("role", "role"),
+          `${role.name} is a ${role.kind} role: the broker hands out only brokered roles (kind: brokered), which trust nothing but the broker`,
+        );
       else {
         bound = role.maxSessionDuration ?? DEFAULT_SESSION_SECONDS.brokered;
         if (role.broker.account !== access.broker.account || role.broker.role !== access.broker.role) {
@@ -109,7 +130,10 @@ export const accessChecks: ConfigCheck = (config, report) => {
       }
     }
     if (bound !== undefined && (rule.maxDuration < MIN_BROKERED_SECONDS || rule.maxDuration > bound)) {
-      report(r("maxDuration"), `maxDuration ${rule.maxDuration} s is out of range: at least ${MIN_BROKERED_SECONDS} s (STS's shortest session) and never above the role's bound of ${bound} s`);
+      report(
+        r("maxDuration"),
+        `maxDuration ${rule.maxDuration} s is out of range: at least ${MIN_BROKERED_SECONDS} s (STS's shortest session) and never above the role's bound of ${bound} s`,
+      );
     }
     rule.requesters.roles.forEach((ref, m) => {
       const owner = config.accounts.find((a) => a.name === ref.account);
@@ -131,7 +155,10 @@ export const accessChecks: ConfigCheck = (config, report) => {
     }
     if (rule.sessionPolicy !== undefined && !policyNames.includes(rule.sessionPolicy)) {
       const guess = didYouMean(rule.sessionPolicy, policyNames);
-      report(r("sessionPolicy"), `no session policy ${JSON.stringify(rule.sessionPolicy)} in access.sessionPolicies${guess ? ` (did you mean "${guess}"?)` : ""}`);
+      report(
+        r("sessionPolicy"),
+        `no session policy ${JSON.stringify(rule.sessionPolicy)} in access.sessionPolicies${guess ? ` (did you mean "${guess}"?)` : ""}`,
+      );
     }
   });
 };
@@ -153,11 +180,17 @@ function checkBrokerRefs(config: OrgConfig, report: Report): Set<string> {
 }
 
 function unknownAccount(config: OrgConfig, name: string): string {
-  const guess = didYouMean(name, config.accounts.map((a) => a.name));
+  const guess = didYouMean(
+    name,
+    config.accounts.map((a) => a.name),
+  );
   return `unknown account ${JSON.stringify(name)}${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
 function unknownRole(account: { name: string; roles: RoleConfig[] }, name: string, why: string): string {
-  const guess = didYouMean(name, account.roles.map((r) => r.name));
+  const guess = didYouMean(
+    name,
+    account.roles.map((r) => r.name),
+  );
   return `role ${JSON.stringify(name)} does not exist in account ${account.name}${guess ? ` (did you mean "${guess}"?)` : ""}: ${why}`;
 }

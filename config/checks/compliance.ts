@@ -13,7 +13,10 @@ export const complianceChecks: ConfigCheck = (config, report, names) => {
     report(["accounts", i, "role"], `accounts[${security[0]}] is already the security account (Config aggregator, Security Hub administrator)`);
   }
   if (security.length === 0 && compliance.config.rules.mode === "organization") {
-    report(["accounts"], "organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security; add it, or set compliance.config.rules.mode: account");
+    report(
+      ["accounts"],
+      "organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security; add it, or set compliance.config.rules.mode: account",
+    );
   }
   if (security.length > 0 && compliance.config.rules.mode === "organization") {
     // Organization rules are regional and created from the security account: a region it lacks gets no rules.
@@ -22,7 +25,10 @@ export const complianceChecks: ConfigCheck = (config, report, names) => {
     config.accounts.forEach((account, i) => {
       const missing = (account.regions ?? config.defaults.regions).filter((r) => !covered.includes(r));
       if (missing.length > 0) {
-        report(["accounts", i, account.regions ? "regions" : "name"], `${missing.join(", ")} would get no organization Config rules: add the region(s) to the security account ${securityAccount.name}`);
+        report(
+          ["accounts", i, account.regions ? "regions" : "name"],
+          `${missing.join(", ")} would get no organization Config rules: add the region(s) to the security account ${securityAccount.name}`,
+        );
       }
     });
   }
@@ -49,7 +55,10 @@ export const complianceChecks: ConfigCheck = (config, report, names) => {
     const account = trailAccount;
     const regions = account.regions ?? config.defaults.regions;
     if (!regions.includes(monitoring.trail.region)) {
-      report(["compliance", "monitoring", "trail", "region"], `region ${monitoring.trail.region} is not one of ${account.name}'s regions (${regions.join(", ")})`);
+      report(
+        ["compliance", "monitoring", "trail", "region"],
+        `region ${monitoring.trail.region} is not one of ${account.name}'s regions (${regions.join(", ")})`,
+      );
     }
   }
 };

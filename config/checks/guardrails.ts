@@ -21,7 +21,10 @@ export const guardrailChecks: ConfigCheck = (config, report) => {
   const guardrails = org.guardrails!;
   if (!org.managementAccount) {
     if (GUARDRAIL_IDS.some((id) => guardrails[id].enabled)) {
-      report(["guardrails"], "guardrails are created in the management account's stack: add the account with role: management, or remove the guardrails section");
+      report(
+        ["guardrails"],
+        "guardrails are created in the management account's stack: add the account with role: management, or remove the guardrails section",
+      );
     }
     return;
   }
@@ -37,7 +40,10 @@ export const guardrailChecks: ConfigCheck = (config, report) => {
       const normalized = normalizeOuPath(target);
       if (!ouPaths.includes(normalized)) {
         const guess = didYouMean(normalized, ouPaths);
-        report(path, `no account lives in or under the OU ${target}${guess ? ` (did you mean "${guess}"?)` : ""}; targets are / (the root) or the accounts' OU paths`);
+        report(
+          path,
+          `no account lives in or under the OU ${target}${guess ? ` (did you mean "${guess}"?)` : ""}; targets are / (the root) or the accounts' OU paths`,
+        );
         referencesOk = false;
       } else if (g.targets.map(normalizeOuPath).indexOf(normalized) !== k) {
         report(path, `${target} is listed twice`);
@@ -65,7 +71,10 @@ export const guardrailChecks: ConfigCheck = (config, report) => {
   }
   guardrails.trustedIdentityProviders.issuers.forEach((issuer, k) => {
     if (issuer.host === GITHUB_ISSUER) {
-      report(["guardrails", "trustedIdentityProviders", "issuers", k, "host"], "GitHub Actions is trusted for the owners of pipelines and github roles already; list only other issuers");
+      report(
+        ["guardrails", "trustedIdentityProviders", "issuers", k, "host"],
+        "GitHub Actions is trusted for the owners of pipelines and github roles already; list only other issuers",
+      );
     }
   });
 

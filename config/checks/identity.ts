@@ -19,7 +19,12 @@ const ADMIN_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess"];
 export const identityChecks: ConfigCheck = (config, report, names) => {
   const orgIds = new Set(config.accounts.map((a) => a.id));
   const pipelineNames = config.pipelines ? [config.pipelines.planRoleName, config.pipelines.applyRoleName] : [];
-  if (config.pipelines && config.backend.type === "s3" && config.backend.kmsKeyId && !/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(config.backend.kmsKeyId)) {
+  if (
+    config.pipelines &&
+    config.backend.type === "s3" &&
+    config.backend.kmsKeyId &&
+    !/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(config.backend.kmsKeyId)
+  ) {
     report(["backend", "kmsKeyId"], "give the state key as a key or alias ARN, so the pipeline roles can be granted exactly that key rather than every key");
   }
   if (config.pipelines && config.pipelines.planRoleName === config.pipelines.applyRoleName) {
@@ -38,11 +43,19 @@ export const identityChecks: ConfigCheck = (config, report, names) => {
       checkGrants(config, names, account, role, at, report);
       role.managedPolicies.forEach((arn, k) => {
         if (ADMIN_POLICIES.includes(arn) && role.kind !== "break-glass") {
-          report(at("managedPolicies", k), `${arn} grants every action on every resource (*:*); only a break-glass role (MFA, short session) may carry it; grant what the role needs instead`);
+          report(
+            at("managedPolicies", k),
+            `${arn} grants every action on every resource (*:*); only a break-glass role (MFA, short session) may carry it; grant what the role needs instead`,
+          );
         }
       });
       role.statements.forEach((s, k) => {
-        for (const problem of statementProblems({ Effect: s.effect, Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })) {
+        for (const problem of statementProblems({
+          Effect: s.effect,
+          Action: s.actions,
+          Resource: s.resources,
+          ...(s.conditions ? { Condition: s.conditions } : {}),
+        })) {
           report(at("statements", k), problem);
         }
       });
@@ -80,7 +93,10 @@ function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (..
     if (!orgIds.has(accountId)) {
       if (!allowExternal) report([...path, "arn"], `${p.arn} is outside the organization; a ${role.kind} role trusts only roles of the organization`);
       else if (role.kind === "cross-account" && !role.externalId) {
-        report([...path, "arn"], `${p.arn} is outside the organization: a third party must present an external id (set externalId) against the confused deputy`);
+        report(
+          [...path, "arn"],
+          `${p.arn} is outside the organization: a third party must present an external id (set externalId) against the confused deputy`,
+        );
       }
     }
   };
@@ -105,7 +121,10 @@ function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (..
         }
         const kinds = (["environment", "branch", "pullRequest"] as const).filter((key) => subject[key] !== undefined);
         if (kinds.length !== 1) {
-          report(at("subjects", k), `name exactly one of environment, branch and pullRequest: the jobs whose subject the role trusts${kinds.length ? ` (got ${kinds.join(" and ")})` : ""}`);
+          report(
+            at("subjects", k),
+            `name exactly one of environment, branch and pullRequest: the jobs whose subject the role trusts${kinds.length ? ` (got ${kinds.join(" and ")})` : ""}`,
+          );
         }
       });
       break;
@@ -119,7 +138,8 @@ export function principalArnProblem(arn: string): string | undefined {
   if (arn === "*" || arn === "arn:aws:iam::*:root") {
     return `principal ${JSON.stringify(arn)} trusts everyone (every AWS account): name the exact role ARNs`;
   }
-  if (/[*?]/.test(arn)) return `principal ${JSON.stringify(arn)} has a wildcard: any role it matches, present or future, could assume this one; name exact role ARNs`;
+  if (/[*?]/.test(arn))
+    return `principal ${JSON.stringify(arn)} has a wildcard: any role it matches, present or future, could assume this one; name exact role ARNs`;
   if (/^arn:aws:iam::\d{12}:root$/.test(arn) || /^\d{12}$/.test(arn)) {
     return `principal ${JSON.stringify(arn)} trusts a whole account: anyone there with sts:AssumeRole could assume this role; name the exact role ARN`;
   }
@@ -127,7 +147,14 @@ export function principalArnProblem(arn: string): string | undefined {
   return undefined;
 }
 
-function checkGrants(config: OrgConfig, names: Names, account: AccountConfig, role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+function checkGrants(
+  config: OrgConfig,
+  names: Names,
+  account: AccountConfig,
+  role: RoleConfig,
+  at: (...rest: PathSegment[]) => PathSegment[],
+  report: Report,
+): void {
   role.grants.secrets.forEach((ref, k) => {
     const q = qualifySecret(ref, account.name);
     const owner = names.account(q.account, at("grants", "secrets", k));
@@ -157,7 +184,10 @@ function checkGrants(config: OrgConfig, names: Names, account: AccountConfig, ro
     const carried = new Set([...Object.keys(config.tags), "Environment", ...Object.keys(account.tags), ...Object.keys(role.tags)]);
     role.grants.abac.tagKeys.forEach((key, k) => {
       if (!carried.has(key)) {
-        report(at("grants", "abac", "tagKeys", k), `the role carries no ${key} tag, so aws:PrincipalTag/${key} would be empty and match nothing; add it to the role's tags`);
+        report(
+          at("grants", "abac", "tagKeys", k),
+          `the role carries no ${key} tag, so aws:PrincipalTag/${key} would be empty and match nothing; add it to the role's tags`,
+        );
       }
     });
   }

@@ -13,4 +13,17 @@ import { valueChecks } from "./values.js";
 import { workflowChecks } from "./workflows.js";
 
 /** Every whole-config check, run after the schema has passed. Add a section's checks here. */
-export const configChecks: ConfigCheck[] = [accountChecks, identityChecks, keyChecks, secretChecks, valueChecks, rolesAnywhereChecks, workflowChecks, networkChecks, logsChecks, complianceChecks, accessChecks, guardrailChecks];
+export const configChecks: ConfigCheck[] = [
+  accountChecks,
+  identityChecks,
+  keyChecks,
+  secretChecks,
+  valueChecks,
+  rolesAnywhereChecks,
+  workflowChecks,
+  networkChecks,
+  logsChecks,
+  complianceChecks,
+  accessChecks,
+  guardrailChecks,
+];

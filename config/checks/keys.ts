@@ -11,9 +11,11 @@ export const keyChecks: ConfigCheck = (config, report, names) => {
     account.keys.forEach((key, j) => {
       const at = ["accounts", i, "keys", j] as const;
       const first = seen.get(key.name);
-      if (first !== undefined) report([...at, "name"], `duplicate key name ${JSON.stringify(key.name)}: already used by keys[${first}] (the alias must be unique)`);
+      if (first !== undefined)
+        report([...at, "name"], `duplicate key name ${JSON.stringify(key.name)}: already used by keys[${first}] (the alias must be unique)`);
       else seen.set(key.name, j);
-      if (reserved.has(key.name)) report([...at, "name"], `key name ${JSON.stringify(key.name)} is taken: the baseline creates alias/org-baseline/${key.name} itself`);
+      if (reserved.has(key.name))
+        report([...at, "name"], `key name ${JSON.stringify(key.name)} is taken: the baseline creates alias/org-baseline/${key.name} itself`);
       (key.regions ?? []).forEach((region, k) => {
         if (!regions.includes(region)) report([...at, "regions", k], `region ${region} is not one of this account's regions (${regions.join(", ")})`);
       });

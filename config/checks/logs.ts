@@ -35,7 +35,10 @@ export const logsChecks: ConfigCheck = (config, report, names) => {
     const days = daysFor(logs.retentionDays, env);
     const floor = floorOf(env);
     if (days < floor.days) {
-      report(["logs", "retentionDays", env in logs.retentionDays ? env : "default"], `${env} keeps logs ${days} days, under its minimum of ${floor.days} (${floor.source})`);
+      report(
+        ["logs", "retentionDays", env in logs.retentionDays ? env : "default"],
+        `${env} keeps logs ${days} days, under its minimum of ${floor.days} (${floor.source})`,
+      );
     }
   }
   config.accounts.forEach((account, i) => {

@@ -18,18 +18,24 @@ export const networkChecks: ConfigCheck = (config, report) => {
 
       const { vpc } = set;
       if (vpc.id !== undefined && vpc.tags !== undefined) report([...at, "vpc", "tags"], "name the VPC either by id (with subnetIds) or by tags, not both");
-      else if (vpc.id === undefined && vpc.tags === undefined) report([...at, "vpc"], "name the VPC by id (with subnetIds) or by tags (with optional subnetTags)");
+      else if (vpc.id === undefined && vpc.tags === undefined)
+        report([...at, "vpc"], "name the VPC by id (with subnetIds) or by tags (with optional subnetTags)");
       else if (vpc.id !== undefined) {
-        if (!vpc.subnetIds?.length) report([...at, "vpc", "subnetIds"], "required with vpc.id: the subnets (one per availability zone) that get endpoint interfaces");
+        if (!vpc.subnetIds?.length)
+          report([...at, "vpc", "subnetIds"], "required with vpc.id: the subnets (one per availability zone) that get endpoint interfaces");
         if (vpc.subnetTags !== undefined) report([...at, "vpc", "subnetTags"], "subnetTags selects subnets of a VPC found by tags; with vpc.id list subnetIds");
       } else {
         if (Object.keys(vpc.tags!).length === 0) report([...at, "vpc", "tags"], "at least one tag, or the lookup matches any VPC");
         if (vpc.subnetIds !== undefined) report([...at, "vpc", "subnetIds"], "subnetIds goes with vpc.id; with a tag lookup use subnetTags");
       }
-      if (vpc.routeTableIds !== undefined && set.gateways.length === 0) report([...at, "vpc", "routeTableIds"], "route tables are only used by gateway endpoints (gateways: [s3, dynamodb])");
+      if (vpc.routeTableIds !== undefined && set.gateways.length === 0)
+        report([...at, "vpc", "routeTableIds"], "route tables are only used by gateway endpoints (gateways: [s3, dynamodb])");
 
       if (set.allowedCidrs.length === 0 && set.allowedSecurityGroups.length === 0) {
-        report([...at, "allowedCidrs"], "name the sources allowed to reach the endpoints (allowedCidrs or allowedSecurityGroups); the security group admits nothing else");
+        report(
+          [...at, "allowedCidrs"],
+          "name the sources allowed to reach the endpoints (allowedCidrs or allowedSecurityGroups); the security group admits nothing else",
+        );
       }
       for (const field of ["services", "gateways", "allowedCidrs", "allowedSecurityGroups"] as const) {
         const list: readonly string[] = set[field];

@@ -26,11 +26,16 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
       if (first !== undefined) report([...at, "name"], `duplicate secret name ${JSON.stringify(secret.name)}: already used by secrets[${first}]`);
       else seen.set(secret.name, j);
       const region = secret.region ?? home;
-      if (secret.region && !regions.includes(secret.region)) report([...at, "region"], `region ${secret.region} is not one of this account's regions (${regions.join(", ")})`);
+      if (secret.region && !regions.includes(secret.region))
+        report([...at, "region"], `region ${secret.region} is not one of this account's regions (${regions.join(", ")})`);
       secret.replicaRegions.forEach((r, k) => {
         if (r === region) report([...at, "replicaRegions", k], `${r} is the secret's own region; a replica goes to another region`);
         else if (secret.replicaRegions.indexOf(r) !== k) report([...at, "replicaRegions", k], `region ${r} is listed twice`);
-        else if (!regions.includes(r)) report([...at, "replicaRegions", k], `region ${r} is not one of this account's regions (${regions.join(", ")}): the replica's key lives in that region's stack`);
+        else if (!regions.includes(r))
+          report(
+            [...at, "replicaRegions", k],
+            `region ${r} is not one of this account's regions (${regions.join(", ")}): the replica's key lives in that region's stack`,
+          );
       });
 
       if (secret.key) {
@@ -38,7 +43,11 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
         if (key) {
           const keyRegions = key.regions ?? regions;
           for (const r of [region, ...secret.replicaRegions]) {
-            if (!keyRegions.includes(r)) report([...at, "key"], `key ${secret.key} is not created in ${r}, where this secret ${r === region ? "lives" : "has a replica"}; add ${r} to the key's regions`);
+            if (!keyRegions.includes(r))
+              report(
+                [...at, "key"],
+                `key ${secret.key} is not created in ${r}, where this secret ${r === region ? "lives" : "has a replica"}; add ${r} to the key's regions`,
+              );
           }
         }
       }
@@ -50,14 +59,16 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
           return report(rat, "a reader is either a role (role: NAME or { account, role }) or an ABAC match (tags: {...}), not both or neither");
         }
         if (reader.role !== undefined) {
-          if (reader.accounts) report([...rat, "accounts"], "accounts belongs to an ABAC reader (tags); a role reader names its account in role: { account, role }");
+          if (reader.accounts)
+            report([...rat, "accounts"], "accounts belongs to an ABAC reader (tags); a role reader names its account in role: { account, role }");
           const q = qualifyRole(reader.role, account.name);
           const owner = names.account(q.account, [...rat, "role"]);
           if (owner && names.role(owner, q.name, [...rat, "role"], "reader role") && q.account !== account.name) crossAccount = true;
           return;
         }
         const tagKeys = Object.keys(reader.tags!);
-        if (tagKeys.length === 0) return report([...rat, "tags"], "an ABAC reader needs at least one tag; without one it would match every principal of the organization");
+        if (tagKeys.length === 0)
+          return report([...rat, "tags"], "an ABAC reader needs at least one tag; without one it would match every principal of the organization");
         for (const key of tagKeys) if (key.startsWith("aws:")) report([...rat, "tags", key], "tag keys starting with aws: are reserved");
         (reader.accounts ?? []).forEach((name, m) => names.account(name, [...rat, "accounts", m]));
         if (!reader.accounts || reader.accounts.some((n) => n !== account.name)) crossAccount = true;
@@ -81,7 +92,10 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
         if (rotation.lambdaArn) {
           const [, , , fnRegion, fnAccount] = rotation.lambdaArn.split(":");
           if (fnAccount !== account.id || fnRegion !== region) {
-            report([...rat, "lambdaArn"], `the rotation function must be in this secret's account and region (${account.id}, ${region}), where Secrets Manager may invoke it with aws:SourceAccount`);
+            report(
+              [...rat, "lambdaArn"],
+              `the rotation function must be in this secret's account and region (${account.id}, ${region}), where Secrets Manager may invoke it with aws:SourceAccount`,
+            );
           }
         }
         if (rotation.automaticallyAfterDays === undefined && rotation.scheduleExpression === undefined) {
@@ -89,7 +103,8 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
         } else if (rotation.automaticallyAfterDays !== undefined && rotation.scheduleExpression !== undefined) {
           report([...rat, "scheduleExpression"], "set only one of automaticallyAfterDays or scheduleExpression, not both");
         }
-        if (rotation.duration !== undefined && rotation.scheduleExpression === undefined) report([...rat, "duration"], "duration is the window of a scheduleExpression");
+        if (rotation.duration !== undefined && rotation.scheduleExpression === undefined)
+          report([...rat, "duration"], "duration is the window of a scheduleExpression");
         for (const name of Object.keys(rotation.template?.parameters ?? {})) {
           if ((RESERVED_TEMPLATE_PARAMETERS as readonly string[]).includes(name)) {
             report([...rat, "template", "parameters", name], `${name} is set by org-baseline (endpoint, function name and key follow from the secret)`);

@@ -31,17 +31,27 @@ export const valueChecks: ConfigCheck = (config, report) => {
   });
   const version = config.pipelines?.terraformVersion;
   if (usesWriteOnly && version && compareVersions(version, WRITE_ONLY_MIN_TERRAFORM) < 0) {
-    report(["pipelines", "terraformVersion"], `write-only values (initialValue) need Terraform >= ${WRITE_ONLY_MIN_TERRAFORM}; ${version} would refuse secret_string_wo / value_wo`);
+    report(
+      ["pipelines", "terraformVersion"],
+      `write-only values (initialValue) need Terraform >= ${WRITE_ONLY_MIN_TERRAFORM}; ${version} would refuse secret_string_wo / value_wo`,
+    );
   }
 };
 
-function checkHierarchies(config: OrgConfig, account: AccountConfig, i: number, report: Report, initial: (v: InitialValueConfig, at: PathSegment[]) => void): void {
+function checkHierarchies(
+  config: OrgConfig,
+  account: AccountConfig,
+  i: number,
+  report: Report,
+  initial: (v: InitialValueConfig, at: PathSegment[]) => void,
+): void {
   const regions = account.regions ?? config.defaults.regions;
   const names = new Map<string, string>();
   account.parameters.forEach((h, j) => {
     const at: PathSegment[] = ["accounts", i, "parameters", j];
     if (/^\/(aws|ssm)/i.test(h.path)) report([...at, "path"], "names beginning with aws or ssm are reserved by Parameter Store");
-    if (h.path.split("/").some((segment) => segment === "." || segment === "..")) report([...at, "path"], "a . or .. segment is kept literally by Parameter Store; name the hierarchy plainly");
+    if (h.path.split("/").some((segment) => segment === "." || segment === ".."))
+      report([...at, "path"], "a . or .. segment is kept literally by Parameter Store; name the hierarchy plainly");
     (h.regions ?? []).forEach((r, k) => {
       if (!regions.includes(r)) report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
     });
@@ -52,17 +62,25 @@ function checkHierarchies(config: OrgConfig, account: AccountConfig, i: number, 
       else {
         const keyRegions = key.regions ?? regions;
         for (const r of h.regions ?? [account.homeRegion ?? regions[0]!]) {
-          if (!keyRegions.includes(r)) report([...at, "key"], `key ${h.key} is not created in ${r}, where these parameters live; add ${r} to the key's regions`);
+          if (!keyRegions.includes(r))
+            report([...at, "key"], `key ${h.key} is not created in ${r}, where these parameters live; add ${r} to the key's regions`);
         }
       }
     } else if (hasSecure) {
-      report([...at, "key"], "SecureString parameters need a customer-managed key of this account (key: ...): the AWS-managed aws/ssm key cannot be limited to the declared readers");
+      report(
+        [...at, "key"],
+        "SecureString parameters need a customer-managed key of this account (key: ...): the AWS-managed aws/ssm key cannot be limited to the declared readers",
+      );
     }
     h.readers.forEach((reader, k) => {
       const rat: PathSegment[] = [...at, "readers", k];
-      if ((reader.role === undefined) === (reader.tags === undefined)) return report(rat, "a reader is either a role of this account (role: NAME) or an ABAC match (tags: {...}), not both or neither");
+      if ((reader.role === undefined) === (reader.tags === undefined))
+        return report(rat, "a reader is either a role of this account (role: NAME) or an ABAC match (tags: {...}), not both or neither");
       if (reader.role !== undefined && !account.roles.some((r) => r.name === reader.role)) {
-        report([...rat, "role"], `role ${JSON.stringify(reader.role)} does not exist in this account; Parameter Store shares parameters with other accounts only through RAM, which the baseline does not do`);
+        report(
+          [...rat, "role"],
+          `role ${JSON.stringify(reader.role)} does not exist in this account; Parameter Store shares parameters with other accounts only through RAM, which the baseline does not do`,
+        );
       }
       if (reader.tags !== undefined) {
         const keys = Object.keys(reader.tags);
@@ -76,21 +94,31 @@ function checkHierarchies(config: OrgConfig, account: AccountConfig, i: number, 
       const first = names.get(full);
       if (first !== undefined) report([...pat, "name"], `duplicate parameter ${full}: already declared at ${first}`);
       else names.set(full, pat.join("."));
-      if (full.split("/").some((segment) => segment === "." || segment === "..")) report([...pat, "name"], `${full} has a . or .. segment: Parameter Store keeps it literally, so it reads like a path outside the hierarchy but is not`);
-      if (full.split("/").length - 1 > MAX_PARAMETER_DEPTH) report([...pat, "name"], `${full} has more than ${MAX_PARAMETER_DEPTH} levels, the most Parameter Store allows`);
+      if (full.split("/").some((segment) => segment === "." || segment === ".."))
+        report([...pat, "name"], `${full} has a . or .. segment: Parameter Store keeps it literally, so it reads like a path outside the hierarchy but is not`);
+      if (full.split("/").length - 1 > MAX_PARAMETER_DEPTH)
+        report([...pat, "name"], `${full} has more than ${MAX_PARAMETER_DEPTH} levels, the most Parameter Store allows`);
       if (full.length > 1011) report([...pat, "name"], `${full} is longer than the 1011 characters Parameter Store allows`);
       if (p.type === "SecureString") {
         // The message names the field only: repeating its content would copy the value into logs.
-        if (p.value !== undefined) report([...pat, "value"], "a SecureString's value never goes in config (this file, the synthesized JSON and Terraform state would keep it in clear); use initialValue: { fromVariable: NAME } or { generate: {...} }");
+        if (p.value !== undefined)
+          report(
+            [...pat, "value"],
+            "a SecureString's value never goes in config (this file, the synthesized JSON and Terraform state would keep it in clear); use initialValue: { fromVariable: NAME } or { generate: {...} }",
+          );
         if (p.initialValue) initial(p.initialValue, [...pat, "initialValue"]);
         else report(pat, "a SecureString needs initialValue (fromVariable or generate): its value is written once by the apply, never read from config");
         return;
       }
       const word = credentialWord(full);
       if (word) {
-        report([...pat, "type"], `${full} looks like a credential ("${word}"); a plain String is readable in clear by anyone who may read or describe parameters: make it a SecureString, or a Secrets Manager secret if it rotates`);
+        report(
+          [...pat, "type"],
+          `${full} looks like a credential ("${word}"); a plain String is readable in clear by anyone who may read or describe parameters: make it a SecureString, or a Secrets Manager secret if it rotates`,
+        );
       }
-      if (p.initialValue !== undefined) report([...pat, "initialValue"], "initialValue is for SecureString parameters; a String's value is plain configuration (value: ...)");
+      if (p.initialValue !== undefined)
+        report([...pat, "initialValue"], "initialValue is for SecureString parameters; a String's value is plain configuration (value: ...)");
       if (p.value === undefined) report(pat, "a String parameter needs its value (value: ...)");
       else {
         const tier = p.tier ?? h.tier;

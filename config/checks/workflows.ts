@@ -20,7 +20,8 @@ export const workflowChecks: ConfigCheck = (config, report, names) => {
   const gate = config.pipelines?.reportGate;
   if (!gate) return;
   if (gate.account !== undefined) names.account(gate.account, ["pipelines", "reportGate", "account"], { why: ": expected the name of an account in accounts" });
-  else if (!reportGateAccount(config)) report(["pipelines", "reportGate"], "no account has role security to read the aggregator from: name one with reportGate.account");
+  else if (!reportGateAccount(config))
+    report(["pipelines", "reportGate"], "no account has role security to read the aggregator from: name one with reportGate.account");
 };
 
 /**

@@ -13,7 +13,10 @@ import { accountName } from "./refs.js";
 const roleOfAccount = z.strictObject({ account: accountName, role: resourceName });
 
 const statement = z.strictObject({
-  sid: z.string().regex(/^[A-Za-z0-9]{1,100}$/, "letters and digits").optional(),
+  sid: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,100}$/, "letters and digits")
+    .optional(),
   effect: z.enum(["Allow", "Deny"]).default("Allow"),
   actions: z.array(z.string().min(1)).min(1, "at least one action"),
   resources: z.array(z.string().min(1)).min(1, "at least one resource ARN"),
@@ -58,7 +61,10 @@ const broker = z.strictObject({
   account: accountName,
   /** Its execution role: a `service` role of that account for lambda.amazonaws.com, with no permissions of its own. */
   role: resourceName,
-  functionName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a Lambda function name").default("org-baseline-access-broker"),
+  functionName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "a Lambda function name")
+    .default("org-baseline-access-broker"),
   runtime: z.enum(BROKER_RUNTIMES).default("nodejs22.x"),
   /** How long the audit records are kept; default the broker account's environment retention (logs.retentionDays). */
   retentionDays: retentionDays.optional(),

@@ -16,7 +16,10 @@ export const accountId = z.string().regex(/^\d{12}$/, {
 
 /** AWS tag map; keys and values as IAM accepts them. */
 export const tags = z.record(
-  z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "a tag key of 1-128 letters, digits, spaces and _.:/=+-@").refine((k) => !k.startsWith("aws:"), "tag keys starting with aws: are reserved"),
+  z
+    .string()
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "a tag key of 1-128 letters, digits, spaces and _.:/=+-@")
+    .refine((k) => !k.startsWith("aws:"), "tag keys starting with aws: are reserved"),
   z.string().max(256),
 );
 

@@ -17,8 +17,14 @@ const reason = z.string().trim().min(10, "a reason of at least 10 characters: wh
 const recorder = z.strictObject({
   /** Bucket (usually in the log-archive account) receiving configuration snapshots and history. */
   deliveryBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
-  deliveryKeyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]{1,512}$/, "an S3 key prefix").optional(),
-  deliveryKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, "a KMS key ARN").optional(),
+  deliveryKeyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]{1,512}$/, "an S3 key prefix")
+    .optional(),
+  deliveryKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, "a KMS key ARN")
+    .optional(),
   /** Accounts enrolled in Control Tower already have a recorder (one per region is allowed): none is created there. */
   controlTowerAccounts: z.array(accountName).default([]),
   /** Role the recorder assumes (created in each account's home region). */
@@ -43,7 +49,10 @@ const config = z.strictObject({
     .prefault({}),
   aggregator: z
     .strictObject({
-      name: z.string().regex(/^[\w-]{1,256}$/, "an aggregator name of letters, digits, _ and -").default("org-baseline"),
+      name: z
+        .string()
+        .regex(/^[\w-]{1,256}$/, "an aggregator name of letters, digits, _ and -")
+        .default("org-baseline"),
       roleName: resourceName.default("org-baseline-config-aggregator"),
     })
     .prefault({}),
@@ -75,7 +84,10 @@ const monitoring = z.strictObject({
   topicName: resourceName.default("org-baseline-security-alarms"),
   /** Subscribed to the alarm topic (each confirms by email). */
   emails: z.array(z.email("an email address")).default([]),
-  namespace: z.string().regex(/^[A-Za-z0-9./_#:-]{1,255}$/, "a CloudWatch namespace").default("OrgBaseline/Secrets"),
+  namespace: z
+    .string()
+    .regex(/^[A-Za-z0-9./_#:-]{1,255}$/, "a CloudWatch namespace")
+    .default("OrgBaseline/Secrets"),
   /** Events per period that raise an account's alarm. */
   threshold: z.number().int().min(1).default(1),
   periodSeconds: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)]).default(300),

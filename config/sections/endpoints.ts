@@ -7,12 +7,18 @@ export const DEFAULT_ENDPOINT_SERVICES = ["secretsmanager", "kms", "sts", "logs"
 
 export const GATEWAY_SERVICES = ["s3", "dynamodb"] as const;
 
-
 /** IPv4 CIDR, never a whole-internet range: the endpoint security group admits only named sources. */
 const sourceCidr = z
   .string()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR such as 10.0.0.0/16")
-  .refine((c) => c.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "an IPv4 CIDR with octets 0-255")
+  .refine(
+    (c) =>
+      c
+        .split("/")[0]!
+        .split(".")
+        .every((o) => Number(o) <= 255),
+    "an IPv4 CIDR with octets 0-255",
+  )
   .refine((c) => !c.endsWith("/0"), "a /0 range admits the whole internet to the endpoints; name the VPC or subnet CIDRs that use them");
 
 const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "a VPC id such as vpc-0a1b2c3d4e5f67890");
@@ -22,7 +28,8 @@ const routeTableId = z.string().regex(/^rtb-[0-9a-f]{8,17}$/, "a route table id 
 
 /** `com.amazonaws.<region>.<service>` without the prefix, e.g. `secretsmanager`, `ecr.api`. */
 const interfaceService = z.enum(ENDPOINT_SERVICES, {
-  error: (issue) => `an interface endpoint service such as secretsmanager or ecr.api${issue.input === undefined ? "" : ` (got ${JSON.stringify(issue.input)})`}`,
+  error: (issue) =>
+    `an interface endpoint service such as secretsmanager or ecr.api${issue.input === undefined ? "" : ` (got ${JSON.stringify(issue.input)})`}`,
 });
 
 /**
@@ -45,7 +52,10 @@ export const endpointSetSchema = z.strictObject({
   name: resourceName.default("main"),
   region,
   vpc: vpcSelector,
-  services: z.array(interfaceService).min(1, "at least one service").default([...DEFAULT_ENDPOINT_SERVICES]),
+  services: z
+    .array(interfaceService)
+    .min(1, "at least one service")
+    .default([...DEFAULT_ENDPOINT_SERVICES]),
   /** Sources admitted on 443 to the endpoints' security group. */
   allowedCidrs: z.array(sourceCidr).default([]),
   allowedSecurityGroups: z.array(securityGroupId).default([]),

@@ -48,7 +48,8 @@ const common = {
 const base = z.strictObject(common);
 
 function switchNeedsReason(g: { enabled: boolean; reason?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (!g.enabled && g.reason === undefined) ctx.addIssue({ code: "custom", path: ["enabled"], message: "switching a guardrail off needs a reason (who decided, and why)" });
+  if (!g.enabled && g.reason === undefined)
+    ctx.addIssue({ code: "custom", path: ["enabled"], message: "switching a guardrail off needs a reason (who decided, and why)" });
 }
 
 const plain = base.superRefine(switchNeedsReason).prefault({});
@@ -69,10 +70,10 @@ export const guardrailsSchema = z.strictObject({
   /** SCP: requests outside the allowed regions are denied, except AWS's global services. */
   regionDeny: base
     .extend({
-    /** Default: every region some account uses, and the state backend's. */
-    allowedRegions: z.array(region).min(1).optional(),
-    /** Further actions of global services exempted (`service:*` or `service:Action`). */
-    exemptActions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an action such as budgets:* or ec2:DescribeRegions")).default([]),
+      /** Default: every region some account uses, and the state backend's. */
+      allowedRegions: z.array(region).min(1).optional(),
+      /** Further actions of global services exempted (`service:*` or `service:Action`). */
+      exemptActions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "an action such as budgets:* or ec2:DescribeRegions")).default([]),
     })
     .superRefine(switchNeedsReason)
     .prefault({}),
@@ -85,8 +86,15 @@ export const guardrailsSchema = z.strictObject({
   /** RCP: web-identity federation only from declared issuers; GitHub Actions only for the declared owners. */
   trustedIdentityProviders: base
     .extend({
-    /** Further OIDC issuers (host and path, as in the provider's URL) trusted in addition to GitHub Actions. */
-    issuers: z.array(z.strictObject({ host: z.string().regex(/^[a-z0-9.-]+(?:\/[A-Za-z0-9._-]+)*$/, "an issuer host such as oidc.eks.eu-west-1.amazonaws.com/id/ABC"), reason })).default([]),
+      /** Further OIDC issuers (host and path, as in the provider's URL) trusted in addition to GitHub Actions. */
+      issuers: z
+        .array(
+          z.strictObject({
+            host: z.string().regex(/^[a-z0-9.-]+(?:\/[A-Za-z0-9._-]+)*$/, "an issuer host such as oidc.eks.eu-west-1.amazonaws.com/id/ABC"),
+            reason,
+          }),
+        )
+        .default([]),
     })
     .superRefine(switchNeedsReason)
     .prefault({}),

@@ -12,10 +12,7 @@ import { accountName, keyRef, secretRef, serviceName } from "./refs.js";
  */
 
 /** A trusted principal: a role of an org account by name, or an exact role ARN (third parties). */
-const principal = z.union([
-  z.strictObject({ account: accountName, role: resourceName }),
-  z.strictObject({ arn: z.string().min(1) }),
-]);
+const principal = z.union([z.strictObject({ account: accountName, role: resourceName }), z.strictObject({ arn: z.string().min(1) })]);
 
 const keyGrant = z.strictObject({
   key: keyRef,
@@ -52,11 +49,17 @@ const grants = z
   })
   .default({ secrets: [], keys: [], logGroups: [] });
 
-const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))])));
+const conditionBlock = z.record(
+  z.string(),
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))])),
+);
 
 /** A hand-written identity statement, for what grants cannot say. Refused if it matches the must-never list. */
 const statement = z.strictObject({
-  sid: z.string().regex(/^[A-Za-z0-9]{1,100}$/, "letters and digits").optional(),
+  sid: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,100}$/, "letters and digits")
+    .optional(),
   effect: z.enum(["Allow", "Deny"]).default("Allow"),
   actions: z.array(z.string().min(1)).min(1, "at least one action"),
   resources: z.array(z.string().min(1)).min(1, "at least one resource ARN"),
@@ -66,7 +69,10 @@ const statement = z.strictObject({
 const common = {
   name: resourceName,
   description: z.string().max(1000).optional(),
-  path: z.string().regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as / or /apps/").default("/"),
+  path: z
+    .string()
+    .regex(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as / or /apps/")
+    .default("/"),
   /** Tags on the role; ABAC matches them (`aws:PrincipalTag/<key>`). The account's tags are added. */
   tags: tags.default({}),
   /** Session bound in seconds; the allowed range depends on the kind (see SESSION_RANGE). */
@@ -94,7 +100,10 @@ const crossAccountRole = z.strictObject({
   kind: z.literal("cross-account"),
   trusted: z.array(principal).min(1, "name the roles that may assume this one"),
   /** Required when a trusted ARN is outside the organization (a third party). */
-  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, "2-1224 characters of letters, digits and +=,.@:/-").optional(),
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, "2-1224 characters of letters, digits and +=,.@:/-")
+    .optional(),
 });
 
 const humanRole = z.strictObject({
@@ -127,8 +136,14 @@ const githubSubjectSpec = z.strictObject({
   repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "OWNER/REPO, without wildcards"),
   ownerId: githubId,
   repositoryId: githubId,
-  environment: z.string().regex(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name without wildcards").optional(),
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards").optional(),
+  environment: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name without wildcards")
+    .optional(),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards")
+    .optional(),
   pullRequest: z.literal(true).optional(),
   subjectFormat: subjectFormat.default("both"),
 });
@@ -161,9 +176,15 @@ const rolesAnywhereRole = z.strictObject({
   kind: z.literal("roles-anywhere"),
   /** The CA whose certificates are trusted: an ACM Private CA, or a PEM bundle of CA certificates in a file next to the config. */
   trustAnchor: z.strictObject({
-    acmPcaArn: z.string().regex(/^arn:aws:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]{36}$/, "an ACM Private CA ARN").optional(),
+    acmPcaArn: z
+      .string()
+      .regex(/^arn:aws:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]{36}$/, "an ACM Private CA ARN")
+      .optional(),
     /** Path relative to the config file; CA certificates only (a private key is refused). */
-    certificateBundle: z.string().regex(/^[\w./-]+\.(pem|crt)$/, "a .pem or .crt file next to the config").optional(),
+    certificateBundle: z
+      .string()
+      .regex(/^[\w./-]+\.(pem|crt)$/, "a .pem or .crt file next to the config")
+      .optional(),
   }),
   /** Only these workload certificates may assume the role (trust conditions on their subject and issuer). */
   certificates: z.array(certificate).min(1, "name the workload certificates (subject CN at least)"),
@@ -173,7 +194,12 @@ const rolesAnywhereRole = z.strictObject({
    * ABAC from the certificate: read this account's secrets whose tag equals a
    * certificate attribute, e.g. { Project: x509Subject/OU }.
    */
-  certificateAbac: z.record(z.string().min(1), z.string().regex(/^x509(Subject|Issuer)\/(CN|O|OU|C|ST|L)$|^x509SAN\/(DNS|URI|Name)$/, "a certificate attribute such as x509Subject/OU")).optional(),
+  certificateAbac: z
+    .record(
+      z.string().min(1),
+      z.string().regex(/^x509(Subject|Issuer)\/(CN|O|OU|C|ST|L)$|^x509SAN\/(DNS|URI|Name)$/, "a certificate attribute such as x509Subject/OU"),
+    )
+    .optional(),
 });
 
 export const roleSchema = z.discriminatedUnion("kind", [serviceRole, crossAccountRole, humanRole, breakGlassRole, brokeredRole, githubRole, rolesAnywhereRole]);

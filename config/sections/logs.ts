@@ -9,7 +9,6 @@ export const retentionDays = z
   .int()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
 
-
 /** Days per account environment; `default` covers environments not listed. */
 const byEnvironment = z.object({ default: retentionDays }).catchall(retentionDays);
 

@@ -76,9 +76,27 @@ export function parameterName(path: string, name: string): string {
 }
 
 const CREDENTIAL_WORDS = [
-  "password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token", "tokens", "apikey", "api key",
-  "private key", "privatekey", "credential", "credentials", "access key", "accesskey", "client secret", "signing key",
-  "connection string", "dsn",
+  "password",
+  "passwords",
+  "passwd",
+  "passphrase",
+  "pwd",
+  "secret",
+  "secrets",
+  "token",
+  "tokens",
+  "apikey",
+  "api key",
+  "private key",
+  "privatekey",
+  "credential",
+  "credentials",
+  "access key",
+  "accesskey",
+  "client secret",
+  "signing key",
+  "connection string",
+  "dsn",
 ];
 
 /**
@@ -87,7 +105,11 @@ const CREDENTIAL_WORDS = [
  * anyone allowed to describe or read parameters would see it in clear.
  */
 export function credentialWord(name: string): string | undefined {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   const joined = ` ${words.join(" ")} `;
   return CREDENTIAL_WORDS.find((w) => joined.includes(` ${w} `));
 }

@@ -29,7 +29,10 @@ const actionPin = z.strictObject({
     .string()
     .regex(/^(?:[0-9a-f]{40}|v\d+\.\d+\.\d+)$/, "a full 40-character commit SHA (or an exact tag such as v4.2.1; never a branch or a moving major tag)"),
   /** Shown as a comment next to a SHA pin. */
-  version: z.string().regex(/^v\d+(?:\.\d+){0,2}$/, "a version such as v4.2.1").optional(),
+  version: z
+    .string()
+    .regex(/^v\d+(?:\.\d+){0,2}$/, "a version such as v4.2.1")
+    .optional(),
 });
 
 /**
@@ -52,7 +55,10 @@ export const pipelinesSchema = z
        */
       subjectFormat: subjectFormat.default("immutable"),
       /** Branch whose pushes apply reviewed plans. */
-      branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards").default("main"),
+      branch: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/, "a branch name without wildcards")
+        .default("main"),
     }),
     /** Apply role trust: the GitHub environment named after the account's environment, or the pinned branch ref. */
     applyTrust: z.enum(["environment", "branch"]).default("environment"),
@@ -74,17 +80,29 @@ export const pipelinesSchema = z
       })
       .optional(),
     /** Exact Terraform CLI version (>= 1.10 for S3 native locking; >= 1.11 for write-only values, see config/checks/values.ts). */
-    terraformVersion: z.string().regex(/^1\.(?:1\d|[2-9]\d)\.\d+$/, "an exact Terraform version >= 1.10, such as 1.14.6").default("1.14.6"),
-    nodeVersion: z.string().regex(/^\d+(?:\.\d+){0,2}$/, "a Node.js version such as 20 or 22.11.0").default("20"),
+    terraformVersion: z
+      .string()
+      .regex(/^1\.(?:1\d|[2-9]\d)\.\d+$/, "an exact Terraform version >= 1.10, such as 1.14.6")
+      .default("1.14.6"),
+    nodeVersion: z
+      .string()
+      .regex(/^\d+(?:\.\d+){0,2}$/, "a Node.js version such as 20 or 22.11.0")
+      .default("20"),
     /** GitHub-hosted runner label (or a self-hosted label) for every job. */
-    runner: z.string().regex(/^[A-Za-z0-9._-]+$/, "a runner label").default("ubuntu-latest"),
+    runner: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "a runner label")
+      .default("ubuntu-latest"),
     /** How the workflows run this CLI in the live repository after `npm ci`. */
     cli: z
       .string()
       .regex(/^[A-Za-z0-9@/._=-]+(?: [A-Za-z0-9@/._=-]+)*$/, "a command of plain words (no shell metacharacters), such as npx --no-install baseline")
       .default("npx --no-install baseline"),
     /** Workflow files are `<prefix>-plan.yml` and `<prefix>-apply.yml` (numbered when the stacks need several). */
-    workflowPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "lower-case letters, digits and -").default("baseline"),
+    workflowPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "lower-case letters, digits and -")
+      .default("baseline"),
     /** Stacks per workflow file: GitHub runs at most 256 matrix jobs per workflow run. */
     stacksPerWorkflow: z.number().int().min(1).max(256).default(256),
     /** Days plan artifacts are kept for the apply. */
@@ -106,9 +124,7 @@ export const pipelinesSchema = z
      */
     drift: z
       .strictObject({
-        schedule: z
-          .string()
-          .regex(/^[0-9A-Za-z*/,-]+(?: [0-9A-Za-z*/,-]+){4}$/, "a cron schedule of five fields, such as \"17 5 * * 1-5\" (UTC)"),
+        schedule: z.string().regex(/^[0-9A-Za-z*/,-]+(?: [0-9A-Za-z*/,-]+){4}$/, 'a cron schedule of five fields, such as "17 5 * * 1-5" (UTC)'),
         issues: z.boolean().default(true),
       })
       .optional(),

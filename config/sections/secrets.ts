@@ -56,7 +56,10 @@ const freeFormKey = (pattern: RegExp, description: string) =>
 
 const rotation = z.strictObject({
   /** An existing rotation function in the secret's account and region (its role is read at apply and exempted from the secret's deny). */
-  lambdaArn: z.string().regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "a Lambda function ARN (no version or alias)").optional(),
+  lambdaArn: z
+    .string()
+    .regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, "a Lambda function ARN (no version or alias)")
+    .optional(),
   /** Or an AWS-published rotation function, deployed for this secret. */
   template: z
     .strictObject({
@@ -69,8 +72,14 @@ const rotation = z.strictObject({
     .optional(),
   automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
   /** `rate(N days)` or `cron(...)`, with `duration` as the rotation window. */
-  scheduleExpression: z.string().regex(/^(rate|cron)\(.+\)$/, "rate(...) or cron(...)").optional(),
-  duration: z.string().regex(/^([1-9]|1\d|2[0-4])h$/, "a window of 1h to 24h").optional(),
+  scheduleExpression: z
+    .string()
+    .regex(/^(rate|cron)\(.+\)$/, "rate(...) or cron(...)")
+    .optional(),
+  duration: z
+    .string()
+    .regex(/^([1-9]|1\d|2[0-4])h$/, "a window of 1h to 24h")
+    .optional(),
   rotateImmediately: z.boolean().default(false),
 });
 

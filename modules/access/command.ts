@@ -21,7 +21,9 @@ export function explainCommand(program: Command): void {
       const explanation = explain(org, readSynthesized(out), resource);
       if (!explanation.rows.length) {
         const suggestion = didYouMean(resource, explanation.subjects);
-        throw new Error(`nothing declared about ${JSON.stringify(resource)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; resources look like ${explanation.subjects.slice(0, 3).join(", ")}`);
+        throw new Error(
+          `nothing declared about ${JSON.stringify(resource)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; resources look like ${explanation.subjects.slice(0, 3).join(", ")}`,
+        );
       }
       console.log(formatExplanation(explanation, opts.markdown ? "markdown" : "text"));
       if (explanation.rows.some((r) => !r.passed)) process.exitCode = 2;

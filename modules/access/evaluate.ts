@@ -144,7 +144,8 @@ function validate(doc: PolicyDocumentLike, name: string): Statement[] {
     if (s.Principal !== undefined && s.NotPrincipal !== undefined) throw new UnsupportedPolicyError(`${where}: both Principal and NotPrincipal`);
     for (const p of [s.Principal, s.NotPrincipal]) {
       if (p === undefined || p === "*") continue;
-      for (const kind of Object.keys(p)) if (!["AWS", "Service", "Federated"].includes(kind)) throw new UnsupportedPolicyError(`${where}: principal type ${JSON.stringify(kind)}`);
+      for (const kind of Object.keys(p))
+        if (!["AWS", "Service", "Federated"].includes(kind)) throw new UnsupportedPolicyError(`${where}: principal type ${JSON.stringify(kind)}`);
     }
     for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
       for (const [key, value] of Object.entries(byKey)) {
@@ -336,7 +337,11 @@ export function evaluate(request: AccessRequest, policies: PolicySet, options: E
   });
 
   if (!isAwsPrincipal) {
-    if (directResource.length) return granted(directResource.map((m) => m.statement), "");
+    if (directResource.length)
+      return granted(
+        directResource.map((m) => m.statement),
+        "",
+      );
     return implicit([], `no statement of the resource policy allows ${principal.service ?? principal.federated ?? "this principal"}`);
   }
 
@@ -344,7 +349,11 @@ export function evaluate(request: AccessRequest, policies: PolicySet, options: E
   if (needsResource && !policies.resource) return implicit([], `no ${kind === "kms-key" ? "key" : "trust"} policy given`);
 
   if (sameAccount) {
-    if (directResource.length) return granted(directResource.map((m) => m.statement), "");
+    if (directResource.length)
+      return granted(
+        directResource.map((m) => m.statement),
+        "",
+      );
     if (needsResource) {
       if (!delegatingResource.length) return implicit([], `no statement of ${policies.resource!.name} allows this principal or its account`);
       if (!identityAllows.length) return implicit([], `${policies.resource!.name} delegates to IAM, and no identity policy allows ${request.action}`);

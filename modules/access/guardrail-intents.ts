@@ -23,7 +23,10 @@ import { buildWorld, keyArn, secretArn, terraformValue, type OrganizationPolicie
  */
 
 const FULL_AWS_ACCESS: NamedPolicy = { name: "FullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
-const RCP_FULL_AWS_ACCESS: NamedPolicy = { name: "RCPFullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] } };
+const RCP_FULL_AWS_ACCESS: NamedPolicy = {
+  name: "RCPFullAWSAccess (AWS managed)",
+  document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] },
+};
 
 /** The OU path of each level from the root down to the account's OU: `/`, `/Workloads`, `/Workloads/Prod`. */
 export function levelsOf(ou: string): string[] {
@@ -58,7 +61,13 @@ export function organizationPolicies(stacks: readonly SynthesizedStack[], org: R
     const target = pathOf.get(a.target_id as string);
     if (!policy || target === undefined) continue;
     const list = attached.get(target) ?? [];
-    list.push({ type: policy.type as PolicyType, policy: { name: `${policy.type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP"} ${policy.name as string}`, document: terraformValue(policy.content as string) } });
+    list.push({
+      type: policy.type as PolicyType,
+      policy: {
+        name: `${policy.type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP"} ${policy.name as string}`,
+        document: terraformValue(policy.content as string),
+      },
+    });
     attached.set(target, list);
   }
   const chain = (type: PolicyType, full: NamedPolicy) => (accountId: string) => {
@@ -93,7 +102,9 @@ function applies(org: ResolvedOrg, id: GuardrailId, account: ResolvedAccount): b
 
 /** Whether an exception of the guardrail leaves this role (or the whole account) alone. */
 function excepted(org: ResolvedOrg, id: GuardrailId, account: ResolvedAccount, role?: string): boolean {
-  return (org.guardrails?.[id].exceptions ?? []).some((e) => (e.account === undefined || e.account === account.name) && (e.role === undefined || e.role.replace(/^.*\//, "") === role));
+  return (org.guardrails?.[id].exceptions ?? []).some(
+    (e) => (e.account === undefined || e.account === account.name) && (e.role === undefined || e.role.replace(/^.*\//, "") === role),
+  );
 }
 
 export function guardrailIntents(org: ResolvedOrg): Intent[] {
@@ -110,12 +121,19 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
   const management = org.managementAccount;
   if (management) {
     const region = management.homeRegion;
-    add(management, "management-account", "the management account is not subject to SCPs: an administrator there can still create an access key (keep workloads out of it)", "allow", {
-      principal: { arn: strangerArn(management.id) },
-      action: "iam:CreateAccessKey",
-      resource: { arn: `arn:aws:iam::${management.id}:user/proof-user` },
-      context: { "aws:RequestedRegion": region },
-    }, { identity: ADMINISTRATOR });
+    add(
+      management,
+      "management-account",
+      "the management account is not subject to SCPs: an administrator there can still create an access key (keep workloads out of it)",
+      "allow",
+      {
+        principal: { arn: strangerArn(management.id) },
+        action: "iam:CreateAccessKey",
+        resource: { arn: `arn:aws:iam::${management.id}:user/proof-user` },
+        context: { "aws:RequestedRegion": region },
+      },
+      { identity: ADMINISTRATOR },
+    );
   }
 
   for (const account of org.accounts.filter((a) => a.role !== "management")) {
@@ -134,10 +152,19 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
       if (!excepted(org, "noStandingCredentials", account, account.deployRoleArn.replace(/^.*\//, ""))) {
         as(deployRole, "iam:CreateAccessKey", user, `not even ${account.name}'s deploy role can create an access key`, "deny", "noStandingCredentials");
       }
-      for (const e of guardrails.noStandingCredentials.exceptions.filter((x) => x.role !== undefined && (x.account === undefined || x.account === account.name))) {
+      for (const e of guardrails.noStandingCredentials.exceptions.filter(
+        (x) => x.role !== undefined && (x.account === undefined || x.account === account.name),
+      )) {
         const slash = e.role!.lastIndexOf("/");
         const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
-        as({ arn }, "iam:CreateAccessKey", user, `the excepted ${e.role} of ${account.name} can create an access key (${e.reason})`, "allow", "noStandingCredentials");
+        as(
+          { arn },
+          "iam:CreateAccessKey",
+          user,
+          `the excepted ${e.role} of ${account.name} can create an access key (${e.reason})`,
+          "allow",
+          "noStandingCredentials",
+        );
       }
     }
 
@@ -150,9 +177,19 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         { action: "cloudtrail:StopLogging", arn: `arn:aws:cloudtrail:${region}:${account.id}:trail/proof-trail`, what: "stop a trail" },
       ];
       const key = account.keys.find((k) => (k.regions ?? account.regions).includes(region));
-      if (key) targets.push({ action: "kms:ScheduleKeyDeletion", arn: keyArn(region, account.id, keyAliasName(key.name)), what: `schedule deletion of key ${key.name}` });
+      if (key)
+        targets.push({
+          action: "kms:ScheduleKeyDeletion",
+          arn: keyArn(region, account.id, keyAliasName(key.name)),
+          what: `schedule deletion of key ${key.name}`,
+        });
       const secret = account.secrets.find((s) => (s.region ?? account.homeRegion) === region);
-      if (secret) targets.push({ action: "secretsmanager:PutResourcePolicy", arn: secretArn(region, account.id, secret.name), what: `replace the policy of secret ${secret.name}` });
+      if (secret)
+        targets.push({
+          action: "secretsmanager:PutResourcePolicy",
+          arn: secretArn(region, account.id, secret.name),
+          what: `replace the policy of secret ${secret.name}`,
+        });
       for (const t of targets) {
         as(stranger, t.action, t.arn, `an administrator of ${account.name} cannot ${t.what}`, "deny", "protectBaseline");
         as(deployRole, t.action, t.arn, `the deploy role of ${account.name} can still ${t.what}`, "allow", "protectBaseline");
@@ -160,7 +197,14 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
       for (const e of guardrails.protectBaseline.exceptions.filter((x) => x.role !== undefined && (x.account === undefined || x.account === account.name))) {
         const slash = e.role!.lastIndexOf("/");
         const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
-        as({ arn }, "config:StopConfigurationRecorder", "*", `the excepted ${e.role} of ${account.name} can manage the Config recorder (${e.reason})`, "allow", "protectBaseline");
+        as(
+          { arn },
+          "config:StopConfigurationRecorder",
+          "*",
+          `the excepted ${e.role} of ${account.name} can manage the Config recorder (${e.reason})`,
+          "allow",
+          "protectBaseline",
+        );
       }
     }
 
@@ -176,38 +220,75 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
     }
 
     if (applies(org, "denyLeaveOrganization", account) && !excepted(org, "denyLeaveOrganization", account)) {
-      as(stranger, "organizations:LeaveOrganization", "*", `an administrator of ${account.name} cannot leave the organization`, "deny", "denyLeaveOrganization");
+      as(
+        stranger,
+        "organizations:LeaveOrganization",
+        "*",
+        `an administrator of ${account.name} cannot leave the organization`,
+        "deny",
+        "denyLeaveOrganization",
+      );
     }
     if (applies(org, "denyRootUser", account) && !excepted(org, "denyRootUser", account)) {
       as({ arn: `arn:aws:iam::${account.id}:root` }, "s3:ListAllMyBuckets", "*", `the root user of ${account.name} can do nothing`, "deny", "denyRootUser");
     }
     if (applies(org, "regionDeny", account) && !excepted(org, "regionDeny", account)) {
       const instance = (r: string) => `arn:aws:ec2:${r}:${account.id}:instance/*`;
-      as(stranger, "ec2:RunInstances", instance(offRegion), `nobody in ${account.name} launches anything in ${offRegion}`, "deny", "regionDeny", ctx(offRegion));
+      as(
+        stranger,
+        "ec2:RunInstances",
+        instance(offRegion),
+        `nobody in ${account.name} launches anything in ${offRegion}`,
+        "deny",
+        "regionDeny",
+        ctx(offRegion),
+      );
       as(stranger, "ec2:RunInstances", instance(region), `an administrator of ${account.name} still works in ${region}`, "allow", "regionDeny");
-      as(deployRole, "iam:GetRole", account.deployRoleArn, `global services stay reachable from ${account.name} (IAM through us-east-1)`, "allow", "regionDeny", ctx("us-east-1"));
+      as(
+        deployRole,
+        "iam:GetRole",
+        account.deployRoleArn,
+        `global services stay reachable from ${account.name} (IAM through us-east-1)`,
+        "allow",
+        "regionDeny",
+        ctx("us-east-1"),
+      );
     }
 
     // A secret whose resource policy was loosened to everyone: only the RCP stands between it and the world.
     const loosened = secretArn(region, account.id, "proof/loosened");
     const loosenedPolicy = allowAll("a loosened secret policy (Principal *)", "*", "secretsmanager:GetSecretValue");
     if (applies(org, "resourcePerimeter", account) && !excepted(org, "resourcePerimeter", account)) {
-      add(account, "resourcePerimeter", `a principal of another organization cannot read a secret of ${account.name}, even one whose policy allows everyone`, "deny", {
-        principal: { arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG },
-        action: "secretsmanager:GetSecretValue",
-        resource: { arn: loosened },
-        context: ctx(),
-      }, { identity: OUTSIDER, resourcePolicy: loosenedPolicy });
+      add(
+        account,
+        "resourcePerimeter",
+        `a principal of another organization cannot read a secret of ${account.name}, even one whose policy allows everyone`,
+        "deny",
+        {
+          principal: { arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG },
+          action: "secretsmanager:GetSecretValue",
+          resource: { arn: loosened },
+          context: ctx(),
+        },
+        { identity: OUTSIDER, resourcePolicy: loosenedPolicy },
+      );
       for (const role of account.roles) {
         if (role.kind !== "cross-account") continue;
         for (const trusted of role.trusted) {
           if (typeof trusted === "string" || !("arn" in trusted) || !thirdPartyAccounts(org).some((id) => trusted.arn.includes(`::${id}:`))) continue;
-          add(account, "resourcePerimeter", `the declared third party ${trusted.arn} can still assume ${role.name}`, "allow", {
-            principal: { arn: trusted.arn },
-            action: "sts:AssumeRole",
-            resource: { arn: roleArn(account.id, role.name, role.path) },
-            context: { ...ctx(), ...(role.externalId ? { "sts:ExternalId": role.externalId } : {}) },
-          }, { identity: OUTSIDER });
+          add(
+            account,
+            "resourcePerimeter",
+            `the declared third party ${trusted.arn} can still assume ${role.name}`,
+            "allow",
+            {
+              principal: { arn: trusted.arn },
+              action: "sts:AssumeRole",
+              resource: { arn: roleArn(account.id, role.name, role.path) },
+              context: { ...ctx(), ...(role.externalId ? { "sts:ExternalId": role.externalId } : {}) },
+            },
+            { identity: OUTSIDER },
+          );
         }
       }
     }
@@ -215,40 +296,82 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
       const bucket = { arn: `arn:aws:s3:::proof-bucket-${account.id}/AWSLogs/object`, account: account.id, orgId };
       const bucketPolicy = allowAll("a bucket policy trusting a service by name only", { Service: "cloudtrail.amazonaws.com" }, "s3:PutObject");
       const service = (sourceAccount: string, sourceOrg: string, expect: Intent["expect"], title: string) =>
-        add(account, "confusedDeputy", title, expect, {
-          principal: { service: "cloudtrail.amazonaws.com" },
-          action: "s3:PutObject",
-          resource: bucket,
-          context: { ...ctx(), "aws:SourceAccount": sourceAccount, "aws:SourceOrgID": sourceOrg },
-        }, { resourcePolicy: bucketPolicy });
-      service(outsider, PROOF_OUTSIDER_ORG, "deny", `an AWS service acting for another organization cannot write to ${account.name}'s bucket (confused deputy)`);
+        add(
+          account,
+          "confusedDeputy",
+          title,
+          expect,
+          {
+            principal: { service: "cloudtrail.amazonaws.com" },
+            action: "s3:PutObject",
+            resource: bucket,
+            context: { ...ctx(), "aws:SourceAccount": sourceAccount, "aws:SourceOrgID": sourceOrg },
+          },
+          { resourcePolicy: bucketPolicy },
+        );
+      service(
+        outsider,
+        PROOF_OUTSIDER_ORG,
+        "deny",
+        `an AWS service acting for another organization cannot write to ${account.name}'s bucket (confused deputy)`,
+      );
       service(account.id, orgId, "allow", `an AWS service acting for ${account.name} still writes to its bucket`);
     }
     if (applies(org, "secureTransport", account) && !excepted(org, "secureTransport", account)) {
-      add(account, "secureTransport", `nobody reads a secret of ${account.name} without TLS, not even the deploy role`, "deny", {
-        principal: deployRole,
-        action: "secretsmanager:GetSecretValue",
-        resource: { arn: loosened },
-        context: { ...ctx(), "aws:SecureTransport": false },
-      }, { identity: ADMINISTRATOR, resourcePolicy: loosenedPolicy });
+      add(
+        account,
+        "secureTransport",
+        `nobody reads a secret of ${account.name} without TLS, not even the deploy role`,
+        "deny",
+        {
+          principal: deployRole,
+          action: "secretsmanager:GetSecretValue",
+          resource: { arn: loosened },
+          context: { ...ctx(), "aws:SecureTransport": false },
+        },
+        { identity: ADMINISTRATOR, resourcePolicy: loosenedPolicy },
+      );
     }
     if (applies(org, "trustedIdentityProviders", account) && !excepted(org, "trustedIdentityProviders", account)) {
       const federatedRole = roleArn(account.id, "proof-federated", "/proof/");
       const provider = (host: string) => `arn:aws:iam::${account.id}:oidc-provider/${host}`;
       const trustAny = (host: string) => allowAll(`a trust policy accepting any ${host} token`, { Federated: provider(host) }, "sts:AssumeRoleWithWebIdentity");
       const federate = (host: string, sub: string, expect: Intent["expect"], title: string) =>
-        add(account, "trustedIdentityProviders", title, expect, {
-          principal: { federated: provider(host) },
-          action: "sts:AssumeRoleWithWebIdentity",
-          resource: { arn: federatedRole },
-          context: { ...ctx(), [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
-        }, { resourcePolicy: trustAny(host) });
-      federate(GITHUB_OIDC_HOST, "repo:proof-other-owner/any:ref:refs/heads/main", "deny", `a GitHub workflow of an undeclared owner cannot federate into ${account.name}, even through a loose trust policy`);
+        add(
+          account,
+          "trustedIdentityProviders",
+          title,
+          expect,
+          {
+            principal: { federated: provider(host) },
+            action: "sts:AssumeRoleWithWebIdentity",
+            resource: { arn: federatedRole },
+            context: { ...ctx(), [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
+          },
+          { resourcePolicy: trustAny(host) },
+        );
+      federate(
+        GITHUB_OIDC_HOST,
+        "repo:proof-other-owner/any:ref:refs/heads/main",
+        "deny",
+        `a GitHub workflow of an undeclared owner cannot federate into ${account.name}, even through a loose trust policy`,
+      );
       federate("accounts.google.com", "proof-subject", "deny", `an undeclared OIDC issuer cannot federate into ${account.name}`);
       for (const pattern of githubSubjectPatterns(org)) {
-        federate(GITHUB_OIDC_HOST, pattern.replace(/\*$/, "proof:ref:refs/heads/main"), "allow", `GitHub workflows matching ${pattern} still federate into ${account.name}`);
+        federate(
+          GITHUB_OIDC_HOST,
+          pattern.replace(/\*$/, "proof:ref:refs/heads/main"),
+          "allow",
+          `GitHub workflows matching ${pattern} still federate into ${account.name}`,
+        );
         const owner = /^repo:([^@/]+)@\d+\/\*$/.exec(pattern)?.[1];
-        if (owner) federate(GITHUB_OIDC_HOST, `repo:${owner}@1/proof@1:ref:refs/heads/main`, "deny", `a reused GitHub owner name ${owner} with another owner id cannot federate into ${account.name}`);
+        if (owner)
+          federate(
+            GITHUB_OIDC_HOST,
+            `repo:${owner}@1/proof@1:ref:refs/heads/main`,
+            "deny",
+            `a reused GitHub owner name ${owner} with another owner id cannot federate into ${account.name}`,
+          );
       }
     }
   }

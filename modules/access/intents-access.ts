@@ -23,13 +23,28 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
   const out: Intent[] = [];
 
   const brokerSubject = `${broker.accountName}/role/${broker.roleName}`;
-  const assume = (arn: string, action: string, context: AccessRequest["context"]): AccessRequest => ({ principal: { arn: broker.roleArn }, action, resource: { arn }, context });
+  const assume = (arn: string, action: string, context: AccessRequest["context"]): AccessRequest => ({
+    principal: { arn: broker.roleArn },
+    action,
+    resource: { arn },
+    context,
+  });
   const served = [...new Map(access.rules.map((r) => [r.target.roleArn, r.target])).values()];
   const sourceIdentity = { "sts:SourceIdentity": "jane@example.com" };
   for (const target of served) {
     const title = (what: string) => `the broker ${what} ${target.accountName}/${target.role}`;
-    out.push({ subject: brokerSubject, title: title("assumes, with a source identity,"), expect: "allow", request: assume(target.roleArn, "sts:AssumeRole", sourceIdentity) });
-    out.push({ subject: brokerSubject, title: title("sets the source identity on"), expect: "allow", request: assume(target.roleArn, "sts:SetSourceIdentity", sourceIdentity) });
+    out.push({
+      subject: brokerSubject,
+      title: title("assumes, with a source identity,"),
+      expect: "allow",
+      request: assume(target.roleArn, "sts:AssumeRole", sourceIdentity),
+    });
+    out.push({
+      subject: brokerSubject,
+      title: title("sets the source identity on"),
+      expect: "allow",
+      request: assume(target.roleArn, "sts:SetSourceIdentity", sourceIdentity),
+    });
     if (target.sessionTags.length > 0) {
       out.push({
         subject: brokerSubject,
@@ -55,7 +70,12 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
 
   const fnSubject = `${broker.accountName}/function/${broker.functionName}`;
   const viaUrl = { "lambda:FunctionUrlAuthType": "AWS_IAM" };
-  const call = (principal: AccessRequest["principal"]): AccessRequest => ({ principal, action: "lambda:InvokeFunctionUrl", resource: { arn: broker.functionArn }, context: viaUrl });
+  const call = (principal: AccessRequest["principal"]): AccessRequest => ({
+    principal,
+    action: "lambda:InvokeFunctionUrl",
+    resource: { arn: broker.functionArn },
+    context: viaUrl,
+  });
   const invoke = (principal: AccessRequest["principal"], throughUrl: boolean): AccessRequest => ({
     principal,
     action: "lambda:InvokeFunction",
@@ -66,7 +86,12 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
   for (const arn of [...requesters].sort()) {
     out.push({ subject: fnSubject, title: `requester ${arn} calls the broker's function URL`, expect: "allow", request: call({ arn }) });
     out.push({ subject: fnSubject, title: `requester ${arn} invokes the broker through its URL`, expect: "allow", request: invoke({ arn }, true) });
-    out.push({ subject: fnSubject, title: `requester ${arn} cannot invoke the broker directly (a forged event)`, expect: "deny", request: invoke({ arn }, false) });
+    out.push({
+      subject: fnSubject,
+      title: `requester ${arn} cannot invoke the broker directly (a forged event)`,
+      expect: "deny",
+      request: invoke({ arn }, false),
+    });
   }
   // In the broker's own account IAM alone decides (a same-account caller needs no
   // resource policy), and break-glass roles may carry AdministratorAccess: both can
@@ -78,7 +103,12 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
       for (const role of account.roles) {
         const arn = roleArn(account.id, role.name, role.path);
         if (requesters.has(arn) || role.kind === "break-glass") continue;
-        out.push({ subject: fnSubject, title: `${account.name}/${role.name}, outside the access policy, cannot call the broker`, expect: "deny", request: call({ arn }) });
+        out.push({
+          subject: fnSubject,
+          title: `${account.name}/${role.name}, outside the access policy, cannot call the broker`,
+          expect: "deny",
+          request: call({ arn }),
+        });
       }
     } else {
       out.push({

@@ -22,7 +22,9 @@ interface Probe {
 
 /** What each service's callers do through the endpoint, and what must keep working. */
 const PROBES: Readonly<Record<string, { org: Probe; needed?: Probe[] }>> = {
-  secretsmanager: { org: { what: "reads a secret", action: "secretsmanager:GetSecretValue", resource: (a, r) => `arn:aws:secretsmanager:${r}:${a}:secret:app/probe-AbCdEf` } },
+  secretsmanager: {
+    org: { what: "reads a secret", action: "secretsmanager:GetSecretValue", resource: (a, r) => `arn:aws:secretsmanager:${r}:${a}:secret:app/probe-AbCdEf` },
+  },
   kms: { org: { what: "decrypts with a key", action: "kms:Decrypt", resource: (a, r) => `arn:aws:kms:${r}:${a}:key/probe` } },
   sts: { org: { what: "assumes a role", action: "sts:AssumeRole", resource: (a) => `arn:aws:iam::${a}:role/probe` } },
   logs: { org: { what: "writes log events", action: "logs:PutLogEvents", resource: (a, r) => `arn:aws:logs:${r}:${a}:log-group:/probe:log-stream:s` } },
@@ -34,13 +36,25 @@ const PROBES: Readonly<Record<string, { org: Probe; needed?: Probe[] }>> = {
   "ecr.dkr": { org: { what: "pulls an image layer", action: "ecr:GetDownloadUrlForLayer", resource: (a, r) => `arn:aws:ecr:${r}:${a}:repository/probe` } },
   s3: {
     org: { what: "reads an object", action: "s3:GetObject", resource: () => "arn:aws:s3:::probe-bucket/key" },
-    needed: [{ what: "pulls an ECR image layer from AWS's layer bucket", action: "s3:GetObject", resource: (_, r) => `arn:aws:s3:::prod-${r}-starport-layer-bucket/layer`, awsOwned: true }],
+    needed: [
+      {
+        what: "pulls an ECR image layer from AWS's layer bucket",
+        action: "s3:GetObject",
+        resource: (_, r) => `arn:aws:s3:::prod-${r}-starport-layer-bucket/layer`,
+        awsOwned: true,
+      },
+    ],
   },
   dynamodb: { org: { what: "reads an item", action: "dynamodb:GetItem", resource: (a, r) => `arn:aws:dynamodb:${r}:${a}:table/probe` } },
 };
 
-const ALLOW_EVERYTHING: readonly NamedPolicy[] = [{ name: "caller's identity policy (allows everything)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }];
-const OPEN_RESOURCE: NamedPolicy = { name: "resource policy (allows everyone)", document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] } };
+const ALLOW_EVERYTHING: readonly NamedPolicy[] = [
+  { name: "caller's identity policy (allows everything)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } },
+];
+const OPEN_RESOURCE: NamedPolicy = {
+  name: "resource policy (allows everyone)",
+  document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] },
+};
 
 export function endpointIntents(org: ResolvedOrg): Intent[] {
   const orgId = org.config.organization.id;
@@ -52,21 +66,40 @@ export function endpointIntents(org: ResolvedOrg): Intent[] {
         const probes = PROBES[service];
         if (!probes) continue;
         const subject = `${account.name}/endpoint/${set.name}-${service}`;
-        const options = (identity: readonly NamedPolicy[]) => ({ identity, endpointOf: { account: account.id, region: set.region, service }, resourcePolicy: OPEN_RESOURCE });
+        const options = (identity: readonly NamedPolicy[]) => ({
+          identity,
+          endpointOf: { account: account.id, region: set.region, service },
+          resourcePolicy: OPEN_RESOURCE,
+        });
         const member = (a: ResolvedAccount) => ({ arn: `arn:aws:iam::${a.id}:role/proof/workload`, orgId });
         const request = (principal: AccessRequest["principal"], probe: Probe, resourceAccount: string, resourceOrg?: string): AccessRequest => {
           const arn = probe.resource(resourceAccount, set.region);
           // A call that names no resource carries no aws:ResourceOrgID.
           const named = arn !== "*" && !probe.awsOwned;
-          return { principal, action: probe.action, resource: { arn, account: named ? resourceAccount : undefined, orgId: arn === "*" ? undefined : resourceOrg } };
+          return {
+            principal,
+            action: probe.action,
+            resource: { arn, account: named ? resourceAccount : undefined, orgId: arn === "*" ? undefined : resourceOrg },
+          };
         };
-        const add = (title: string, expect: Intent["expect"], req: AccessRequest, identity = ALLOW_EVERYTHING) => intents.push({ subject, title, expect, request: req, options: options(identity) });
+        const add = (title: string, expect: Intent["expect"], req: AccessRequest, identity = ALLOW_EVERYTHING) =>
+          intents.push({ subject, title, expect, request: req, options: options(identity) });
 
         const other = org.accounts.find((a) => a.id !== account.id) ?? account;
         add(`a principal of ${account.name} ${probes.org.what} of ${other.name}`, "allow", request(member(account), probes.org, other.id, orgId));
-        for (const probe of probes.needed ?? []) add(`a principal of ${account.name} ${probe.what}`, "allow", request(member(account), probe, account.id, probe.awsOwned ? undefined : orgId));
-        add(`a principal of another organization cannot: ${probes.org.what} of ${account.name}`, "deny", request({ arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG }, probes.org, account.id, orgId), OUTSIDER);
-        add(`a principal of ${account.name} cannot: ${probes.org.what} of another organization`, "deny", request(member(account), probes.org, outsider, PROOF_OUTSIDER_ORG));
+        for (const probe of probes.needed ?? [])
+          add(`a principal of ${account.name} ${probe.what}`, "allow", request(member(account), probe, account.id, probe.awsOwned ? undefined : orgId));
+        add(
+          `a principal of another organization cannot: ${probes.org.what} of ${account.name}`,
+          "deny",
+          request({ arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG }, probes.org, account.id, orgId),
+          OUTSIDER,
+        );
+        add(
+          `a principal of ${account.name} cannot: ${probes.org.what} of another organization`,
+          "deny",
+          request(member(account), probes.org, outsider, PROOF_OUTSIDER_ORG),
+        );
         if (service === "sts") {
           for (const [kind, provider] of [
             ["AssumeRoleWithWebIdentity", `arn:aws:iam::${account.id}:oidc-provider/${GITHUB_OIDC_HOST}`],

@@ -23,7 +23,10 @@ const label = (account: ResolvedAccount, role: { name: string }) => `${account.n
 
 /** An ABAC principal that is not a baseline role: tagged, with an identity policy that allows reading anything. */
 const ABAC_READER: readonly NamedPolicy[] = [
-  { name: "tagged principal's identity policy", document: { Statement: [{ Sid: "Broad", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" }] } },
+  {
+    name: "tagged principal's identity policy",
+    document: { Statement: [{ Sid: "Broad", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" }] },
+  },
 ];
 
 /** Who reads which secret and uses which key through their own grants, indexed once (not per secret or key). */
@@ -92,7 +95,8 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
       };
       for (const region of regions) {
         for (const [arn, who] of readers) {
-          for (const r of read({ arn }, region)) add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`, "allow", r);
+          for (const r of read({ arn }, region))
+            add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`, "allow", r);
         }
         for (const [i, group] of secret.readers.flatMap((r) => (r.tags ? [r] : [])).entries()) {
           // Without `accounts` the group names every account alike: its own, the first and the last stand for all.
@@ -100,33 +104,77 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           const accounts = names.map(accountOf);
           for (const reader of accounts) {
             const tags = group.tags!;
-            const who = `a principal of ${reader.name} tagged ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",")}`;
+            const who = `a principal of ${reader.name} tagged ${Object.entries(tags)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(",")}`;
             const principal = { arn: `arn:aws:iam::${reader.id}:role/proof/abac-reader-${i + 1}`, tags };
-            for (const r of read(principal, region)) add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it" : "reads the value"} in ${region}`, "allow", r, ABAC_READER);
+            for (const r of read(principal, region))
+              add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it" : "reads the value"} in ${region}`, "allow", r, ABAC_READER);
             const wrong = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, `${v}-other`]));
-            add(subject, `a principal of ${reader.name} with the wrong tag value cannot read it in ${region}`, "deny", read({ ...principal, tags: wrong }, region)[0]!, ABAC_READER);
+            add(
+              subject,
+              `a principal of ${reader.name} with the wrong tag value cannot read it in ${region}`,
+              "deny",
+              read({ ...principal, tags: wrong }, region)[0]!,
+              ABAC_READER,
+            );
           }
         }
         for (const role of abacReaders(account, secret)) {
           for (const r of read({ arn: roleArn(account.id, role.name, role.path) }, region)) {
-            add(subject, `${label(account, role)} (ABAC on ${role.grants.abac!.tagKeys.join(", ")}) ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`, "allow", r);
+            add(
+              subject,
+              `${label(account, role)} (ABAC on ${role.grants.abac!.tagKeys.join(", ")}) ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`,
+              "allow",
+              r,
+            );
           }
         }
-        add(subject, `a stranger of ${account.name} with secretsmanager:* cannot read it in ${region}`, "deny", read({ arn: strangerArn(account.id) }, region)[0]!, STRANGER);
+        add(
+          subject,
+          `a stranger of ${account.name} with secretsmanager:* cannot read it in ${region}`,
+          "deny",
+          read({ arn: strangerArn(account.id) }, region)[0]!,
+          STRANGER,
+        );
         const key = keyArnIn(region);
         if (key) {
-          add(subject, `a stranger of ${account.name} with kms:* cannot decrypt it through Secrets Manager in ${region}`, "deny", read({ arn: strangerArn(account.id) }, region)[1]!, STRANGER);
+          add(
+            subject,
+            `a stranger of ${account.name} with kms:* cannot decrypt it through Secrets Manager in ${region}`,
+            "deny",
+            read({ arn: strangerArn(account.id) }, region)[1]!,
+            STRANGER,
+          );
         }
-        add(subject, `a principal of another organization cannot read it in ${region}`, "deny", read({ arn: outsiderRole, orgId: PROOF_OUTSIDER_ORG }, region)[0]!, OUTSIDER);
+        add(
+          subject,
+          `a principal of another organization cannot read it in ${region}`,
+          "deny",
+          read({ arn: outsiderRole, orgId: PROOF_OUTSIDER_ORG }, region)[0]!,
+          OUTSIDER,
+        );
       }
       // Readers in other accounts are strangers to the secrets they were not given.
       for (const reader of new Set([...readers.keys()].map((arn) => arn.split(":")[4]!))) {
         if (reader === account.id) continue;
-        add(subject, `a stranger of reader account ${org.accountById.get(reader)?.name ?? reader} cannot read it`, "deny", read({ arn: strangerArn(reader) }, primary)[0]!, STRANGER);
+        add(
+          subject,
+          `a stranger of reader account ${org.accountById.get(reader)?.name ?? reader} cannot read it`,
+          "deny",
+          read({ arn: strangerArn(reader) }, primary)[0]!,
+          STRANGER,
+        );
       }
       for (const region of regions) {
         for (const r of SECRET_ADMIN_ACTIONS) {
-          add(subject, `the deploy role administers it (${r}) in ${region}`, "allow", { principal: { arn: account.deployRoleArn }, action: r, resource: { arn: secretArn(region, account.id, secret.name) } }, ADMINISTRATOR);
+          add(
+            subject,
+            `the deploy role administers it (${r}) in ${region}`,
+            "allow",
+            { principal: { arn: account.deployRoleArn }, action: r, resource: { arn: secretArn(region, account.id, secret.name) } },
+            ADMINISTRATOR,
+          );
         }
       }
       if (secret.rotation) {
@@ -144,7 +192,11 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         users.set(`${arn} ${u.via.join(",")} ${u.access}`, { who: label(a, role), via: u.via, access: u.access });
       }
       for (const g of grants.keyUsers.get(`${account.name}/${key.name}`) ?? []) {
-        users.set(`${roleArn(g.account.id, g.role.name, g.role.path)} ${g.via.join(",")} ${g.access}`, { who: label(g.account, g.role), via: g.via, access: g.access });
+        users.set(`${roleArn(g.account.id, g.role.name, g.role.path)} ${g.via.join(",")} ${g.access}`, {
+          who: label(g.account, g.role),
+          via: g.via,
+          access: g.access,
+        });
       }
       for (const region of key.regions ?? account.regions) {
         const arn = keyArn(region, account.id, keyAliasName(key.name));
@@ -152,20 +204,68 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           const principal = { arn: id.split(" ")[0]! };
           for (const service of u.via) {
             for (const action of CRYPTO_BY_ACCESS[u.access]) {
-              add(subject, `${u.who} uses it (${action}) through ${service} in ${region}`, "allow", { principal, action, resource: { arn }, context: { "kms:ViaService": via(service, region) } });
+              add(subject, `${u.who} uses it (${action}) through ${service} in ${region}`, "allow", {
+                principal,
+                action,
+                resource: { arn },
+                context: { "kms:ViaService": via(service, region) },
+              });
             }
           }
-          add(subject, `${u.who} cannot call kms:Decrypt directly (not through ${u.via.join(", ")}) in ${region}`, "deny", { principal, action: "kms:Decrypt", resource: { arn } });
+          add(subject, `${u.who} cannot call kms:Decrypt directly (not through ${u.via.join(", ")}) in ${region}`, "deny", {
+            principal,
+            action: "kms:Decrypt",
+            resource: { arn },
+          });
         }
         for (const adminRef of key.administrators) {
           const { account: a, role, arn: adminArn } = roleOf(qualifyRole(adminRef, account.name));
-          for (const action of KEY_ADMIN_ACTIONS) add(subject, `administrator ${label(a, role)} manages it (${action}) in ${region}`, "allow", { principal: { arn: adminArn }, action, resource: { arn } });
-          add(subject, `administrator ${label(a, role)} cannot decrypt with it in ${region}`, "deny", { principal: { arn: adminArn }, action: "kms:Decrypt", resource: { arn } });
+          for (const action of KEY_ADMIN_ACTIONS)
+            add(subject, `administrator ${label(a, role)} manages it (${action}) in ${region}`, "allow", {
+              principal: { arn: adminArn },
+              action,
+              resource: { arn },
+            });
+          add(subject, `administrator ${label(a, role)} cannot decrypt with it in ${region}`, "deny", {
+            principal: { arn: adminArn },
+            action: "kms:Decrypt",
+            resource: { arn },
+          });
         }
-        for (const action of KEY_ADMIN_ACTIONS) add(subject, `the deploy role manages it (${action}) in ${region}`, "allow", { principal: { arn: account.deployRoleArn }, action, resource: { arn } }, ADMINISTRATOR);
-        add(subject, `the deploy role cannot decrypt with it in ${region}`, "deny", { principal: { arn: account.deployRoleArn }, action: "kms:Decrypt", resource: { arn } }, ADMINISTRATOR);
-        add(subject, `a stranger of ${account.name} with kms:* cannot decrypt with it in ${region}`, "deny", { principal: { arn: strangerArn(account.id) }, action: "kms:Decrypt", resource: { arn } }, STRANGER);
-        add(subject, `a principal of another organization cannot decrypt with it in ${region}`, "deny", { principal: { arn: outsiderRole, orgId: PROOF_OUTSIDER_ORG }, action: "kms:Decrypt", resource: { arn }, context: { "kms:ViaService": via("secretsmanager", region) } }, OUTSIDER);
+        for (const action of KEY_ADMIN_ACTIONS)
+          add(
+            subject,
+            `the deploy role manages it (${action}) in ${region}`,
+            "allow",
+            { principal: { arn: account.deployRoleArn }, action, resource: { arn } },
+            ADMINISTRATOR,
+          );
+        add(
+          subject,
+          `the deploy role cannot decrypt with it in ${region}`,
+          "deny",
+          { principal: { arn: account.deployRoleArn }, action: "kms:Decrypt", resource: { arn } },
+          ADMINISTRATOR,
+        );
+        add(
+          subject,
+          `a stranger of ${account.name} with kms:* cannot decrypt with it in ${region}`,
+          "deny",
+          { principal: { arn: strangerArn(account.id) }, action: "kms:Decrypt", resource: { arn } },
+          STRANGER,
+        );
+        add(
+          subject,
+          `a principal of another organization cannot decrypt with it in ${region}`,
+          "deny",
+          {
+            principal: { arn: outsiderRole, orgId: PROOF_OUTSIDER_ORG },
+            action: "kms:Decrypt",
+            resource: { arn },
+            context: { "kms:ViaService": via("secretsmanager", region) },
+          },
+          OUTSIDER,
+        );
       }
     }
 
@@ -188,7 +288,9 @@ function abacReaders(account: ResolvedAccount, secret: ResolvedAccount["secrets"
     if (!keys) return false;
     const roleTags: Record<string, string> = { ...account.tags, ...role.tags };
     if (!keys.every((k) => roleTags[k] !== undefined && roleTags[k] === secretTags[k])) return false;
-    return secret.readers.some((r) => r.tags && Object.entries(r.tags).every(([k, v]) => roleTags[k] === v) && (!r.accounts || r.accounts.includes(account.name)));
+    return secret.readers.some(
+      (r) => r.tags && Object.entries(r.tags).every(([k, v]) => roleTags[k] === v) && (!r.accounts || r.accounts.includes(account.name)),
+    );
   });
 }
 
@@ -202,13 +304,26 @@ function logsIntents(org: ResolvedOrg, account: ResolvedAccount, outsider: strin
     const subject = `${account.name}/key/${keyName}`;
     const arn = keyArn(region, account.id, keyAliasName(keyName));
     const logs = { service: `logs.${region}.amazonaws.com` };
-    const context = (group: string, owner = account.id) => ({ "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${owner}:log-group:${group}`, "aws:SourceAccount": owner });
+    const context = (group: string, owner = account.id) => ({
+      "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${owner}:log-group:${group}`,
+      "aws:SourceAccount": owner,
+    });
     for (const g of groups) {
       for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
-        out.push({ subject, title: `CloudWatch Logs uses it (${action}) for ${g.name} in ${region}`, expect: "allow", request: { principal: logs, action, resource: { arn }, context: context(g.name) } });
+        out.push({
+          subject,
+          title: `CloudWatch Logs uses it (${action}) for ${g.name} in ${region}`,
+          expect: "allow",
+          request: { principal: logs, action, resource: { arn }, context: context(g.name) },
+        });
       }
     }
-    out.push({ subject, title: `CloudWatch Logs describes it in ${region}`, expect: "allow", request: { principal: logs, action: "kms:DescribeKey", resource: { arn }, context: { "aws:SourceAccount": account.id } } });
+    out.push({
+      subject,
+      title: `CloudWatch Logs describes it in ${region}`,
+      expect: "allow",
+      request: { principal: logs, action: "kms:DescribeKey", resource: { arn }, context: { "aws:SourceAccount": account.id } },
+    });
     out.push({
       subject,
       title: `CloudWatch Logs cannot use it for another account's log group in ${region}`,
@@ -227,7 +342,16 @@ function rotationIntents(account: ResolvedAccount, secretName: string, region: s
     identity: [
       {
         name: "rotation function's role (modelled)",
-        document: { Statement: [{ Sid: "Rotate", Effect: "Allow" as const, Action: [...ROTATION_ACTIONS, "secretsmanager:GetSecretValue", "kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }] },
+        document: {
+          Statement: [
+            {
+              Sid: "Rotate",
+              Effect: "Allow" as const,
+              Action: [...ROTATION_ACTIONS, "secretsmanager:GetSecretValue", "kms:Decrypt", "kms:GenerateDataKey"],
+              Resource: "*",
+            },
+          ],
+        },
       },
     ],
   };
@@ -236,7 +360,12 @@ function rotationIntents(account: ResolvedAccount, secretName: string, region: s
   if (key) {
     requests.push([
       "kms:GenerateDataKey through Secrets Manager",
-      { principal, action: "kms:GenerateDataKey", resource: { arn: key }, context: { "kms:ViaService": via("secretsmanager", region), "kms:EncryptionContext:SecretARN": arn } },
+      {
+        principal,
+        action: "kms:GenerateDataKey",
+        resource: { arn: key },
+        context: { "kms:ViaService": via("secretsmanager", region), "kms:EncryptionContext:SecretARN": arn },
+      },
     ]);
   }
   return requests.map(([what, request]) => ({ subject, title: `the rotation function writes it (${what})`, expect: "allow", request, options }));
@@ -246,9 +375,20 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
   const arn = roleArn(account.id, role.name, role.path);
   const subject = `${account.name}/role/${role.name}`;
   const out: Intent[] = [];
-  const assume = (principal: AccessRequest["principal"], context: AccessRequest["context"] = {}, action = "sts:AssumeRole"): AccessRequest => ({ principal, action, resource: { arn }, context });
-  const add = (title: string, expect: Intent["expect"], request: AccessRequest, identity?: readonly NamedPolicy[]) => out.push({ subject, title, expect, request, options: identity ? { identity } : undefined });
-  const assumer: readonly NamedPolicy[] = [{ name: "trusted principal's identity policy", document: { Statement: [{ Sid: "Assume", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Resource: "*" }] } }];
+  const assume = (principal: AccessRequest["principal"], context: AccessRequest["context"] = {}, action = "sts:AssumeRole"): AccessRequest => ({
+    principal,
+    action,
+    resource: { arn },
+    context,
+  });
+  const add = (title: string, expect: Intent["expect"], request: AccessRequest, identity?: readonly NamedPolicy[]) =>
+    out.push({ subject, title, expect, request, options: identity ? { identity } : undefined });
+  const assumer: readonly NamedPolicy[] = [
+    {
+      name: "trusted principal's identity policy",
+      document: { Statement: [{ Sid: "Assume", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Resource: "*" }] },
+    },
+  ];
   const trustedArn = (t: { account: string; role: string } | { arn: string }) => {
     if ("arn" in t) return t.arn;
     const owner = org.accountByName.get(t.account)!;
@@ -261,7 +401,8 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
     case "service":
       for (const service of role.services) {
         add(`${service} assumes it for ${account.name}`, "allow", assume({ service }, { "aws:SourceAccount": account.id }));
-        if (SERVICES_WITH_SOURCE_ACCOUNT.has(service)) add(`${service} acting for another account cannot assume it`, "deny", assume({ service }, { "aws:SourceAccount": outsider }));
+        if (SERVICES_WITH_SOURCE_ACCOUNT.has(service))
+          add(`${service} acting for another account cannot assume it`, "deny", assume({ service }, { "aws:SourceAccount": outsider }));
       }
       break;
     case "cross-account":
@@ -280,9 +421,19 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
     case "break-glass":
       for (const t of role.trusted) {
         const p = trustedArn(t);
-        add(`${p} assumes it after a recent MFA sign-in`, "allow", assume({ arn: p }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60 }), assumer);
+        add(
+          `${p} assumes it after a recent MFA sign-in`,
+          "allow",
+          assume({ arn: p }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60 }),
+          assumer,
+        );
         add(`${p} cannot assume it without MFA`, "deny", assume({ arn: p }, { "aws:MultiFactorAuthPresent": false }), assumer);
-        add(`${p} cannot assume it with an MFA sign-in older than an hour`, "deny", assume({ arn: p }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 3601 }), assumer);
+        add(
+          `${p} cannot assume it with an MFA sign-in older than an hour`,
+          "deny",
+          assume({ arn: p }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 3601 }),
+          assumer,
+        );
       }
       break;
     case "brokered": {
@@ -292,21 +443,40 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
       add(`broker ${broker} sets the source identity`, "allow", assume({ arn: broker }, sourceIdentity, "sts:SetSourceIdentity"), assumer);
       add(`broker ${broker} cannot assume it without a source identity`, "deny", assume({ arn: broker }), assumer);
       if (role.sessionTags.length) {
-        add(`broker ${broker} tags the session with ${role.sessionTags.join(", ")}`, "allow", assume({ arn: broker }, { ...sourceIdentity, "aws:TagKeys": role.sessionTags }, "sts:TagSession"), assumer);
+        add(
+          `broker ${broker} tags the session with ${role.sessionTags.join(", ")}`,
+          "allow",
+          assume({ arn: broker }, { ...sourceIdentity, "aws:TagKeys": role.sessionTags }, "sts:TagSession"),
+          assumer,
+        );
       }
-      add(`broker ${broker} cannot tag the session with an undeclared key`, "deny", assume({ arn: broker }, { ...sourceIdentity, "aws:TagKeys": [...role.sessionTags, "Admin"] }, "sts:TagSession"), assumer);
+      add(
+        `broker ${broker} cannot tag the session with an undeclared key`,
+        "deny",
+        assume({ arn: broker }, { ...sourceIdentity, "aws:TagKeys": [...role.sessionTags, "Admin"] }, "sts:TagSession"),
+        assumer,
+      );
       break;
     }
     case "github":
       out.push(...githubIntents(subject, arn, account.id, githubRoleSubjects(role.subjects)));
       break;
   }
-  out.push({ subject, title: `a stranger of ${account.name} with sts:* cannot assume it`, expect: "deny", request: assume({ arn: strangerArn(account.id) }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60, "sts:SourceIdentity": "x" }), options: { identity: STRANGER } });
+  out.push({
+    subject,
+    title: `a stranger of ${account.name} with sts:* cannot assume it`,
+    expect: "deny",
+    request: assume({ arn: strangerArn(account.id) }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60, "sts:SourceIdentity": "x" }),
+    options: { identity: STRANGER },
+  });
   out.push({
     subject,
     title: "a principal of another organization cannot assume it",
     expect: "deny",
-    request: assume({ arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG }, { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60, "sts:SourceIdentity": "x", "sts:ExternalId": "x" }),
+    request: assume(
+      { arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG },
+      { "aws:MultiFactorAuthPresent": true, "aws:MultiFactorAuthAge": 60, "sts:SourceIdentity": "x", "sts:ExternalId": "x" },
+    ),
     options: { identity: OUTSIDER },
   });
   return out;
@@ -325,7 +495,11 @@ function otherSubjects(subject: string): string[] {
   const ids = /^repo:([^@/]+)@(\d+)\/([^@/]+)@(\d+)$/.exec(repo);
   if (ids) {
     const [, owner, ownerId, name, repositoryId] = ids as unknown as [string, string, string, string, string];
-    variants.push(`repo:${owner}@${ownerId}/${name}@${Number(repositoryId) + 1}:${rest}`, `repo:${owner}@${Number(ownerId) + 1}/${name}@${repositoryId}:${rest}`, `repo:${owner}/${name}:${rest}`);
+    variants.push(
+      `repo:${owner}@${ownerId}/${name}@${Number(repositoryId) + 1}:${rest}`,
+      `repo:${owner}@${Number(ownerId) + 1}/${name}@${repositoryId}:${rest}`,
+      `repo:${owner}/${name}:${rest}`,
+    );
   }
   return variants.filter((s) => s !== subject);
 }

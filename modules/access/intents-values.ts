@@ -32,7 +32,10 @@ function parameterIntents(org: ResolvedOrg, account: ResolvedAccount): Intent[] 
       const key = h.config.key ? keyArn(region, account.id, keyAliasName(h.config.key)) : undefined;
       const [pathArn] = parameterPathArns(region, account.id, h.config.path);
       // Next to the hierarchy: a sibling sharing its prefix, and a parameter of the parent path.
-      const beside = [parameterName(`${h.config.path}-other`, "value"), parameterName(h.config.path.replace(/\/[^/]+$/, "") || "/", "other").replace(/^\/\//, "/")];
+      const beside = [
+        parameterName(`${h.config.path}-other`, "value"),
+        parameterName(h.config.path.replace(/\/[^/]+$/, "") || "/", "other").replace(/^\/\//, "/"),
+      ];
       for (const reader of h.readerArns) {
         const who = `${account.name}/${reader.split("/").pop()}`;
         const add = (title: string, expect: Intent["expect"], request: Omit<AccessRequest, "principal">) =>
@@ -42,8 +45,16 @@ function parameterIntents(org: ResolvedOrg, account: ResolvedAccount): Intent[] 
           const arn = parameterArn(region, account.id, p.name);
           add(`reads ${p.name}`, "allow", { action: "ssm:GetParameter", resource: { arn } });
           if (p.config.type === "SecureString" && key) {
-            add(`decrypts ${p.name} through Parameter Store`, "allow", { action: "kms:Decrypt", resource: { arn: key }, context: { "kms:ViaService": via(region), "kms:EncryptionContext:PARAMETER_ARN": arn } });
-            add(`cannot decrypt ${p.name} by calling KMS directly`, "deny", { action: "kms:Decrypt", resource: { arn: key }, context: { "kms:EncryptionContext:PARAMETER_ARN": arn } });
+            add(`decrypts ${p.name} through Parameter Store`, "allow", {
+              action: "kms:Decrypt",
+              resource: { arn: key },
+              context: { "kms:ViaService": via(region), "kms:EncryptionContext:PARAMETER_ARN": arn },
+            });
+            add(`cannot decrypt ${p.name} by calling KMS directly`, "deny", {
+              action: "kms:Decrypt",
+              resource: { arn: key },
+              context: { "kms:EncryptionContext:PARAMETER_ARN": arn },
+            });
           }
         }
         for (const other of beside) {
@@ -87,13 +98,21 @@ function outboundTokenIntents(account: ResolvedAccount): Intent[] {
     const subject = `${account.name}/role/${role.name}`;
     const who = `${account.name}/${role.name}`;
     const token = (title: string, expect: Intent["expect"], context: AccessRequest["context"]) =>
-      intents.push({ subject, title: `${who} ${title}`, expect, request: { principal: { arn }, action: "sts:GetWebIdentityToken", resource: { arn: "*" }, context } });
+      intents.push({
+        subject,
+        title: `${who} ${title}`,
+        expect,
+        request: { principal: { arn }, action: "sts:GetWebIdentityToken", resource: { arn: "*" }, context },
+      });
     const max = grant.maxDurationSeconds;
     for (const audience of grant.audiences) {
       token(`mints a token for ${audience} valid ${max} s`, "allow", { "sts:IdentityTokenAudience": [audience], "sts:DurationSeconds": max });
     }
     token(`cannot mint a token for another audience`, "deny", { "sts:IdentityTokenAudience": ["https://other-audience.invalid"], "sts:DurationSeconds": max });
-    token(`cannot add an undeclared audience to a declared one`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!, "https://other-audience.invalid"], "sts:DurationSeconds": max });
+    token(`cannot add an undeclared audience to a declared one`, "deny", {
+      "sts:IdentityTokenAudience": [grant.audiences[0]!, "https://other-audience.invalid"],
+      "sts:DurationSeconds": max,
+    });
     token(`cannot mint a token valid longer than ${max} s`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!], "sts:DurationSeconds": max + 1 });
     token(`cannot mint a token without naming its lifetime`, "deny", { "sts:IdentityTokenAudience": [grant.audiences[0]!] });
   }
@@ -112,7 +131,12 @@ function rolesAnywhereIntents(account: ResolvedAccount): Intent[] {
     const assume = (title: string, expect: Intent["expect"], tags: Record<string, string>, context: Record<string, string> = {}) => {
       const request = { "aws:SourceArn": anchorAsSeen(role.name), "aws:SourceAccount": account.id, ...context };
       for (const action of ["sts:AssumeRole", "sts:TagSession"]) {
-        intents.push({ subject, title: `${title} (${action})`, expect, request: { principal: { service: ROLES_ANYWHERE_PRINCIPAL, tags }, action, resource: { arn }, context: request } });
+        intents.push({
+          subject,
+          title: `${title} (${action})`,
+          expect,
+          request: { principal: { service: ROLES_ANYWHERE_PRINCIPAL, tags }, action, resource: { arn }, context: request },
+        });
       }
     };
     role.certificates.forEach((cert) => {
@@ -123,7 +147,9 @@ function rolesAnywhereIntents(account: ResolvedAccount): Intent[] {
       assume(`workload certificate ${cn} assumes it through its trust anchor`, "allow", tags);
       assume(`another certificate subject of the same CA cannot assume it`, "deny", { ...tags, "x509Subject/CN": `other-${cn}` });
       if (cert.issuer?.CN) assume(`${cn} issued by another CA cannot assume it`, "deny", { ...tags, "x509Issuer/CN": `${cert.issuer.CN} (other)` });
-      assume(`${cn} presented through another trust anchor cannot assume it`, "deny", tags, { "aws:SourceArn": `arn:aws:rolesanywhere:${account.homeRegion}:${account.id}:trust-anchor/00000000-0000-0000-0000-000000000000` });
+      assume(`${cn} presented through another trust anchor cannot assume it`, "deny", tags, {
+        "aws:SourceArn": `arn:aws:rolesanywhere:${account.homeRegion}:${account.id}:trust-anchor/00000000-0000-0000-0000-000000000000`,
+      });
       assume(`${cn} through a trust anchor of another account cannot assume it`, "deny", tags, { "aws:SourceAccount": "000000000000" });
     });
   }

@@ -72,7 +72,10 @@ export function outsiderAccount(org: ResolvedOrg): string {
   }
 }
 
-const policy = (name: string, Action: string | string[]): NamedPolicy => ({ name, document: { Statement: [{ Sid: "Broad", Effect: "Allow", Action, Resource: "*" }] } });
+const policy = (name: string, Action: string | string[]): NamedPolicy => ({
+  name,
+  document: { Statement: [{ Sid: "Broad", Effect: "Allow", Action, Resource: "*" }] },
+});
 
 /** The deploy role is the landing zone's administrator: modelled with AdministratorAccess. */
 export const ADMINISTRATOR: readonly NamedPolicy[] = [policy("deploy role (AdministratorAccess)", "*")];

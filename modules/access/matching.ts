@@ -6,7 +6,10 @@ function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const cacheKey = `${ignoreCase ? "i" : "s"}${pattern}`;
   let re = cache.get(cacheKey);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     re = new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
     cache.set(cacheKey, re);
   }

@@ -133,7 +133,8 @@ function refAddress(value: unknown): string | undefined {
 }
 
 export const secretArn = (region: string, account: string, name: string) => `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
-export const keyArn = (region: string, account: string, alias: string) => `arn:aws:kms:${region}:${account}:key/${alias.replace(/^alias\//, "").replace(/\//g, "-")}`;
+export const keyArn = (region: string, account: string, alias: string) =>
+  `arn:aws:kms:${region}:${account}:key/${alias.replace(/^alias\//, "").replace(/\//g, "-")}`;
 
 interface StackFacts {
   account: string;
@@ -224,7 +225,10 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
     const rotations = new Map(blocks(stack, "aws_secretsmanager_secret_rotation").map(([, r]) => [refAddress(r.secret_id), r.rotation_lambda_arn as string]));
     // The rotation function is read back as a data source; its `role` attribute is the function's role.
     const functionRoles = new Map(
-      Object.entries(stack.json.data?.aws_lambda_function ?? {}).map(([id, f]) => [f.function_name as string, terraformValue(`\${data.aws_lambda_function.${id}.role}`)]),
+      Object.entries(stack.json.data?.aws_lambda_function ?? {}).map(([id, f]) => [
+        f.function_name as string,
+        terraformValue(`\${data.aws_lambda_function.${id}.role}`),
+      ]),
     );
     for (const [id, s] of blocks(stack, "aws_secretsmanager_secret")) {
       const address = `aws_secretsmanager_secret.${id}`;
@@ -278,7 +282,14 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
 function stackFunctions(stack: SynthesizedStack, facts: StackFacts): WorldFunction[] {
   const functions = blocks(stack, "aws_lambda_function").map(([id, f]): WorldFunction => {
     const name = f.function_name as string;
-    return { stack: stack.name, address: `aws_lambda_function.${id}`, account: facts.account, region: facts.region, name, arn: `arn:aws:lambda:${facts.region}:${facts.account}:function:${name}` };
+    return {
+      stack: stack.name,
+      address: `aws_lambda_function.${id}`,
+      account: facts.account,
+      region: facts.region,
+      name,
+      arn: `arn:aws:lambda:${facts.region}:${facts.account}:function:${name}`,
+    };
   });
   const statements = new Map<WorldFunction, Statement[]>();
   for (const [, p] of blocks(stack, "aws_lambda_permission")) {
@@ -297,14 +308,23 @@ function stackFunctions(stack: SynthesizedStack, facts: StackFacts): WorldFuncti
     list.push({
       Sid: String(p.statement_id),
       Effect: "Allow",
-      Principal: principal === "*" ? "*" : /^\d{12}$/.test(principal) ? { AWS: `arn:aws:iam::${principal}:root` } : principal.endsWith(".amazonaws.com") ? { Service: principal } : { AWS: principal },
+      Principal:
+        principal === "*"
+          ? "*"
+          : /^\d{12}$/.test(principal)
+            ? { AWS: `arn:aws:iam::${principal}:root` }
+            : principal.endsWith(".amazonaws.com")
+              ? { Service: principal }
+              : { AWS: principal },
       Action: String(p.action),
       Resource: fn.arn,
       ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
     });
     statements.set(fn, list);
   }
-  return functions.map((f) => (statements.has(f) ? { ...f, policy: { name: `resource policy of function ${f.name}`, document: { Statement: statements.get(f)! } } } : f));
+  return functions.map((f) =>
+    statements.has(f) ? { ...f, policy: { name: `resource policy of function ${f.name}`, document: { Statement: statements.get(f)! } } } : f,
+  );
 }
 
 interface WorldIndex {

@@ -72,6 +72,9 @@ export class AccessBroker extends Construct {
       invoke.addOverride("invoked_via_function_url", true);
     }
     TerraformStack.of(this).addOverride("terraform.required_providers.aws.version", BROKER_PROVIDER_VERSION);
-    new TerraformOutput(scope, BROKER_URL_OUTPUT, { value: this.url.functionUrl, description: "The access broker's function URL: baseline access --url <this>" });
+    new TerraformOutput(scope, BROKER_URL_OUTPUT, {
+      value: this.url.functionUrl,
+      description: "The access broker's function URL: baseline access --url <this>",
+    });
   }
 }

@@ -106,7 +106,8 @@ export async function requestAccess(input: AccessRequestInput): Promise<AccessOu
   if (answer.decision === "invalid") return { kind: "failed", reason: `the broker refused the request as malformed: ${String(answer.reason)}` };
   if (answer.decision === "error") return { kind: "failed", reason: `the broker could not get the session: ${String(answer.reason)}` };
   const message = String(answer.message ?? answer.Message ?? text).trim();
-  if (response.status === 403 && /expired/i.test(message)) return { kind: "expired", reason: `the broker's function URL refused your credentials: ${message}; sign in again` };
+  if (response.status === 403 && /expired/i.test(message))
+    return { kind: "expired", reason: `the broker's function URL refused your credentials: ${message}; sign in again` };
   if (response.status === 403) {
     return {
       kind: "denied",

@@ -26,7 +26,7 @@ export function crc32(data: Buffer): number {
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const DOS_TIME = 0;
 /** Regular file, rw-r--r--, in the high half of the external attributes (made by Unix). */
-const UNIX_FILE_ATTRIBUTES = ((0o100644 << 16) >>> 0);
+const UNIX_FILE_ATTRIBUTES = (0o100644 << 16) >>> 0;
 
 export function deterministicZip(entries: ZipEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -45,16 +45,86 @@ function endpointControl(e: (typeof ENDPOINT_CONTROLS)[number]): Control {
 const SCP_DOCS = "https://docs.aws.amazon.com/organizations/latest/userguide";
 
 /** Guardrails (issue 11): each is a preventive control whose preflight checks it is generated and attached where declared. */
-const GUARDRAIL_CONTROLS: Array<{ id: GuardrailId; nist: Array<RequirementId<"nist-800-53">>; title: string; severity: Control["severity"]; doc: string; why: string }> = [
-  { id: "noStandingCredentials", nist: ["AC-2", "IA-5"], title: "Member accounts cannot create IAM users, access keys or passwords", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`, why: "standing credentials are what the baseline exists to remove" },
-  { id: "protectBaseline", nist: ["AC-3", "AU-9", "CM-5"], title: "Only the deploy and apply roles change what the baseline manages", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`, why: "a member account must not switch off its own roles, keys, Config or Security Hub" },
-  { id: "denyLeaveOrganization", nist: ["AC-3"], title: "Member accounts cannot leave the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "an account that leaves takes its data outside every guardrail" },
-  { id: "denyRootUser", nist: ["AC-6"], title: "The root user of member accounts can do nothing", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management", why: "root cannot be limited by IAM; centralized root access replaces it" },
-  { id: "regionDeny", nist: ["AC-3", "CM-7"], title: "Requests outside the allowed regions are denied", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`, why: "resources in unwatched regions escape Config and Security Hub" },
-  { id: "resourcePerimeter", nist: ["AC-3", "AC-4", "SC-7"], title: "Only organization principals reach the organization's resources", severity: "CRITICAL", doc: `${SCP_DOCS}/orgs_manage_policies_rcps.html`, why: "one loosened resource policy must not expose a secret or key to an outsider" },
-  { id: "confusedDeputy", nist: ["AC-3", "AC-4"], title: "AWS services reach resources only on behalf of the organization", severity: "HIGH", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "a service acting for another organization is a confused deputy" },
-  { id: "secureTransport", nist: ["SC-8"], title: "Requests to the organization's resources use TLS", severity: "MEDIUM", doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`, why: "credentials and data must not travel in clear text" },
-  { id: "trustedIdentityProviders", nist: ["AC-3", "IA-8"], title: "Web-identity federation only from declared issuers and GitHub owners", severity: "HIGH", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif", why: "GitHub's issuer serves every GitHub customer" },
+const GUARDRAIL_CONTROLS: Array<{
+  id: GuardrailId;
+  nist: Array<RequirementId<"nist-800-53">>;
+  title: string;
+  severity: Control["severity"];
+  doc: string;
+  why: string;
+}> = [
+  {
+    id: "noStandingCredentials",
+    nist: ["AC-2", "IA-5"],
+    title: "Member accounts cannot create IAM users, access keys or passwords",
+    severity: "HIGH",
+    doc: `${SCP_DOCS}/orgs_manage_policies_scps.html`,
+    why: "standing credentials are what the baseline exists to remove",
+  },
+  {
+    id: "protectBaseline",
+    nist: ["AC-3", "AU-9", "CM-5"],
+    title: "Only the deploy and apply roles change what the baseline manages",
+    severity: "CRITICAL",
+    doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples.html`,
+    why: "a member account must not switch off its own roles, keys, Config or Security Hub",
+  },
+  {
+    id: "denyLeaveOrganization",
+    nist: ["AC-3"],
+    title: "Member accounts cannot leave the organization",
+    severity: "HIGH",
+    doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`,
+    why: "an account that leaves takes its data outside every guardrail",
+  },
+  {
+    id: "denyRootUser",
+    nist: ["AC-6"],
+    title: "The root user of member accounts can do nothing",
+    severity: "HIGH",
+    doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management",
+    why: "root cannot be limited by IAM; centralized root access replaces it",
+  },
+  {
+    id: "regionDeny",
+    nist: ["AC-3", "CM-7"],
+    title: "Requests outside the allowed regions are denied",
+    severity: "MEDIUM",
+    doc: `${SCP_DOCS}/orgs_manage_policies_scps_examples_general.html`,
+    why: "resources in unwatched regions escape Config and Security Hub",
+  },
+  {
+    id: "resourcePerimeter",
+    nist: ["AC-3", "AC-4", "SC-7"],
+    title: "Only organization principals reach the organization's resources",
+    severity: "CRITICAL",
+    doc: `${SCP_DOCS}/orgs_manage_policies_rcps.html`,
+    why: "one loosened resource policy must not expose a secret or key to an outsider",
+  },
+  {
+    id: "confusedDeputy",
+    nist: ["AC-3", "AC-4"],
+    title: "AWS services reach resources only on behalf of the organization",
+    severity: "HIGH",
+    doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`,
+    why: "a service acting for another organization is a confused deputy",
+  },
+  {
+    id: "secureTransport",
+    nist: ["SC-8"],
+    title: "Requests to the organization's resources use TLS",
+    severity: "MEDIUM",
+    doc: `${SCP_DOCS}/orgs_manage_policies_rcps_examples.html`,
+    why: "credentials and data must not travel in clear text",
+  },
+  {
+    id: "trustedIdentityProviders",
+    nist: ["AC-3", "IA-8"],
+    title: "Web-identity federation only from declared issuers and GitHub owners",
+    severity: "HIGH",
+    doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif",
+    why: "GitHub's issuer serves every GitHub customer",
+  },
 ];
 
 function guardrailControl(c: (typeof GUARDRAIL_CONTROLS)[number]): Control {
@@ -98,7 +168,8 @@ export const controls: Control[] = [
     },
     securityHubControls: ["SecretsManager.2"],
     frameworks: { "nist-800-53": ["IA-5(1)"] },
-    remediation: "Check the rotation Lambda's logs; it needs network access to Secrets Manager (an endpoint), the secret's key, and a Lambda permission for secretsmanager.amazonaws.com.",
+    remediation:
+      "Check the rotation Lambda's logs; it needs network access to Secrets Manager (an endpoint), the secret's key, and a Lambda permission for secretsmanager.amazonaws.com.",
     docUrl: `${CONFIG_DOCS}/secretsmanager-scheduled-rotation-success-check.html`,
     check: (stack) => p.secretsRotationSucceeds(stack),
   },
@@ -166,7 +237,8 @@ export const controls: Control[] = [
     severity: "MEDIUM",
     securityHubControls: [],
     frameworks: { "nist-800-53": ["SC-12", "SC-28"] },
-    remediation: "Set the hierarchy's `key` to a customer-managed key of the account; its key policy then names exactly the hierarchy's readers, through Parameter Store only.",
+    remediation:
+      "Set the hierarchy's `key` to a customer-managed key of the account; its key policy then names exactly the hierarchy's readers, through Parameter Store only.",
     docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html",
     check: (stack) => values.secureStringsUseCmk(stack),
   },
@@ -176,7 +248,8 @@ export const controls: Control[] = [
     severity: "HIGH",
     securityHubControls: [],
     frameworks: { "nist-800-53": ["IA-5", "SC-28"] },
-    remediation: "Make the parameter a SecureString with an `initialValue` (or a Secrets Manager secret, if it should rotate), and replace the value that was stored in clear.",
+    remediation:
+      "Make the parameter a SecureString with an `initialValue` (or a Secrets Manager secret, if it should rotate), and replace the value that was stored in clear.",
     docUrl: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html",
     check: (stack) => values.noPlaintextCredentials(stack),
   },
@@ -202,7 +275,8 @@ export const controls: Control[] = [
     },
     securityHubControls: ["KMS.3"],
     frameworks: { "nist-800-53": ["SC-12", "SC-28"] },
-    remediation: "If the deletion was not intended, cancel it (`aws kms cancel-key-deletion`) and re-enable the key: data encrypted under it is lost once it is deleted.",
+    remediation:
+      "If the deletion was not intended, cancel it (`aws kms cancel-key-deletion`) and re-enable the key: data encrypted under it is lost once it is deleted.",
     docUrl: `${CONFIG_DOCS}/kms-cmk-not-scheduled-for-deletion.html`,
     check: (stack) => p.kmsNotPendingDeletion(stack),
   },
@@ -263,7 +337,8 @@ export const controls: Control[] = [
     configRule: { name: "cloudwatch-log-group-encrypted", identifier: "CLOUDWATCH_LOG_GROUP_ENCRYPTED", periodic: true },
     securityHubControls: [],
     frameworks: { "nist-800-53": ["AU-9", "SC-28"] },
-    remediation: "Associate the account's logs key (`alias/org-baseline/logs`) with the log group (`aws logs associate-kms-key`); baseline log groups always use it.",
+    remediation:
+      "Associate the account's logs key (`alias/org-baseline/logs`) with the log group (`aws logs associate-kms-key`); baseline log groups always use it.",
     docUrl: `${CONFIG_DOCS}/cloudwatch-log-group-encrypted.html`,
     check: (stack) => p.logGroupsEncrypted(stack),
   },
@@ -319,7 +394,8 @@ export const controls: Control[] = [
     severity: "MEDIUM",
     configRule: { name: "access-keys-rotated", identifier: "ACCESS_KEYS_ROTATED", parameters: { maxAccessKeyAge: "90" }, periodic: true, global: true },
     securityHubControls: ["IAM.3"],
-    remediation: "Replace the access key with a role the workload assumes (or IAM Roles Anywhere outside AWS); until then rotate it within maxAccessKeyAge days.",
+    remediation:
+      "Replace the access key with a role the workload assumes (or IAM Roles Anywhere outside AWS); until then rotate it within maxAccessKeyAge days.",
     docUrl: `${CONFIG_DOCS}/access-keys-rotated.html`,
     frameworks: { "nist-800-53": ["IA-5(1)"], "cis-aws": ["1.14"] },
     check: (stack) => g.noAccessKeys(stack),
@@ -328,7 +404,13 @@ export const controls: Control[] = [
     id: "IAM-UNUSED-CREDENTIALS",
     title: "IAM users have no credentials unused for 45 days",
     severity: "MEDIUM",
-    configRule: { name: "iam-user-unused-credentials-check", identifier: "IAM_USER_UNUSED_CREDENTIALS_CHECK", parameters: { maxCredentialUsageAge: "45" }, periodic: true, global: true },
+    configRule: {
+      name: "iam-user-unused-credentials-check",
+      identifier: "IAM_USER_UNUSED_CREDENTIALS_CHECK",
+      parameters: { maxCredentialUsageAge: "45" },
+      periodic: true,
+      global: true,
+    },
     securityHubControls: ["IAM.22"],
     remediation: "Delete the IAM user's unused password and keys; people sign in through Identity Center and assume roles.",
     docUrl: `${CONFIG_DOCS}/iam-user-unused-credentials-check.html`,

@@ -68,10 +68,7 @@ export function evaluate(stacks: readonly SynthesizedStack[], active: readonly A
   }
   const order = new Map(active.map((a, i) => [a.control.id, i]));
   const byPosition = (a: Finding, b: Finding) =>
-    order.get(a.control)! - order.get(b.control)! ||
-    byCodePoint(a.stack, b.stack) ||
-    byCodePoint(a.resource, b.resource) ||
-    byCodePoint(a.why, b.why);
+    order.get(a.control)! - order.get(b.control)! || byCodePoint(a.stack, b.stack) || byCodePoint(a.resource, b.resource) || byCodePoint(a.why, b.why);
   findings.sort(byPosition);
   excepted.sort(byPosition);
   return {
@@ -113,7 +110,9 @@ export function formatFindings(result: CheckResult): string {
   for (const e of result.excepted) lines.push(`excepted: ${e.control} ${e.stack} ${e.resource}: ${e.reason}`);
   for (const e of result.unusedExceptions) lines.push(`warning: the exception for ${e.resource} (${e.controls.join(", ")}) matched nothing; remove it`);
   if (result.findings.length === 0) {
-    lines.push(`check passed: ${result.controls.length} controls on ${result.stacks} stacks, no violations${result.excepted.length ? ` (${result.excepted.length} excepted)` : ""}`);
+    lines.push(
+      `check passed: ${result.controls.length} controls on ${result.stacks} stacks, no violations${result.excepted.length ? ` (${result.excepted.length} excepted)` : ""}`,
+    );
   } else {
     const failing = result.controls.filter((c) => c.violations > 0).length;
     lines.push(`check failed: ${result.findings.length} violations of ${failing} controls on ${result.stacks} stacks`);

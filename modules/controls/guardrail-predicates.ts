@@ -43,29 +43,45 @@ export function guardrailAttached(stack: SynthesizedStack, id: GuardrailId): Vio
   for (const sid of GUARDRAILS[id].sids) {
     const pattern = new RegExp(`^${sid}\\d*$`);
     const holders = policies.filter((p) => statementsOf(p.body.content).some((s) => s.Effect === "Deny" && s.Sid !== undefined && pattern.test(s.Sid)));
-    if (holders.length === 0) violations.push({ resource: "(stack)", why: `no ${declared.type} denies ${sid}: the ${GUARDRAILS[id].title} guardrail is declared but not generated` });
+    if (holders.length === 0)
+      violations.push({ resource: "(stack)", why: `no ${declared.type} denies ${sid}: the ${GUARDRAILS[id].title} guardrail is declared but not generated` });
     for (const h of holders) carrying.add(h.address);
   }
   for (const address of [...carrying].sort()) {
     const targets = new Set(attachments.filter((a) => refersTo(a.body.policy_id, address)).map((a) => String(a.body.target_id)));
     if (targets.size < declared.targets.length) {
-      violations.push({ resource: address, why: `attached to ${targets.size} of the ${declared.targets.length} declared targets (${declared.targets.join(", ")})` });
+      violations.push({
+        resource: address,
+        why: `attached to ${targets.size} of the ${declared.targets.length} declared targets (${declared.targets.join(", ")})`,
+      });
     }
   }
   return violations;
 }
 
 /** Terraform resources that are, or mint, a long-lived IAM credential. */
-const USER_CREDENTIALS = ["aws_iam_user", "aws_iam_user_login_profile", "aws_iam_service_specific_credential", "aws_iam_signing_certificate", "aws_iam_user_ssh_key"];
+const USER_CREDENTIALS = [
+  "aws_iam_user",
+  "aws_iam_user_login_profile",
+  "aws_iam_service_specific_credential",
+  "aws_iam_signing_certificate",
+  "aws_iam_user_ssh_key",
+];
 
 export function noIamUsers(stack: SynthesizedStack): Violation[] {
   return USER_CREDENTIALS.flatMap((type) =>
-    resourcesOf(stack, type).map((r) => ({ resource: r.address, why: "an IAM user or its credential: people and workloads use roles and short STS sessions instead" })),
+    resourcesOf(stack, type).map((r) => ({
+      resource: r.address,
+      why: "an IAM user or its credential: people and workloads use roles and short STS sessions instead",
+    })),
   );
 }
 
 export function noAccessKeys(stack: SynthesizedStack): Violation[] {
-  return resourcesOf(stack, "aws_iam_access_key").map((r) => ({ resource: r.address, why: "an access key never expires, and Terraform keeps its secret in state" }));
+  return resourcesOf(stack, "aws_iam_access_key").map((r) => ({
+    resource: r.address,
+    why: "an access key never expires, and Terraform keeps its secret in state",
+  }));
 }
 
 /** The stack's AWS providers assume roles; none signs with a static access key (the root user's above all). */

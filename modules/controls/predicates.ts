@@ -43,7 +43,9 @@ export function secretsRotationSucceeds(stack: SynthesizedStack): Violation[] {
     // Secrets Manager must be allowed to invoke the function (bound to this account): the same ARN, or the function defined here.
     const fn = /^\$\{(aws_lambda_function\.[^.}]+)\./.exec(lambda)?.[1];
     const invokable = permissions.some((p) => p.body.function_name === lambda || (fn !== undefined && refersTo(p.body.function_name, fn)));
-    return invokable ? [] : [{ resource: rotation.address, why: `no aws_lambda_permission lets secretsmanager.amazonaws.com (with source_account) invoke ${fn ?? lambda}` }];
+    return invokable
+      ? []
+      : [{ resource: rotation.address, why: `no aws_lambda_permission lets secretsmanager.amazonaws.com (with source_account) invoke ${fn ?? lambda}` }];
   });
 }
 
@@ -85,7 +87,8 @@ export function secretsHaveReaders(stack: SynthesizedStack): Violation[] {
 export function secretsUseCmk(stack: SynthesizedStack): Violation[] {
   return secrets(stack).flatMap((secret) => {
     const key = secret.body.kms_key_id;
-    if (typeof key !== "string" || key === "") return [{ resource: secret.address, why: "kms_key_id is not set: the AWS-managed key is used, which cannot be shared or scoped" }];
+    if (typeof key !== "string" || key === "")
+      return [{ resource: secret.address, why: "kms_key_id is not set: the AWS-managed key is used, which cannot be shared or scoped" }];
     if (/alias\/aws\//.test(key)) return [{ resource: secret.address, why: `kms_key_id ${key} is an AWS-managed key` }];
     return [];
   });
@@ -112,7 +115,10 @@ export function kmsNotPendingDeletion(stack: SynthesizedStack): Violation[] {
     if (k.body.is_enabled === false) out.push({ resource: k.address, why: "the key is disabled (is_enabled = false), one step from deletion" });
     const window = k.body.deletion_window_in_days;
     if (typeof window === "number" && window < MIN_DELETION_WINDOW_DAYS) {
-      out.push({ resource: k.address, why: `deletion_window_in_days is ${window}; keep ${MIN_DELETION_WINDOW_DAYS} so a deletion can be noticed and cancelled` });
+      out.push({
+        resource: k.address,
+        why: `deletion_window_in_days is ${window}; keep ${MIN_DELETION_WINDOW_DAYS} so a deletion can be noticed and cancelled`,
+      });
     }
     if (k.body.bypass_policy_lockout_safety_check === true) out.push({ resource: k.address, why: "bypass_policy_lockout_safety_check is set" });
     return out;
@@ -214,7 +220,8 @@ function perimeterProblem(s: Statement): string | undefined {
   const federated = listOf(s.Action).every((a) => a === "sts:AssumeRoleWithWebIdentity" || a === "sts:AssumeRoleWithSAML");
   if (federated && typeof equals["aws:ResourceOrgID"] === "string" && /^o-[a-z0-9]+$/.test(equals["aws:ResourceOrgID"])) return undefined;
   const org = equals["aws:PrincipalOrgID"];
-  if (typeof org !== "string" || !/^o-[a-z0-9]+$/.test(org)) return "allows any principal without aws:PrincipalOrgID or the aws:PrincipalIsAWSService exemption";
+  if (typeof org !== "string" || !/^o-[a-z0-9]+$/.test(org))
+    return "allows any principal without aws:PrincipalOrgID or the aws:PrincipalIsAWSService exemption";
   if (equals["aws:ResourceOrgID"] === undefined && listOf(s.Resource).includes("*") && listOf(s.Action).some((a) => a.includes("*"))) {
     return "allows organization principals to reach any resource: aws:ResourceOrgID is missing";
   }
@@ -245,7 +252,8 @@ export function vpcEndpointPerimeter(stack: SynthesizedStack): Violation[] {
     const sgIds = asList(e.body.security_group_ids);
     if (sgIds.length === 0) out.push({ resource: e.address, why: "no security group: the VPC default group applies" });
     for (const group of groups.filter((g) => refersTo(sgIds, g.address))) {
-      if (asList(group.body.ingress).length > 0) out.push({ resource: group.address, why: "inline ingress rules are not reviewed; use aws_vpc_security_group_ingress_rule" });
+      if (asList(group.body.ingress).length > 0)
+        out.push({ resource: group.address, why: "inline ingress rules are not reviewed; use aws_vpc_security_group_ingress_rule" });
       for (const rule of ingress.filter((r) => refersTo(r.body.security_group_id, group.address))) {
         const b = rule.body;
         if (b.ip_protocol !== "tcp" || b.from_port !== 443 || b.to_port !== 443) out.push({ resource: rule.address, why: "admits more than TCP 443" });
@@ -278,8 +286,10 @@ export function configEnabled(stack: SynthesizedStack): Violation[] {
     const group = block(recorder.body.recording_group);
     if (group?.all_supported !== true) out.push({ resource: recorder.address, why: "recording_group.all_supported is not true" });
     const statuses = resourcesOf(stack, "aws_config_configuration_recorder_status").filter((s) => refersTo(s.body.name, recorder.address));
-    if (!statuses.some((s) => s.body.is_enabled === true)) out.push({ resource: recorder.address, why: "no aws_config_configuration_recorder_status turns it on" });
+    if (!statuses.some((s) => s.body.is_enabled === true))
+      out.push({ resource: recorder.address, why: "no aws_config_configuration_recorder_status turns it on" });
   }
-  if (resourcesOf(stack, "aws_config_delivery_channel").length === 0) out.push({ resource: STACK, why: "no delivery channel: recorded items are not delivered" });
+  if (resourcesOf(stack, "aws_config_delivery_channel").length === 0)
+    out.push({ resource: STACK, why: "no delivery channel: recorded items are not delivered" });
   return out;
 }

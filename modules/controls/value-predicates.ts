@@ -23,10 +23,17 @@ export function valuesWriteOnly(stack: SynthesizedStack): Violation[] {
   const violations: Violation[] = [];
   const check = (address: string, body: Record<string, unknown>, stored: string[], writeOnly: string) => {
     for (const field of stored) {
-      if (body[field] !== undefined) violations.push({ resource: address, why: `${field} is set: the plan and Terraform state keep it in clear; use ${writeOnly} from an ephemeral source` });
+      if (body[field] !== undefined)
+        violations.push({
+          resource: address,
+          why: `${field} is set: the plan and Terraform state keep it in clear; use ${writeOnly} from an ephemeral source`,
+        });
     }
     if (body[writeOnly] !== undefined && !ephemeralSource(stack, body[writeOnly])) {
-      violations.push({ resource: address, why: `${writeOnly} is not an ephemeral variable or ephemeral resource: a literal would sit in the synthesized JSON` });
+      violations.push({
+        resource: address,
+        why: `${writeOnly} is not an ephemeral variable or ephemeral resource: a literal would sit in the synthesized JSON`,
+      });
     }
     if (body[writeOnly] !== undefined && typeof body[`${writeOnly}_version`] !== "number") {
       violations.push({ resource: address, why: `${writeOnly}_version is not a number: Terraform could never be told to write a new value` });
@@ -40,7 +47,8 @@ export function valuesWriteOnly(stack: SynthesizedStack): Violation[] {
 export function secureStringsUseCmk(stack: SynthesizedStack): Violation[] {
   return secureStrings(stack).flatMap((p) => {
     const key = p.body.key_id;
-    if (typeof key !== "string" || key === "") return [{ resource: p.address, why: "key_id is not set: the AWS-managed aws/ssm key is used, which cannot be limited to the declared readers" }];
+    if (typeof key !== "string" || key === "")
+      return [{ resource: p.address, why: "key_id is not set: the AWS-managed aws/ssm key is used, which cannot be limited to the declared readers" }];
     if (/alias\/aws\//.test(key)) return [{ resource: p.address, why: `key_id ${key} is an AWS-managed key` }];
     return [];
   });
@@ -50,6 +58,13 @@ export function noPlaintextCredentials(stack: SynthesizedStack): Violation[] {
   return resourcesOf(stack, "aws_ssm_parameter").flatMap((p) => {
     if (p.body.type === "SecureString" || typeof p.body.name !== "string") return [];
     const word = credentialWord(p.body.name);
-    return word ? [{ resource: p.address, why: `${p.body.name} looks like a credential ("${word}") but is a plain ${String(p.body.type)}: readable in clear by anyone who may read parameters` }] : [];
+    return word
+      ? [
+          {
+            resource: p.address,
+            why: `${p.body.name} looks like a credential ("${word}") but is a plain ${String(p.body.type)}: readable in clear by anyone who may read parameters`,
+          },
+        ]
+      : [];
   });
 }

@@ -132,7 +132,13 @@ export function uniqueSids(statements: Statement[]): Statement[] {
   return statements.map((s) => {
     if (s.Sid === undefined || counts.get(s.Sid) === 1) return s;
     const { Sid, ...content } = s;
-    return { ...s, Sid: `${Sid}${createHash("sha256").update(JSON.stringify(canonicalStatement(content as Statement))).digest("hex").slice(0, 8)}` };
+    return {
+      ...s,
+      Sid: `${Sid}${createHash("sha256")
+        .update(JSON.stringify(canonicalStatement(content as Statement)))
+        .digest("hex")
+        .slice(0, 8)}`,
+    };
   });
 }
 

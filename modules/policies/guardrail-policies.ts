@@ -106,7 +106,14 @@ const ROLE_CHANGES = [
   "iam:UpdateRole",
   "iam:UpdateRoleDescription",
 ];
-const POLICY_CHANGES = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"];
+const POLICY_CHANGES = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
+];
 const OIDC_PROVIDER_CHANGES = [
   "iam:AddClientIDToOpenIDConnectProvider",
   "iam:CreateOpenIDConnectProvider",
@@ -118,7 +125,12 @@ const OIDC_PROVIDER_CHANGES = [
 ];
 const KEY_CHANGES = ["kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"];
 const ALIAS_CHANGES = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"];
-const SECRET_CHANGES = ["secretsmanager:CancelRotateSecret", "secretsmanager:DeleteResourcePolicy", "secretsmanager:PutResourcePolicy", "secretsmanager:RotateSecret"];
+const SECRET_CHANGES = [
+  "secretsmanager:CancelRotateSecret",
+  "secretsmanager:DeleteResourcePolicy",
+  "secretsmanager:PutResourcePolicy",
+  "secretsmanager:RotateSecret",
+];
 const CONFIG_CHANGES = [
   "config:DeleteConfigurationAggregator",
   "config:DeleteConfigurationRecorder",
@@ -140,7 +152,13 @@ const SECURITY_HUB_CHANGES = [
   "securityhub:DisassociateMembers",
   "securityhub:UpdateStandardsControl",
 ];
-const TRAIL_CHANGES = ["cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors", "cloudtrail:StopLogging", "cloudtrail:UpdateTrail"];
+const TRAIL_CHANGES = [
+  "cloudtrail:DeleteTrail",
+  "cloudtrail:PutEventSelectors",
+  "cloudtrail:PutInsightSelectors",
+  "cloudtrail:StopLogging",
+  "cloudtrail:UpdateTrail",
+];
 
 export function protectBaseline(input: ProtectedBaseline): Statement[] {
   const except = principalConditions(input.administrators);
@@ -149,7 +167,13 @@ export function protectBaseline(input: ProtectedBaseline): Statement[] {
     deny("ProtectPermissionBoundary", { Action: POLICY_CHANGES, Resource: input.boundaryArn }, except),
   ];
   if (input.githubOidcProvider) {
-    statements.push(deny("ProtectGithubOidcProvider", { Action: OIDC_PROVIDER_CHANGES, Resource: "arn:aws:iam::*:oidc-provider/token.actions.githubusercontent.com" }, except));
+    statements.push(
+      deny(
+        "ProtectGithubOidcProvider",
+        { Action: OIDC_PROVIDER_CHANGES, Resource: "arn:aws:iam::*:oidc-provider/token.actions.githubusercontent.com" },
+        except,
+      ),
+    );
   }
   statements.push(
     // Key operations carry the key's aliases (kms:ResourceAliases), so keys are found by the baseline's alias prefix.
@@ -336,7 +360,9 @@ export function trustedIdentityProviders(input: IdentityProvidersInput): Stateme
   const issuers = [...(input.githubSubjects.length > 0 ? [GITHUB_ISSUER] : []), ...input.issuers];
   const action = { Principal: "*" as const, Action: "sts:AssumeRoleWithWebIdentity", Resource: "*" };
   // A token of an undeclared issuer carries none of the declared issuers' claims.
-  const statements = [deny("EnforceTrustedOidcProviders", action, issuers.length > 0 ? { Null: Object.fromEntries(issuers.map((i) => [`${i}:sub`, "true"])) } : {}, exempt)];
+  const statements = [
+    deny("EnforceTrustedOidcProviders", action, issuers.length > 0 ? { Null: Object.fromEntries(issuers.map((i) => [`${i}:sub`, "true"])) } : {}, exempt),
+  ];
   if (input.githubSubjects.length > 0) {
     statements.push(
       deny(

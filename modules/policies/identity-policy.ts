@@ -100,10 +100,14 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
       byKey.set(id, entry);
     }
     for (const k of byKey.values()) {
-      statements.push(keyStatement(`DecryptSecrets${sidPart(k.keyName)}${k.accountId}`, ["kms:Decrypt"], k.accountId, k.keyName, [...k.regions], ["secretsmanager"]));
+      statements.push(
+        keyStatement(`DecryptSecrets${sidPart(k.keyName)}${k.accountId}`, ["kms:Decrypt"], k.accountId, k.keyName, [...k.regions], ["secretsmanager"]),
+      );
     }
   }
-  const keys = (input.keys ?? []).map((k) => keyStatement(`UseKey${sidPart(k.keyName)}${k.accountId}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via));
+  const keys = (input.keys ?? []).map((k) =>
+    keyStatement(`UseKey${sidPart(k.keyName)}${k.accountId}`, KEY_ACCESS_ACTIONS[k.access], k.accountId, k.keyName, k.regions, k.via),
+  );
   statements.push(...bySid(uniqueSids(keys)));
   const administered = (input.administersKeys ?? []).flatMap((k) => keyAdminStatements(k));
   statements.push(...bySid(uniqueSids(administered)));
@@ -167,7 +171,12 @@ function keyAdminStatements(k: KeyAdminGrant): Statement[] {
       Resource: k.regions.map((r) => `arn:aws:kms:${r}:${k.accountId}:key/*`),
       Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAliasName(k.keyName) } },
     },
-    { Sid: `AdministerAlias${name}`, Effect: "Allow", Action: ALIAS_ACTIONS, Resource: k.regions.map((r) => `arn:aws:kms:${r}:${k.accountId}:${keyAliasName(k.keyName)}`) },
+    {
+      Sid: `AdministerAlias${name}`,
+      Effect: "Allow",
+      Action: ALIAS_ACTIONS,
+      Resource: k.regions.map((r) => `arn:aws:kms:${r}:${k.accountId}:${keyAliasName(k.keyName)}`),
+    },
   ];
 }
 
@@ -210,7 +219,9 @@ export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Reso
   const resources = toList(s.Resource);
   for (const operator of Object.keys(s.Condition ?? {})) {
     if (!isKnownConditionOperator(operator)) {
-      problems.push(`unknown condition operator ${JSON.stringify(operator)}: IAM never matches it, so the statement silently does nothing (a Deny stops nothing)`);
+      problems.push(
+        `unknown condition operator ${JSON.stringify(operator)}: IAM never matches it, so the statement silently does nothing (a Deny stops nothing)`,
+      );
     }
   }
   for (const action of actions) {
@@ -219,8 +230,10 @@ export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Reso
   if (s.Effect !== "Allow") return problems;
   const specific: string[] = [];
   for (const action of actions) {
-    if (action === "*" || action === "*:*") problems.push(`action ${JSON.stringify(action)} allows every action of every service (full admin); name the actions`);
-    else if (/^[a-z0-9-]+:\*$/.test(action)) problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
+    if (action === "*" || action === "*:*")
+      problems.push(`action ${JSON.stringify(action)} allows every action of every service (full admin); name the actions`);
+    else if (/^[a-z0-9-]+:\*$/.test(action))
+      problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
     else specific.push(action);
   }
   // Every key or role of an account, unconditioned, is as broad as "*" for these actions.
@@ -249,7 +262,13 @@ function isEveryResource(resource: string): boolean {
 
 /** Whether an action pattern (with IAM's * and ? wildcards, case-insensitive) covers `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return regex.test(action);
 }
 
@@ -347,7 +366,12 @@ function stateStatements(state: StateAccess, mode: "read" | "write"): Statement[
       Resource: `arn:aws:s3:::${state.bucket}`,
       Condition: { StringEquals: { "s3:prefix": [...state.stateKeys, ...state.stateKeys.map((k) => `${k}.tflock`)] } },
     },
-    { Sid: mode === "read" ? "ReadOwnState" : "ReadWriteOwnState", Effect: "Allow", Action: mode === "read" ? "s3:GetObject" : ["s3:GetObject", "s3:PutObject"], Resource: keys },
+    {
+      Sid: mode === "read" ? "ReadOwnState" : "ReadWriteOwnState",
+      Effect: "Allow",
+      Action: mode === "read" ? "s3:GetObject" : ["s3:GetObject", "s3:PutObject"],
+      Resource: keys,
+    },
     { Sid: "LockOwnState", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: locks },
   ];
   if (state.kmsKeyArn || state.kmsAliasArn) {

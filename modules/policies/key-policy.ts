@@ -240,7 +240,8 @@ function perimeterStatements(input: KeyPolicyInput): Statement[] {
   for (const w of input.writers ?? []) declare(w.arns, [w.viaService], w.actions);
   const declaredArns = [...byArn.keys()].sort(byCodePoint);
   const tagValues = new Map<string, Set<string>>();
-  for (const { tags } of tagged.values()) for (const [key, value] of Object.entries(tags)) (tagValues.get(key) ?? tagValues.set(key, new Set()).get(key)!).add(value);
+  for (const { tags } of tagged.values())
+    for (const [key, value] of Object.entries(tags)) (tagValues.get(key) ?? tagValues.set(key, new Set()).get(key)!).add(value);
 
   const undeclared: Conditions = { ...notService };
   if (declaredArns.length > 0) undeclared.ArnNotEquals = { "aws:PrincipalArn": declaredArns };
@@ -269,7 +270,14 @@ function perimeterStatements(input: KeyPolicyInput): Statement[] {
   for (const group of groups.values()) {
     const name = groupName(group.actions, group.via);
     const who = { ArnEquals: { "aws:PrincipalArn": group.arns } };
-    binding.push({ Sid: `BindServices${name}`, Effect: "Deny", Principal: "*", Action: [...KEY_PERIMETER_ACTIONS], Resource: "*", Condition: { ...who, StringNotEquals: { "kms:ViaService": group.via } } });
+    binding.push({
+      Sid: `BindServices${name}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...KEY_PERIMETER_ACTIONS],
+      Resource: "*",
+      Condition: { ...who, StringNotEquals: { "kms:ViaService": group.via } },
+    });
     const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.includes(a));
     if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
   }
@@ -280,7 +288,14 @@ function perimeterStatements(input: KeyPolicyInput): Statement[] {
     // Named principals that happen to carry the tag keep their own binding.
     if (declaredArns.length > 0) who.ArnNotEquals = { "aws:PrincipalArn": declaredArns };
     const via = [...group.via].sort(byCodePoint);
-    binding.push({ Sid: `BindServices${name}`, Effect: "Deny", Principal: "*", Action: [...KEY_PERIMETER_ACTIONS], Resource: "*", Condition: { ...who, StringNotEquals: { ...(who.StringNotEquals ?? {}), "kms:ViaService": via } } });
+    binding.push({
+      Sid: `BindServices${name}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...KEY_PERIMETER_ACTIONS],
+      Resource: "*",
+      Condition: { ...who, StringNotEquals: { ...(who.StringNotEquals ?? {}), "kms:ViaService": via } },
+    });
     const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.has(a));
     if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
   }

@@ -37,7 +37,13 @@ export function rolesAnywhereTrust(input: RolesAnywhereTrustInput): PolicyDocume
       ArnEquals: { "aws:SourceArn": input.trustAnchorArn },
       StringEquals: { "aws:SourceAccount": input.accountId, ...tags },
     };
-    return { Sid: `WorkloadCertificate${i + 1}`, Effect: "Allow", Principal: { Service: ROLES_ANYWHERE_PRINCIPAL }, Action: [...ROLES_ANYWHERE_ACTIONS], Condition: condition };
+    return {
+      Sid: `WorkloadCertificate${i + 1}`,
+      Effect: "Allow",
+      Principal: { Service: ROLES_ANYWHERE_PRINCIPAL },
+      Action: [...ROLES_ANYWHERE_ACTIONS],
+      Condition: condition,
+    };
   });
   return policyDocument(statements);
 }
@@ -46,7 +52,8 @@ export function rolesAnywhereTrust(input: RolesAnywhereTrustInput): PolicyDocume
 export function certificateProblem(cert: WorkloadCertificate): string | undefined {
   if (!cert.subject.CN) return "name the certificate's subject CN: without it every certificate the CA issues (with the other fields) could assume the role";
   for (const value of [...Object.values(cert.subject), ...Object.values(cert.issuer ?? {})]) {
-    if (value !== undefined && /[*?]/.test(value)) return `${JSON.stringify(value)} has a wildcard: certificate fields are matched exactly; name each workload certificate`;
+    if (value !== undefined && /[*?]/.test(value))
+      return `${JSON.stringify(value)} has a wildcard: certificate fields are matched exactly; name each workload certificate`;
   }
   return undefined;
 }

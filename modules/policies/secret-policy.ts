@@ -75,7 +75,8 @@ export function secretPolicy(input: SecretPolicyInput): PolicyDocument {
   const readDeny: Conditions = { ...notService, ArnNotEquals: { "aws:PrincipalArn": [...(readers?.arns ?? []), ...rotation] } };
   // A principal escapes the read deny if it is named, or carries an ABAC reader group's tag value.
   const tagValues = new Map<string, Set<string>>();
-  for (const group of tagReaders) for (const [key, value] of Object.entries(group.tags)) (tagValues.get(key) ?? tagValues.set(key, new Set()).get(key)!).add(value);
+  for (const group of tagReaders)
+    for (const [key, value] of Object.entries(group.tags)) (tagValues.get(key) ?? tagValues.set(key, new Set()).get(key)!).add(value);
   if (tagValues.size > 0) {
     readDeny.StringNotEquals = Object.fromEntries([...tagValues].map(([key, values]) => [`aws:PrincipalTag/${key}`, [...values]]));
   }

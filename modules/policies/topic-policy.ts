@@ -21,14 +21,7 @@ export function alarmTopicPolicy(input: { topicArn: string; accountId: string })
       Sid: "AccountManagesTopic",
       Effect: "Allow",
       Principal: { AWS: `arn:aws:iam::${input.accountId}:root` },
-      Action: [
-        "sns:GetTopicAttributes",
-        "sns:ListSubscriptionsByTopic",
-        "sns:SetTopicAttributes",
-        "sns:Subscribe",
-        "sns:TagResource",
-        "sns:UntagResource",
-      ],
+      Action: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:UntagResource"],
       Resource: input.topicArn,
     },
     {

@@ -249,14 +249,26 @@ export function githubSubjects(repo: GithubRepository, format: GithubSubjectForm
 /** A `github` role's subject as configured: the exact string, or one repository's jobs of one kind. */
 export type GithubSubjectEntry =
   | string
-  | { repository: string; ownerId: number; repositoryId: number; environment?: string | undefined; branch?: string | undefined; pullRequest?: true | undefined; subjectFormat: GithubSubjectFormat };
+  | {
+      repository: string;
+      ownerId: number;
+      repositoryId: number;
+      environment?: string | undefined;
+      branch?: string | undefined;
+      pullRequest?: true | undefined;
+      subjectFormat: GithubSubjectFormat;
+    };
 
 /** Every subject the entries stand for, each once, in order. */
 export function githubRoleSubjects(entries: readonly GithubSubjectEntry[]): string[] {
   const subjects = entries.flatMap((entry) => {
     if (typeof entry === "string") return [entry];
     const [owner = "", repository = ""] = entry.repository.split("/");
-    const on: GithubJobContext = entry.pullRequest ? { pullRequest: true } : entry.environment !== undefined ? { environment: entry.environment } : { branch: entry.branch ?? "" };
+    const on: GithubJobContext = entry.pullRequest
+      ? { pullRequest: true }
+      : entry.environment !== undefined
+        ? { environment: entry.environment }
+        : { branch: entry.branch ?? "" };
     return githubSubjects({ owner, repository, ownerId: entry.ownerId, repositoryId: entry.repositoryId }, entry.subjectFormat, on);
   });
   return [...new Set(subjects)];

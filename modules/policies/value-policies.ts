@@ -121,10 +121,12 @@ export function outboundTokenStatements(grant: OutboundTokenGrant): Statement[] 
 
 /** Why an outbound-token grant is unsafe or impossible, or undefined. */
 export function outboundTokenProblem(grant: OutboundTokenGrant): string | undefined {
-  if (grant.audiences.length === 0) return "name the audiences the tokens are for: a token for any audience could be replayed to any service trusting this account";
+  if (grant.audiences.length === 0)
+    return "name the audiences the tokens are for: a token for any audience could be replayed to any service trusting this account";
   if (grant.audiences.length > MAX_TOKEN_AUDIENCES) return `at most ${MAX_TOKEN_AUDIENCES} audiences: GetWebIdentityToken accepts no more`;
   for (const aud of grant.audiences) {
-    if (/[*?]/.test(aud)) return `audience ${JSON.stringify(aud)} has a wildcard: the workload could mint tokens for services that never should trust it; name each audience exactly`;
+    if (/[*?]/.test(aud))
+      return `audience ${JSON.stringify(aud)} has a wildcard: the workload could mint tokens for services that never should trust it; name each audience exactly`;
     if (aud.length === 0 || aud.length > 1000) return `audience ${JSON.stringify(aud.slice(0, 40))} must be 1-1000 characters`;
   }
   const [min, max] = TOKEN_DURATION_RANGE;

@@ -77,7 +77,13 @@ function resolveJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings):
       {
         name: "Download the plan summaries",
         uses: usesRef("actions/download-artifact", settings.pins),
-        with: { pattern: "summary-*", path: "summaries", "merge-multiple": true, "run-id": "${{ steps.run.outputs.run-id }}", "github-token": "${{ github.token }}" },
+        with: {
+          pattern: "summary-*",
+          path: "summaries",
+          "merge-multiple": true,
+          "run-id": "${{ steps.run.outputs.run-id }}",
+          "github-token": "${{ github.token }}",
+        },
       },
       {
         name: "Check the manifest",

@@ -135,4 +135,3 @@ export function driftIssuesScript(): string {
     `done`,
   );
 }
-

@@ -93,7 +93,13 @@ function driftJob(settings: WorkflowSettings): Job {
       {
         name: "Upload the drift record",
         uses: usesRef("actions/upload-artifact", settings.pins),
-        with: { name: "drift-${{ matrix.stack }}", path: "drift/", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+        with: {
+          name: "drift-${{ matrix.stack }}",
+          path: "drift/",
+          "if-no-files-found": "error",
+          "retention-days": pipelines.artifactRetentionDays,
+          overwrite: true,
+        },
       },
     ],
   };
@@ -109,7 +115,11 @@ function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
     "timeout-minutes": 10,
     permissions: {},
     steps: [
-      { name: "Download the drift records", uses: usesRef("actions/download-artifact", settings.pins), with: { pattern: "drift-*", path: "drift", "merge-multiple": true } },
+      {
+        name: "Download the drift records",
+        uses: usesRef("actions/download-artifact", settings.pins),
+        with: { pattern: "drift-*", path: "drift", "merge-multiple": true },
+      },
       {
         name: "Combine the drift summary",
         env: {
@@ -123,7 +133,13 @@ function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
       {
         name: "Upload the drift summary",
         uses: usesRef("actions/upload-artifact", settings.pins),
-        with: { name: "drift-summary", path: "out/drift-summary.json", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+        with: {
+          name: "drift-summary",
+          path: "out/drift-summary.json",
+          "if-no-files-found": "error",
+          "retention-days": pipelines.artifactRetentionDays,
+          overwrite: true,
+        },
       },
     ],
   };

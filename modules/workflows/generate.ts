@@ -16,9 +16,11 @@ export interface GeneratedFile {
 export function generateWorkflows(org: ResolvedOrg, configPath: string): GeneratedFile[] {
   const settings = workflowSettings(org, configPath);
   return shards(org, settings).flatMap((shard) =>
-    [planWorkflow(org, shard, settings), applyWorkflow(org, shard, settings), ...(settings.pipelines.drift ? [driftWorkflow(org, shard, settings)] : [])].map((file) => ({
-      name: file.name,
-      content: renderWorkflow(file, settings.configPath, settings.pins),
-    })),
+    [planWorkflow(org, shard, settings), applyWorkflow(org, shard, settings), ...(settings.pipelines.drift ? [driftWorkflow(org, shard, settings)] : [])].map(
+      (file) => ({
+        name: file.name,
+        content: renderWorkflow(file, settings.configPath, settings.pins),
+      }),
+    ),
   );
 }

@@ -50,7 +50,11 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
     {
       name: pipelines.changedStacksOnly ? "Select the changed stacks" : "Select the stacks",
       id: "stacks",
-      env: { STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))), SHARD: String(shard.index), HEAD_SHA: "${{ github.event.pull_request.head.sha }}" },
+      env: {
+        STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))),
+        SHARD: String(shard.index),
+        HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+      },
       run: selectStacksScript({
         changedOnly: pipelines.changedStacksOnly,
         baseDir: BASE_DIR,
@@ -66,7 +70,13 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
     {
       name: "Upload the plan manifest",
       uses: usesRef("actions/upload-artifact", settings.pins),
-      with: { name: "plan-manifest", path: "${{ runner.temp }}/manifest.json", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+      with: {
+        name: "plan-manifest",
+        path: "${{ runner.temp }}/manifest.json",
+        "if-no-files-found": "error",
+        "retention-days": pipelines.artifactRetentionDays,
+        overwrite: true,
+      },
     },
   );
   return {
@@ -125,7 +135,13 @@ function planJob(settings: WorkflowSettings): Job {
       {
         name: "Upload the plan summary",
         uses: usesRef("actions/upload-artifact", settings.pins),
-        with: { name: "summary-${{ matrix.stack }}", path: "summary/", "if-no-files-found": "error", "retention-days": pipelines.artifactRetentionDays, overwrite: true },
+        with: {
+          name: "summary-${{ matrix.stack }}",
+          path: "summary/",
+          "if-no-files-found": "error",
+          "retention-days": pipelines.artifactRetentionDays,
+          overwrite: true,
+        },
       },
     ],
   };

@@ -15,10 +15,7 @@ export function renderWorkflow(file: WorkflowFile, configPath: string, pins: Act
       if (comment) pair.value.comment = comment;
     },
   });
-  const header = [
-    `${GENERATED_MARKER} from ${configPath}. Do not edit:`,
-    "# change the config and run `baseline workflow` again.",
-  ].join("\n");
+  const header = [`${GENERATED_MARKER} from ${configPath}. Do not edit:`, "# change the config and run `baseline workflow` again."].join("\n");
   const body = doc.toString({ lineWidth: 0, blockQuote: "literal", indentSeq: true });
   return `${header}\n${body}`;
 }

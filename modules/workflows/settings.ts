@@ -23,7 +23,13 @@ export function workflowSettings(org: ResolvedOrg, configPath: string): Workflow
   const pipelines = org.config.pipelines;
   if (!pipelines) {
     throw new ConfigError([
-      { file: org.source, line: 1, column: 1, path: "pipelines", message: "required by `baseline workflow`: add a pipelines section with github.owner and github.repository" },
+      {
+        file: org.source,
+        line: 1,
+        column: 1,
+        path: "pipelines",
+        message: "required by `baseline workflow`: add a pipelines section with github.owner and github.repository",
+      },
     ]);
   }
   const backend = org.config.backend;

@@ -23,12 +23,7 @@ export function setupTerraformStep(settings: WorkflowSettings): Step {
 }
 
 /** Short-lived credentials for `role` through GitHub's OIDC token; never static keys. */
-export function assumeRoleStep(
-  settings: WorkflowSettings,
-  name: string,
-  purpose: string,
-  target: { role: string; region: string; accountId: string },
-): Step {
+export function assumeRoleStep(settings: WorkflowSettings, name: string, purpose: string, target: { role: string; region: string; accountId: string }): Step {
   return {
     name,
     uses: usesRef("aws-actions/configure-aws-credentials", settings.pins),

@@ -168,7 +168,9 @@ export function collectFromAwsCli(dir: string): Snapshot {
   // Exports are read whole or not at all, so whatever is missing from them is coverage, not a failed read.
   const notReporting: NotReporting[] = [
     ...silentRegions(regions, matrix, sources),
-    ...matrix.silentPairs(activeAccountIds(accounts), regions).map(({ accountId, region }) => ({ accountId, region, reason: silenceReason(sources, accountId, region) })),
+    ...matrix
+      .silentPairs(activeAccountIds(accounts), regions)
+      .map(({ accountId, region }) => ({ accountId, region, reason: silenceReason(sources, accountId, region) })),
   ];
   const cells = matrix.cells();
 
@@ -199,7 +201,9 @@ export function collectFromAwsCli(dir: string): Snapshot {
 function readExports(dir: string): Exports {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".json"))
+      .sort();
   } catch (err) {
     throw new Error(`${dir}: cannot read AWS CLI exports: ${(err as Error).message}`);
   }

@@ -19,7 +19,10 @@ const stackRecord = z.object({
   destroy: count.optional(),
   resources: z.array(z.object({ address: z.string(), actions: z.array(z.string()) })).default([]),
   changedOutside: z.array(z.string()).default([]),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 in hex").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "a sha256 in hex")
+    .optional(),
   checkedAt: z.string().optional(),
 });
 

@@ -6,12 +6,7 @@ import {
   GetAggregateComplianceDetailsByConfigRuleCommand,
   SelectAggregateResourceConfigCommand,
 } from "@aws-sdk/client-config-service";
-import {
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-} from "@aws-sdk/client-organizations";
+import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetFindingsCommand, GetFindingStatisticsV2Command, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import pLimit from "p-limit";
 import type { CollectionGap, FindingStatistic, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
@@ -154,7 +149,10 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     const expected = accounts.length > 0 ? activeAccountIds(accounts) : [...new Set(sources.filter((s) => s.sourceType === "ACCOUNT").map((s) => s.sourceId))];
     const accountFailures = await recheckSilentAccounts(configService, aggregator, matrix, expected, regions, failedRegions, limit, progress, gaps);
     const unreadable = [...failedRegions].flatMap(([region, reason]) => expected.map((accountId) => ({ accountId, region, reason })));
-    for (const pair of matrix.silentPairs(expected, regions.filter((r) => !failedRegions.has(r)))) {
+    for (const pair of matrix.silentPairs(
+      expected,
+      regions.filter((r) => !failedRegions.has(r)),
+    )) {
       const failure = accountFailures.get(pair.accountId);
       if (failure) unreadable.push({ ...pair, reason: failure });
       else notReporting.push({ ...pair, reason: silenceReason(sources, pair.accountId, pair.region) });
@@ -182,9 +180,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     if (statistics) snapshot.securityHubV2 = { statistics };
     snapshot.gaps = sortGaps(gaps);
     snapshot.apiCalls = apiCalls;
-    progress.finish(
-      `${cells.length} cells, ${snapshot.resources.length} non-compliant resources, ${snapshot.gaps.length} gaps; ${apiCalls} API calls`,
-    );
+    progress.finish(`${cells.length} cells, ${snapshot.resources.length} non-compliant resources, ${snapshot.gaps.length} gaps; ${apiCalls} API calls`);
     return snapshot;
   } finally {
     configService.destroy();
@@ -269,7 +265,10 @@ async function readAggregatedRegions(client: ConfigServiceClient, aggregator: st
     const { ConfigurationAggregators } = await client.send(new DescribeConfigurationAggregatorsCommand({ ConfigurationAggregatorNames: [aggregator] }));
     const definition = ConfigurationAggregators?.[0];
     if (!definition) return undefined;
-    const sources = [...(definition.OrganizationAggregationSource ? [definition.OrganizationAggregationSource] : []), ...(definition.AccountAggregationSources ?? [])];
+    const sources = [
+      ...(definition.OrganizationAggregationSource ? [definition.OrganizationAggregationSource] : []),
+      ...(definition.AccountAggregationSources ?? []),
+    ];
     if (sources.length === 0 || sources.some((s) => s.AllAwsRegions || !s.AwsRegions?.length)) return undefined;
     return [...new Set(sources.flatMap((s) => s.AwsRegions ?? []))].sort();
   } catch {
@@ -282,7 +281,8 @@ async function readSources(client: ConfigServiceClient, aggregator: string, gaps
   const sources: SourceStatus[] = [];
   try {
     await eachPage(
-      (token) => client.send(new DescribeConfigurationAggregatorSourcesStatusCommand({ ConfigurationAggregatorName: aggregator, Limit: 100, NextToken: token })),
+      (token) =>
+        client.send(new DescribeConfigurationAggregatorSourcesStatusCommand({ ConfigurationAggregatorName: aggregator, Limit: 100, NextToken: token })),
       (page) => {
         for (const row of page.AggregatedSourceStatusList ?? []) {
           const source = sourceFromRow(row);

@@ -103,9 +103,7 @@ export class CellMatrix {
     const region = row.AwsRegion;
     if (!ruleName || !accountId || !region) return;
     const type = row.Compliance?.ComplianceType;
-    const status: ComplianceType = (COMPLIANCE_TYPES as readonly string[]).includes(type ?? "")
-      ? (type as ComplianceType)
-      : "INSUFFICIENT_DATA";
+    const status: ComplianceType = (COMPLIANCE_TYPES as readonly string[]).includes(type ?? "") ? (type as ComplianceType) : "INSUFFICIENT_DATA";
     const rule = normalizeRuleName(ruleName);
     const cell: ComplianceCell = { rule, ruleName, accountId, region, status };
     const counted = row.Compliance?.ComplianceContributorCount;
@@ -455,7 +453,9 @@ export function sortGaps(gaps: CollectionGap[]): CollectionGap[] {
 }
 
 /** GetFindingStatisticsV2 `GroupByResults` (SDK response or AWS CLI export) as snapshot statistics, largest counts first. */
-export function statisticsFromGroupBy(results: ReadonlyArray<{ GroupByField?: string; GroupByValues?: Array<{ FieldValue?: string; Count?: number }> }>): FindingStatistic[] {
+export function statisticsFromGroupBy(
+  results: ReadonlyArray<{ GroupByField?: string; GroupByValues?: Array<{ FieldValue?: string; Count?: number }> }>,
+): FindingStatistic[] {
   const byField = new Map<string, Map<string, number>>();
   for (const r of results) {
     if (!r.GroupByField) continue;

@@ -95,10 +95,7 @@ export function declaredVsObserved(input: DeclaredInput, cells: readonly Cell[],
       if (!rule) continue;
       let row = perControl.get(control.id);
       if (!row) {
-        perControl.set(
-          control.id,
-          (row = { controlId: control.id, rule, title: control.title, severity: control.severity, expected: 0, missing: [] }),
-        );
+        perControl.set(control.id, (row = { controlId: control.id, rule, title: control.title, severity: control.severity, expected: 0, missing: [] }));
       }
       row.expected++;
       if (!observedRules.has(`${rule}\u0000${stack.account.id}\u0000${stack.region}`)) {

@@ -9,14 +9,14 @@ export const FORMULAS: Formulas = {
   noData:
     "INSUFFICIENT_DATA, NOT_APPLICABLE and unreadable cells are no data: shown, never counted. A score with no counted cell is n/a, never 100. " +
     "An account-region with no evaluations at all although every read succeeded is not reporting: listed as coverage, never a failed read.",
-  rollUp:
-    "Account, OU, region and rule scores apply the same formula to their own cells; an OU includes every account in it and in the OUs below it.",
+  rollUp: "Account, OU, region and rule scores apply the same formula to their own cells; an OU includes every account in it and in the OUs below it.",
   securityHub:
     "Security Hub CSPM score = 100 × passed controls / controls with data. A control fails if any active, non-suppressed finding for it failed. " +
     "Per account over that account's controls; overall over controls across the organization (failed if it failed in any account).",
   frameworks:
     "Framework score = 100 × passed requirements / (passed + failed requirements). A requirement passes only when every catalog control mapped to it has data and passes " +
     "(its AWS Config rule's counted cells, or else its Security Hub CSPM controls); it fails when one fails; otherwise it has no data and is not counted.",
-  trend: "Change = this score − the previous snapshot's score, both as published. Newly failing: NON_COMPLIANT now, not before. Fixed: NON_COMPLIANT before, COMPLIANT now.",
+  trend:
+    "Change = this score − the previous snapshot's score, both as published. Newly failing: NON_COMPLIANT now, not before. Fixed: NON_COMPLIANT before, COMPLIANT now.",
   rounding: "Scores are percentages rounded half-up to one decimal.",
 };

@@ -18,7 +18,11 @@ export function frameworkViews(controls: readonly Control[], rules: readonly Rul
     const base = { controlId: control.id, title: control.title };
     const rule = control.configRule ? ruleByName.get(control.configRule.name) : undefined;
     if (rule && rule.compliant + rule.nonCompliant > 0) {
-      return { ...base, status: rule.nonCompliant > 0 ? "FAILED" : "PASSED", evidence: `AWS Config ${rule.rule}: ${rule.compliant} compliant, ${rule.nonCompliant} non-compliant cells` };
+      return {
+        ...base,
+        status: rule.nonCompliant > 0 ? "FAILED" : "PASSED",
+        evidence: `AWS Config ${rule.rule}: ${rule.compliant} compliant, ${rule.nonCompliant} non-compliant cells`,
+      };
     }
     const hub = control.securityHubControls.map((id) => hubById.get(id));
     if (hub.length > 0 && hub.every((h) => h !== undefined)) {

@@ -335,7 +335,9 @@ function groupGaps(gaps: readonly CollectionGap[]): GapGroup[] {
       });
     }
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || compare(a.scope, b.scope) || compare(a.operation, b.operation) || compare(a.reason, b.reason));
+  return [...groups.values()].sort(
+    (a, b) => b.count - a.count || compare(a.scope, b.scope) || compare(a.operation, b.operation) || compare(a.reason, b.reason),
+  );
 }
 
 function memo<T>(fn: (key: string) => T): (key: string) => T {

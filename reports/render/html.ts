@@ -40,7 +40,9 @@ function compiled(): Handlebars.TemplateDelegate {
   const js = readFileSync(join(dir, "scorecard.js"), "utf8");
   const hbs = Handlebars.create();
   registerHelpers(hbs, { css, js });
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".hbs") && f !== "scorecard.hbs").sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".hbs") && f !== "scorecard.hbs")
+    .sort()) {
     hbs.registerPartial(basename(file, ".hbs"), readFileSync(join(dir, file), "utf8"));
   }
   template = hbs.compile(readFileSync(join(dir, "scorecard.hbs"), "utf8"), { strict: false, preventIndent: true });

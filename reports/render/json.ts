@@ -8,7 +8,25 @@ export const JSON_FORMAT_VERSION = 1;
  * controls) is here in full. Scores are percentages with one decimal, or null without data.
  */
 export function renderJson(card: Scorecard): string {
-  const { score, summary, formulas, coverage, freshness, gaps, ous, accounts, regions, rules, securityHub, securityHubV2, resources, unlistedCells, trend, declared, frameworks } = card;
+  const {
+    score,
+    summary,
+    formulas,
+    coverage,
+    freshness,
+    gaps,
+    ous,
+    accounts,
+    regions,
+    rules,
+    securityHub,
+    securityHubV2,
+    resources,
+    unlistedCells,
+    trend,
+    declared,
+    frameworks,
+  } = card;
   const doc = {
     formatVersion: JSON_FORMAT_VERSION,
     collectedAt: card.collectedAt,

@@ -23,11 +23,15 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
 
   const s = card.summary;
   out.push("| | |", "|---|---|");
-  out.push(`| Config score | **${formatPercent(card.score.overall)}**: ${formatCount(s.compliant)} compliant of ${formatCount(s.compliant + s.nonCompliant)} counted cells, ${formatCount(s.noData)} without data |`);
+  out.push(
+    `| Config score | **${formatPercent(card.score.overall)}**: ${formatCount(s.compliant)} compliant of ${formatCount(s.compliant + s.nonCompliant)} counted cells, ${formatCount(s.noData)} without data |`,
+  );
   if (card.securityHub) {
     const sh = card.securityHub;
     const shDelta = trend?.securityHub.delta;
-    out.push(`| Security Hub CSPM score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`);
+    out.push(
+      `| Security Hub CSPM score | **${formatPercent(sh.score)}**${shDelta !== null && shDelta !== undefined ? ` (${formatDelta(shDelta)})` : ""}: ${formatCount(sh.passed)} of ${formatCount(sh.passed + sh.failed)} controls passed |`,
+    );
   }
   if (card.securityHubV2) {
     const v2 = card.securityHubV2;
@@ -37,7 +41,9 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   for (const gate of options.gates ?? []) {
     out.push(`| Gate | ${gate.met ? "passed" : "**failed**"}: ${gate.label} ${formatPercent(gate.score)}, ${gate.threshold}% required |`);
   }
-  out.push(`| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`);
+  out.push(
+    `| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`,
+  );
   out.push(`| Rules | ${formatCount(s.rules)} (${formatCount(s.failingRules)} with failures) in ${formatCount(s.regions)} regions |`);
   out.push(`| Non-compliant resources | ${formatCount(s.nonCompliantResources)} |`);
   const silent = card.coverage.notReporting.length;
@@ -45,7 +51,9 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     `| Coverage | ${formatPercent(card.coverage.percent)} of cells have data; ${formatCount(card.coverage.reportingAccountRegions)} account-regions reporting` +
       `${silent ? `, ${formatCount(silent)} not reporting (no evaluations; not a failed read)` : ""} |`,
   );
-  out.push(`| Collected | ${formatTime(card.collectedAt)}${card.freshness.oldestUpdate ? `; oldest source update ${formatTime(card.freshness.oldestUpdate)}` : ""} |`);
+  out.push(
+    `| Collected | ${formatTime(card.collectedAt)}${card.freshness.oldestUpdate ? `; oldest source update ${formatTime(card.freshness.oldestUpdate)}` : ""} |`,
+  );
   out.push("");
 
   const accounts = card.accounts.filter((a) => a.nonCompliant > 0).slice(0, limit);
@@ -68,8 +76,10 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   if (trend && (trend.newlyFailing.length > 0 || trend.fixed.length > 0)) {
     out.push(`### Since ${formatTime(trend.previousCollectedAt)}`, "");
     out.push(`${formatCount(trend.newlyFailing.length)} newly failing, ${formatCount(trend.fixed.length)} fixed (rule × account × region).`, "");
-    for (const c of trend.newlyFailing.slice(0, limit)) out.push(`- newly failing: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
-    for (const c of trend.fixed.slice(0, limit)) out.push(`- fixed: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
+    for (const c of trend.newlyFailing.slice(0, limit))
+      out.push(`- newly failing: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
+    for (const c of trend.fixed.slice(0, limit))
+      out.push(`- fixed: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
     out.push("");
   }
   if (card.declared) {
@@ -77,9 +87,15 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     out.push(
       "### Declared vs observed",
       "",
-      `- ${formatCount(d.accountsNotReporting.length)} of ${formatCount(d.declaredAccounts)} declared accounts not reporting${list(d.accountsNotReporting.map((a) => `${a.name} (${a.accountId})`), limit)}`,
+      `- ${formatCount(d.accountsNotReporting.length)} of ${formatCount(d.declaredAccounts)} declared accounts not reporting${list(
+        d.accountsNotReporting.map((a) => `${a.name} (${a.accountId})`),
+        limit,
+      )}`,
       `- ${formatCount(d.regionsNotReporting.length)} declared account regions not reporting`,
-      `- ${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere${list(d.controlsNotObserved.map((c) => `${c.controlId} (${c.missing.length} of ${c.expected})`), limit)}`,
+      `- ${formatCount(d.controlsNotObserved.length)} of ${formatCount(d.declaredControls)} declared controls not observed everywhere${list(
+        d.controlsNotObserved.map((c) => `${c.controlId} (${c.missing.length} of ${c.expected})`),
+        limit,
+      )}`,
       `- ${formatCount(d.undeclaredAccounts.length)} reporting accounts not in the config`,
       "",
     );
@@ -112,14 +128,7 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     if (card.freshness.problems.length > 0) out.push(`- ${formatCount(card.freshness.problems.length)} aggregator sources did not update successfully`);
     out.push("");
   }
-  out.push(
-    "<details><summary>How the scores are computed</summary>",
-    "",
-    ...Object.values(card.formulas).map((f) => `- ${md(f)}`),
-    "",
-    "</details>",
-    "",
-  );
+  out.push("<details><summary>How the scores are computed</summary>", "", ...Object.values(card.formulas).map((f) => `- ${md(f)}`), "", "</details>", "");
   return out.join("\n");
 }
 
@@ -158,15 +167,17 @@ function icon(score: number | null): string {
  * line breaks (which would end a table row) become spaces, and `@` cannot start a mention.
  */
 export function md(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/[\\`*_{}[\]()|~:]/g, "\\$&")
-    // Block syntax only counts at the start of a line, where a value may land after "- ".
-    .replace(/^[-+#]/, "\\$&")
-    .replace(/^(\d+)\./, "$1\\.")
-    .replace(/@/g, "@\u200b");
+  return (
+    text
+      .replace(/[\r\n]+/g, " ")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/[\\`*_{}[\]()|~:]/g, "\\$&")
+      // Block syntax only counts at the start of a line, where a value may land after "- ".
+      .replace(/^[-+#]/, "\\$&")
+      .replace(/^(\d+)\./, "$1\\.")
+      .replace(/@/g, "@\u200b")
+  );
 }

@@ -38,9 +38,13 @@
     });
     var body = table.tBodies[0];
     var frag = document.createDocumentFragment();
-    keyed.forEach(function (k) { frag.appendChild(k.row); });
+    keyed.forEach(function (k) {
+      frag.appendChild(k.row);
+    });
     body.appendChild(frag);
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) {
+      h.removeAttribute("aria-sort");
+    });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
 
@@ -54,12 +58,16 @@
       if (!type) return;
       inner.type = "button";
       inner.title = "Sort";
-      inner.addEventListener("click", function () { sortTable(table, th, col, type); });
+      inner.addEventListener("click", function () {
+        sortTable(table, th, col, type);
+      });
     });
   });
 
   // Filter: every row of every filterable table whose text contains the query.
-  var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });
+  var filterable = tables.filter(function (t) {
+    return t.hasAttribute("data-filterable");
+  });
   var texts = null;
 
   function counter(table) {
@@ -69,7 +77,8 @@
   function showCounts(shown, total, table) {
     var el = counter(table);
     if (!el) return;
-    el.textContent = shown === total ? total.toLocaleString("en-US") + " rows" : shown.toLocaleString("en-US") + " of " + total.toLocaleString("en-US") + " rows";
+    el.textContent =
+      shown === total ? total.toLocaleString("en-US") + " rows" : shown.toLocaleString("en-US") + " of " + total.toLocaleString("en-US") + " rows";
   }
 
   function applyFilter(query) {
@@ -77,7 +86,9 @@
     if (texts === null) {
       texts = new Map();
       filterable.forEach(function (t) {
-        rowsOf(t).forEach(function (r) { texts.set(r, r.textContent.replace(/\s+/g, " ").toLowerCase()); });
+        rowsOf(t).forEach(function (r) {
+          texts.set(r, r.textContent.replace(/\s+/g, " ").toLowerCase());
+        });
       });
     }
     filterable.forEach(function (table) {
@@ -92,17 +103,25 @@
     });
   }
 
-  filterable.forEach(function (t) { var n = rowsOf(t).length; showCounts(n, n, t); });
+  filterable.forEach(function (t) {
+    var n = rowsOf(t).length;
+    showCounts(n, n, t);
+  });
 
   var input = document.getElementById("filter");
   var timer = 0;
   if (input) {
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { applyFilter(input.value); }, 120);
+      timer = setTimeout(function () {
+        applyFilter(input.value);
+      }, 120);
     });
     input.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { input.value = ""; applyFilter(""); }
+      if (e.key === "Escape") {
+        input.value = "";
+        applyFilter("");
+      }
     });
   }
 })();

@@ -37,8 +37,12 @@ describe("baseline check proves access", () => {
     writeFileSync(file, JSON.stringify(json));
     const result = runCli(["check", "--no-synth", "--config", "config/org.yaml", "--out", weakened]);
     expect(result.status).toBe(2);
-    expect(result.stdout).toContain("access shared-services/secret/payments/db-credentials: a stranger of shared-services with secretsmanager:* cannot read it in eu-west-1");
-    expect(result.stdout).toContain("  request:  arn:aws:iam::444444444444:role/proof/stranger secretsmanager:GetSecretValue on arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-credentials-AbCdEf");
+    expect(result.stdout).toContain(
+      "access shared-services/secret/payments/db-credentials: a stranger of shared-services with secretsmanager:* cannot read it in eu-west-1",
+    );
+    expect(result.stdout).toContain(
+      "  request:  arn:aws:iam::444444444444:role/proof/stranger secretsmanager:GetSecretValue on arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-credentials-AbCdEf",
+    );
     expect(result.stdout).toContain("  expected: Deny, actual: Allow");
     expect(result.stdout).toMatch(/ {2}why: {6}allowed by stranger's identity policy \(Broad\)/);
     expect(result.stdout).toMatch(/^access proof failed: \d+ of \d+ intents do not hold$/m);
@@ -50,7 +54,9 @@ describe("baseline explain", () => {
     const result = runCli(["explain", "payments-prod/role/payments-operator", "--no-synth", "--config", "config/org.yaml", "--out", out, "--markdown"]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("### Who can do what on `payments-prod/role/payments-operator`");
-    expect(result.stdout).toMatch(/\| broker arn:aws:iam::222222222222:role\/access-broker assumes it with a source identity \| `sts:AssumeRole on arn:aws:iam::555555555555:role\/jit\/payments-operator` \| Allow \| .*BrokerWithSourceIdentity/);
+    expect(result.stdout).toMatch(
+      /\| broker arn:aws:iam::222222222222:role\/access-broker assumes it with a source identity \| `sts:AssumeRole on arn:aws:iam::555555555555:role\/jit\/payments-operator` \| Allow \| .*BrokerWithSourceIdentity/,
+    );
     expect(result.stdout).toMatch(/\| broker .* cannot assume it without a source identity \| .* \| ImplicitDeny \|/);
     expect(result.stdout).toMatch(/^all \d+ intents hold$/m);
   });

@@ -19,7 +19,12 @@ const req = (over: Partial<AccessRequest> & { arn?: string } = {}): AccessReques
 describe("the decision chain", () => {
   it("same account: identity alone or a resource policy naming the principal allows; nothing allows nothing", () => {
     expect(evaluate(req(), { identity: [allowAll] }).decision).toBe("Allow");
-    const named = doc("secret", { Effect: "Allow", Principal: { AWS: role("111111111111", "reader") }, Action: "secretsmanager:GetSecretValue", Resource: "*" });
+    const named = doc("secret", {
+      Effect: "Allow",
+      Principal: { AWS: role("111111111111", "reader") },
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+    });
     expect(evaluate(req(), { resource: named }).decision).toBe("Allow");
     expect(evaluate(req(), {}).decision).toBe("ImplicitDeny");
   });
@@ -72,8 +77,16 @@ describe("the decision chain", () => {
     const createKey = req({ action: "iam:CreateAccessKey", resource: { arn: "arn:aws:iam::111111111111:user/u" } });
     expect(evaluate(createKey, { identity: [allowAll], scps: [[full], [full, denyKeys]] }).decision).toBe("ExplicitDeny");
     expect(evaluate(req(), { identity: [allowAll], scps: [[full], []] }).decision).toBe("ImplicitDeny");
-    expect(evaluate({ ...createKey, principal: { ...createKey.principal, serviceLinked: true } }, { identity: [allowAll], scps: [[denyKeys]] }).allowed).toBe(true);
-    const rcp = doc("perimeter", { Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: { StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG } } });
+    expect(evaluate({ ...createKey, principal: { ...createKey.principal, serviceLinked: true } }, { identity: [allowAll], scps: [[denyKeys]] }).allowed).toBe(
+      true,
+    );
+    const rcp = doc("perimeter", {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "*",
+      Resource: "*",
+      Condition: { StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG } },
+    });
     const fullRcp = doc("RCPFullAWSAccess", { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" });
     const outsider = req({ arn: role("999999999999", "x") });
     const open = doc("secret", { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" });
@@ -85,7 +98,13 @@ describe("the decision chain", () => {
   });
 
   it("a VPC endpoint policy must allow too", () => {
-    const endpoint = doc("endpoint", { Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:ResourceOrgID": ORG } } });
+    const endpoint = doc("endpoint", {
+      Effect: "Allow",
+      Principal: "*",
+      Action: "*",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceOrgID": ORG } },
+    });
     expect(evaluate(req(), { identity: [allowAll], endpoint }).allowed).toBe(true);
     expect(evaluate(req({ resource: { arn: secret, orgId: "o-other" } }), { identity: [allowAll], endpoint }).decision).toBe("ImplicitDeny");
   });
@@ -152,7 +171,11 @@ describe("conditions", () => {
     const abac = { StringEquals: { "aws:ResourceTag/Project": "${aws:PrincipalTag/Project}" } };
     const tagged = (principalTag?: string, resourceTag = "payments") =>
       evaluate(
-        { principal: { arn: role("111111111111", "r"), tags: principalTag ? { Project: principalTag } : {} }, action: "secretsmanager:GetSecretValue", resource: { arn: secret, tags: { Project: resourceTag } } },
+        {
+          principal: { arn: role("111111111111", "r"), tags: principalTag ? { Project: principalTag } : {} },
+          action: "secretsmanager:GetSecretValue",
+          resource: { arn: secret, tags: { Project: resourceTag } },
+        },
         { identity: [withCondition(abac)] },
       ).allowed;
     expect(tagged("payments")).toBe(true);
@@ -178,7 +201,7 @@ describe("actions and resources", () => {
     expect(evaluate(req(), { identity: [notResource] }).allowed).toBe(false);
   });
 
-  it("a request that names no resource matches only Resource \"*\"", () => {
+  it('a request that names no resource matches only Resource "*"', () => {
     const token = req({ action: "ecr:GetAuthorizationToken", resource: { arn: "*" } });
     expect(evaluate(token, { identity: [doc("p", { Effect: "Allow", Action: "ecr:*", Resource: "arn:aws:ecr:*:*:repository/*" })] }).allowed).toBe(false);
     expect(evaluate(token, { identity: [doc("p", { Effect: "Allow", Action: "ecr:*", Resource: "*" })] }).allowed).toBe(true);

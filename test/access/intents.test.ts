@@ -64,7 +64,14 @@ describe("every intent of the config holds in the synthesized stacks", () => {
 type Mutation = (doc: { Statement: Array<Record<string, any>> }) => void;
 
 /** A copy of the stacks with one policy document of one resource changed. */
-function mutate(stacks: readonly SynthesizedStack[], stack: string, type: string, match: (block: Record<string, unknown>) => boolean, field: string, change: Mutation): SynthesizedStack[] {
+function mutate(
+  stacks: readonly SynthesizedStack[],
+  stack: string,
+  type: string,
+  match: (block: Record<string, unknown>) => boolean,
+  field: string,
+  change: Mutation,
+): SynthesizedStack[] {
   const copy = JSON.parse(JSON.stringify(stacks)) as SynthesizedStack[];
   const blocks = Object.values(copy.find((s) => s.name === stack)!.json.resource![type]!);
   const block = blocks.find(match)!;
@@ -79,9 +86,16 @@ const named = (name: string) => (b: Record<string, unknown>) => b.name === name;
 
 describe("the proof fails when a policy is weakened", () => {
   it("a removed deny: a stranger reads the secret", () => {
-    const stacks = mutate(second.stacks, "platform-us-east-1", "aws_secretsmanager_secret_policy", (b) => String(b.secret_arn).includes("claims_2f_db"), "policy", (doc) => {
-      doc.Statement = doc.Statement.filter((s) => s.Sid !== "DenyReadingExceptReaders");
-    });
+    const stacks = mutate(
+      second.stacks,
+      "platform-us-east-1",
+      "aws_secretsmanager_secret_policy",
+      (b) => String(b.secret_arn).includes("claims_2f_db"),
+      "policy",
+      (doc) => {
+        doc.Statement = doc.Statement.filter((s) => s.Sid !== "DenyReadingExceptReaders");
+      },
+    );
     expect(failing(second.org, stacks)).toContain("platform/secret/claims/db: a stranger of platform with secretsmanager:* cannot read it in us-east-1");
   });
 
@@ -108,21 +122,34 @@ describe("the proof fails when a policy is weakened", () => {
       delete s.Condition.StringEquals[sub];
       s.Condition.StringLike = { [sub]: "repo:acme-health/*" };
     });
-    expect(failing(second.org, stacks)).toContain("claims-prod/role/claims-release: GitHub Actions with subject repo:acme-health/claims-fork:ref:refs/heads/main cannot assume it");
+    expect(failing(second.org, stacks)).toContain(
+      "claims-prod/role/claims-release: GitHub Actions with subject repo:acme-health/claims-fork:ref:refs/heads/main cannot assume it",
+    );
   });
 
   it("a dropped ExternalId: the third party assumes without it", () => {
     const stacks = mutate(second.stacks, "platform-us-east-1", "aws_iam_role", named("vendor-audit"), "assume_role_policy", (doc) => {
       for (const s of doc.Statement) delete s.Condition?.StringEquals?.["sts:ExternalId"];
     });
-    expect(failing(second.org, stacks)).toContain("platform/role/vendor-audit: third party arn:aws:iam::777777777777:role/AuditVendor cannot assume it without the ExternalId");
+    expect(failing(second.org, stacks)).toContain(
+      "platform/role/vendor-audit: third party arn:aws:iam::777777777777:role/AuditVendor cannot assume it without the ExternalId",
+    );
   });
 
   it("an endpoint perimeter without its organization condition lets other organizations through", () => {
-    const stacks = mutate(second.stacks, "platform-us-east-1", "aws_vpc_endpoint", (b) => String(b.service_name).endsWith(".secretsmanager"), "policy", (doc) => {
-      for (const s of doc.Statement) delete s.Condition?.StringEquals?.["aws:PrincipalOrgID"];
-    });
-    expect(failing(second.org, stacks)).toContain("platform/endpoint/core-secretsmanager: a principal of another organization cannot: reads a secret of platform");
+    const stacks = mutate(
+      second.stacks,
+      "platform-us-east-1",
+      "aws_vpc_endpoint",
+      (b) => String(b.service_name).endsWith(".secretsmanager"),
+      "policy",
+      (doc) => {
+        for (const s of doc.Statement) delete s.Condition?.StringEquals?.["aws:PrincipalOrgID"];
+      },
+    );
+    expect(failing(second.org, stacks)).toContain(
+      "platform/endpoint/core-secretsmanager: a principal of another organization cannot: reads a secret of platform",
+    );
   });
 });
 

@@ -47,7 +47,9 @@ console.log("| run | stacks | intents | not holding | read JSON (s) | world (s) 
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   const total = r.build + r.derive + r.prove;
-  console.log(`| ${r.label} | ${r.stacks} | ${r.intents} | ${r.failed} | ${r.read.toFixed(2)} | ${r.build.toFixed(2)} | ${r.derive.toFixed(2)} | ${r.prove.toFixed(2)} | ${r.proveCpu.toFixed(2)} | ${total.toFixed(2)} |`);
+  console.log(
+    `| ${r.label} | ${r.stacks} | ${r.intents} | ${r.failed} | ${r.read.toFixed(2)} | ${r.build.toFixed(2)} | ${r.derive.toFixed(2)} | ${r.prove.toFixed(2)} | ${r.proveCpu.toFixed(2)} | ${total.toFixed(2)} |`,
+  );
 }
 const big = rows[1];
 console.log(`\ntarget 1000x2: proof < 10 s on top of check -> ${big.build + big.derive + big.prove < 10 ? "met" : "NOT met"}`);

@@ -40,11 +40,26 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
       },
     ];
     const extras = [
-      { name: "app-readonly", kind: "cross-account", trusted: [{ account: "security", role: "security-auditor" }], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+      {
+        name: "app-readonly",
+        kind: "cross-account",
+        trusted: [{ account: "security", role: "security-auditor" }],
+        managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      },
       // Not brokered or break-glass: privileged-alarms.ts lists every such role of the organization in one filter pattern, which refuses more than a handful.
       { name: "app-worker", kind: "service", path: "/workers/", services: ["lambda.amazonaws.com"], grants: { logGroups: ["/app/api"] } },
-      { name: "app-deployer", kind: "github", subjects: [`repo:example-corp/service-${i + 1}:environment:${env}`], statements: [{ actions: ["ecs:UpdateService"], resources: [`arn:aws:ecs:${home}:${id}:service/app/api`] }] },
-      { name: "app-oncall", kind: "human", trusted: [{ account: "management", role: "platform-engineers" }], managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] },
+      {
+        name: "app-deployer",
+        kind: "github",
+        subjects: [`repo:example-corp/service-${i + 1}:environment:${env}`],
+        statements: [{ actions: ["ecs:UpdateService"], resources: [`arn:aws:ecs:${home}:${id}:service/app/api`] }],
+      },
+      {
+        name: "app-oncall",
+        kind: "human",
+        trusted: [{ account: "management", role: "platform-engineers" }],
+        managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      },
     ];
     const extraCount = 1 + pick(3);
     const start = pick(extras.length);
@@ -67,7 +82,11 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
       if (s === 1) secret.readers.push({ tags: { Project: project } });
       if (s === 0) {
         secret.rotation = {
-          template: { application: "SecretsManagerRDSPostgreSQLRotationSingleUser", semanticVersion: "1.1.367", parameters: { vpcSubnetIds: "subnet-0a1b2c3d4e5f60101", vpcSecurityGroupIds: "sg-0a1b2c3d4e5f60103" } },
+          template: {
+            application: "SecretsManagerRDSPostgreSQLRotationSingleUser",
+            semanticVersion: "1.1.367",
+            parameters: { vpcSubnetIds: "subnet-0a1b2c3d4e5f60101", vpcSecurityGroupIds: "sg-0a1b2c3d4e5f60103" },
+          },
           automaticallyAfterDays: 30,
         };
       } else if (s === 2) {

@@ -36,9 +36,11 @@ process.env.AWS_EC2_METADATA_DISABLED = "true";
 const org = generateOrg({ seed: 42, accounts, rules, regions, securityHubControls: 4, largeCell: true });
 const cellCount = org.cells.length;
 const nonCompliant = org.cells.filter((c) => c.status === "NON_COMPLIANT");
-console.log(`report-calls: ${accounts} accounts x ${rules} rules x ${regions.length} regions = ${cellCount} cells with results ` +
-  `(${nonCompliant.length} NON_COMPLIANT, ${nonCompliant.reduce((n, c) => n + c.resources.length, 0)} non-compliant resources), ` +
-  `${org.findings.length} Security Hub findings`);
+console.log(
+  `report-calls: ${accounts} accounts x ${rules} rules x ${regions.length} regions = ${cellCount} cells with results ` +
+    `(${nonCompliant.length} NON_COMPLIANT, ${nonCompliant.reduce((n, c) => n + c.resources.length, 0)} non-compliant resources), ` +
+    `${org.findings.length} Security Hub findings`,
+);
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
@@ -49,9 +51,14 @@ const seconds = (ms) => (ms / 1000).toFixed(1);
   const snapshot = await collectLive({ aggregator: org.aggregator, region: "eu-west-1", endpointUrl: server.url, securityHub: true, concurrency: 8 });
   const wall = performance.now() - started;
   await server.close();
-  const byOp = Object.entries(server.stats.byOperation).sort().map(([op, n]) => `${op} ${n}`).join(", ");
-  console.log(`collectLive (rate limit ${rate} req/s per service): ${snapshot.apiCalls} API calls (${server.stats.throttled} throttled and retried), ` +
-    `wall ${seconds(wall)} s, ${snapshot.cells.length} cells, ${snapshot.resources.length} resources, ${snapshot.gaps.length} gaps`);
+  const byOp = Object.entries(server.stats.byOperation)
+    .sort()
+    .map(([op, n]) => `${op} ${n}`)
+    .join(", ");
+  console.log(
+    `collectLive (rate limit ${rate} req/s per service): ${snapshot.apiCalls} API calls (${server.stats.throttled} throttled and retried), ` +
+      `wall ${seconds(wall)} s, ${snapshot.cells.length} cells, ${snapshot.resources.length} resources, ${snapshot.gaps.length} gaps`,
+  );
   console.log(`  by operation: ${byOp}`);
   globalThis.liveCalls = snapshot.apiCalls;
   globalThis.configCalls = Object.entries(server.stats.byOperation)
@@ -73,15 +80,26 @@ if (process.env.REPORT_BENCH_NAIVE !== "skip") {
   const client = new ConfigServiceClient({ region: "eu-west-1", endpoint: server.url, retryMode: "adaptive", maxAttempts: 10 });
   const limit = pLimit(16);
   const started = performance.now();
-  await Promise.all(sample.map((cell) => limit(async () => {
-    let token;
-    do {
-      const page = await client.send(new GetAggregateComplianceDetailsByConfigRuleCommand({
-        ConfigurationAggregatorName: org.aggregator, ConfigRuleName: cell.ruleName, AccountId: cell.accountId, AwsRegion: cell.region, Limit: 100, NextToken: token,
-      }));
-      token = page.NextToken || undefined;
-    } while (token);
-  })));
+  await Promise.all(
+    sample.map((cell) =>
+      limit(async () => {
+        let token;
+        do {
+          const page = await client.send(
+            new GetAggregateComplianceDetailsByConfigRuleCommand({
+              ConfigurationAggregatorName: org.aggregator,
+              ConfigRuleName: cell.ruleName,
+              AccountId: cell.accountId,
+              AwsRegion: cell.region,
+              Limit: 100,
+              NextToken: token,
+            }),
+          );
+          token = page.NextToken || undefined;
+        } while (token);
+      }),
+    ),
+  );
   const wall = performance.now() - started;
   client.destroy();
   await server.close();
@@ -91,7 +109,11 @@ if (process.env.REPORT_BENCH_NAIVE !== "skip") {
     process.exitCode = 1;
   }
   const naive = full ? server.stats.requests : computed;
-  console.log(`naive per rule x account x region: ${naive} API calls (${full ? "all run" : `computed; ${sample.length} cells run for real made the computed ${server.stats.requests} calls`}` +
-    ` in ${seconds(wall)} s without rate limit); at ${rate} req/s it needs at least ${seconds((naive / rate) * 1000)} s`);
-  console.log(`ratio: ${(naive / globalThis.liveCalls).toFixed(1)}x fewer calls in total (${(naive / globalThis.configCalls).toFixed(1)}x counting Config calls only) - target >= 20x`);
+  console.log(
+    `naive per rule x account x region: ${naive} API calls (${full ? "all run" : `computed; ${sample.length} cells run for real made the computed ${server.stats.requests} calls`}` +
+      ` in ${seconds(wall)} s without rate limit); at ${rate} req/s it needs at least ${seconds((naive / rate) * 1000)} s`,
+  );
+  console.log(
+    `ratio: ${(naive / globalThis.liveCalls).toFixed(1)}x fewer calls in total (${(naive / globalThis.configCalls).toFixed(1)}x counting Config calls only) - target >= 20x`,
+  );
 }

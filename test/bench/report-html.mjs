@@ -110,7 +110,9 @@ const median = [...loads].sort((a, b) => a.wall - b.wall)[1];
 console.log(`  collect (--from-aws-cli)   ${ms(collectMs)}`);
 console.log(`  model (with trend)         ${ms(modelMs)}`);
 console.log(`  render HTML                ${ms(htmlMs)}`);
-console.log(`  render JSON / CSV / MD     ${ms(jsonMs)} / ${ms(csvMs)} / ${ms(mdMs)}  (${mb(Buffer.byteLength(json))} MB / ${mb(Buffer.byteLength(csv))} MB / ${(Buffer.byteLength(markdown) / 1024).toFixed(1)} KB)`);
+console.log(
+  `  render JSON / CSV / MD     ${ms(jsonMs)} / ${ms(csvMs)} / ${ms(mdMs)}  (${mb(Buffer.byteLength(json))} MB / ${mb(Buffer.byteLength(csv))} MB / ${(Buffer.byteLength(markdown) / 1024).toFixed(1)} KB)`,
+);
 console.log(`  HTML size                  ${mb(htmlBytes)} MB (target < 5 MB: ${htmlBytes < 5 * 2 ** 20 ? "met" : "MISSED"})`);
 console.log(
   `  Chromium load (3 runs)     median ${ms(median.wall)} wall, DOMContentLoaded ${ms(median.domContentLoaded)}, load event ${ms(median.load)}; ` +

@@ -17,7 +17,10 @@ const runs = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
 function once(args, env) {
   const rssFile = join(tmp, "rss");
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["--import", "./test/bench/maxrss.mjs", ...args], { encoding: "utf8", env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile } });
+  const result = spawnSync(process.execPath, ["--import", "./test/bench/maxrss.mjs", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed\n${result.stderr}`);
   const usage = JSON.parse(readFileSync(rssFile, "utf8"));
@@ -30,14 +33,26 @@ function summarize(samples) {
     const xs = samples.map((s) => s[key]);
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
-    return { median: median(xs), text: xs.length > 1 ? `${median(xs).toFixed(digits)} (${lo.toFixed(digits)}-${hi.toFixed(digits)})` : median(xs).toFixed(digits) };
+    return {
+      median: median(xs),
+      text: xs.length > 1 ? `${median(xs).toFixed(digits)} (${lo.toFixed(digits)}-${hi.toFixed(digits)})` : median(xs).toFixed(digits),
+    };
   };
   return { wall: figure("wall", 2), cpu: figure("cpu", 2), peakMb: figure("peakMb", 0) };
 }
 
 function synth(label, config, { importRoot = false, env = {} } = {}) {
   const out = join(tmp, "out");
-  const args = [...(importRoot ? ["--import", "./test/bench/import-provider-root.mjs"] : []), "dist/main.js", "synth", "--quiet", "--config", config, "--out", out];
+  const args = [
+    ...(importRoot ? ["--import", "./test/bench/import-provider-root.mjs"] : []),
+    "dist/main.js",
+    "synth",
+    "--quiet",
+    "--config",
+    config,
+    "--out",
+    out,
+  ];
   const samples = [];
   let stdout = "";
   for (let i = 0; i < runs; i++) {

@@ -27,9 +27,20 @@ const BREAK_GLASS = "arn:aws:iam::222222222222:role/break-glass-admin";
 function assumeRole(roleArn: string, by: { issuer: string } | { user: string }, errorCode?: string) {
   const userIdentity =
     "issuer" in by
-      ? { type: "AssumedRole", arn: `${by.issuer.replace(":iam::", ":sts::").replace(/:role\/(.*\/)?/, ":assumed-role/")}/s`, sessionContext: { sessionIssuer: { type: "Role", arn: by.issuer } } }
+      ? {
+          type: "AssumedRole",
+          arn: `${by.issuer.replace(":iam::", ":sts::").replace(/:role\/(.*\/)?/, ":assumed-role/")}/s`,
+          sessionContext: { sessionIssuer: { type: "Role", arn: by.issuer } },
+        }
       : { type: "IAMUser", arn: by.user };
-  return { eventSource: "sts.amazonaws.com", eventName: "AssumeRole", recipientAccountId: roleArn.split(":")[4], userIdentity, requestParameters: { roleArn, roleSessionName: "s" }, ...(errorCode ? { errorCode } : {}) };
+  return {
+    eventSource: "sts.amazonaws.com",
+    eventName: "AssumeRole",
+    recipientAccountId: roleArn.split(":")[4],
+    userIdentity,
+    requestParameters: { roleArn, roleSessionName: "s" },
+    ...(errorCode ? { errorCode } : {}),
+  };
 }
 
 describe("privileged-path filters", () => {
@@ -41,7 +52,9 @@ describe("privileged-path filters", () => {
     const pattern = breakGlassPattern(paths.breakGlassRoleArns);
     expect(matchesFilter(pattern, assumeRole(BREAK_GLASS, { issuer: "arn:aws:iam::222222222222:role/incident-commander" }))).toBe(true);
     expect(matchesFilter(pattern, assumeRole(BREAK_GLASS, { user: "arn:aws:iam::222222222222:user/mallory" }, "AccessDenied"))).toBe(true);
-    expect(matchesFilter(pattern, assumeRole("arn:aws:iam::222222222222:role/security-auditor", { issuer: "arn:aws:iam::222222222222:role/incident-commander" }))).toBe(false);
+    expect(
+      matchesFilter(pattern, assumeRole("arn:aws:iam::222222222222:role/security-auditor", { issuer: "arn:aws:iam::222222222222:role/incident-commander" })),
+    ).toBe(false);
   });
 
   it("counts an assumption of a brokered role by anything but its broker", () => {
@@ -76,15 +89,27 @@ describe("privileged-path alarms in the example organization", () => {
 
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), "broker-alarms-"));
-    synthesizeInto(org, out, org.stacks.filter((s) => s.name === "management-eu-west-1" || s.name === "security-eu-west-1"));
+    synthesizeInto(
+      org,
+      out,
+      org.stacks.filter((s) => s.name === "management-eu-west-1" || s.name === "security-eu-west-1"),
+    );
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("watches the organization trail next to the secret-access alarms, on the same topic", () => {
     const management = stack("management-eu-west-1");
-    const filters = Object.values(management.aws_cloudwatch_log_metric_filter!).filter((f) => String(f.name).match(/break-glass|rotation-failed|brokered-role/));
-    expect(filters.map((f) => f.log_group_name)).toEqual(["aws-controltower/CloudTrailLogs", "aws-controltower/CloudTrailLogs", "aws-controltower/CloudTrailLogs"]);
-    const alarms = Object.values(management.aws_cloudwatch_metric_alarm!).filter((a) => String(a.alarm_name).match(/break-glass|rotation-failed|brokered-role/));
+    const filters = Object.values(management.aws_cloudwatch_log_metric_filter!).filter((f) =>
+      String(f.name).match(/break-glass|rotation-failed|brokered-role/),
+    );
+    expect(filters.map((f) => f.log_group_name)).toEqual([
+      "aws-controltower/CloudTrailLogs",
+      "aws-controltower/CloudTrailLogs",
+      "aws-controltower/CloudTrailLogs",
+    ]);
+    const alarms = Object.values(management.aws_cloudwatch_metric_alarm!).filter((a) =>
+      String(a.alarm_name).match(/break-glass|rotation-failed|brokered-role/),
+    );
     expect(alarms.map((a) => [a.alarm_name, a.threshold]).sort()).toEqual([
       ["org-baseline-break-glass-assumed", 1],
       ["org-baseline-brokered-role-outside-broker", 1],

@@ -20,9 +20,20 @@ const BROKER = { accessKeyId: "ASIABROKER", secretAccessKey: "broker-secret", se
 const OPERATOR = "arn:aws:iam::555555555555:role/jit/payments-operator";
 /** Callers the function URL knows: their keys and who they are. */
 const CALLERS: Array<Credentials & { arn: string; expired?: boolean }> = [
-  { accessKeyId: "ASIAONCALL", secretAccessKey: "oncall-secret", sessionToken: "oncall-token", arn: "arn:aws:sts::555555555555:assumed-role/payments-oncall/alice" },
+  {
+    accessKeyId: "ASIAONCALL",
+    secretAccessKey: "oncall-secret",
+    sessionToken: "oncall-token",
+    arn: "arn:aws:sts::555555555555:assumed-role/payments-oncall/alice",
+  },
   { accessKeyId: "ASIAAPI", secretAccessKey: "api-secret", sessionToken: "api-token", arn: "arn:aws:sts::555555555555:assumed-role/payments-api/task" },
-  { accessKeyId: "ASIAOLD", secretAccessKey: "old-secret", sessionToken: "old-token", arn: "arn:aws:sts::555555555555:assumed-role/payments-oncall/alice", expired: true },
+  {
+    accessKeyId: "ASIAOLD",
+    secretAccessKey: "old-secret",
+    sessionToken: "old-token",
+    arn: "arn:aws:sts::555555555555:assumed-role/payments-oncall/alice",
+    expired: true,
+  },
 ];
 
 let sts: Awaited<ReturnType<typeof stsStandIn>>;
@@ -33,7 +44,11 @@ const audit: string[] = [];
 beforeAll(async () => {
   const policy = JSON.parse(JSON.stringify(brokerPolicyData(loadConfig("config/org.yaml").access!))) as BrokerPolicy;
   sts = await stsStandIn(BROKER, [OPERATOR]);
-  const handle = createHandler({ policy, sts: new STSClient({ region: "eu-west-1", endpoint: sts.url, credentials: BROKER, maxAttempts: 1 }), log: (l) => audit.push(l) });
+  const handle = createHandler({
+    policy,
+    sts: new STSClient({ region: "eu-west-1", endpoint: sts.url, credentials: BROKER, maxAttempts: 1 }),
+    log: (l) => audit.push(l),
+  });
   url = await loopback(async (req) => {
     let caller: (typeof CALLERS)[number] | undefined;
     try {
@@ -113,11 +128,19 @@ describe("baseline access", () => {
       `[profile jit]\ncredential_process = ${process.execPath} ${MAIN} access --account payments-prod --role payments-operator --ticket CHG-9 --region eu-west-1 --url ${url.url}\n`,
     );
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: caller.accessKeyId, AWS_SECRET_ACCESS_KEY: caller.secretAccessKey, AWS_SESSION_TOKEN: caller.sessionToken });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: caller.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: caller.secretAccessKey,
+      AWS_SESSION_TOKEN: caller.sessionToken,
+    });
     try {
       const creds = await fromProcess({ profile: "jit", configFilepath: config, filepath: join(home, "none") })();
       const issued = sts.issued.at(-1)!;
-      expect(creds).toMatchObject({ accessKeyId: issued.credentials.accessKeyId, secretAccessKey: issued.credentials.secretAccessKey, sessionToken: issued.credentials.sessionToken });
+      expect(creds).toMatchObject({
+        accessKeyId: issued.credentials.accessKeyId,
+        secretAccessKey: issued.credentials.secretAccessKey,
+        sessionToken: issued.credentials.sessionToken,
+      });
       expect(creds.expiration?.toISOString()).toBe(issued.expiration);
     } finally {
       process.env = saved;

@@ -23,7 +23,14 @@ import { synthesizeInto } from "../../stacks/synth.js";
 function exampleWithUnservedRole(): string {
   const doc = parseDocument(readFileSync("config/org.yaml", "utf8"));
   const roles = doc.getIn(["accounts", 4, "roles"]) as { add(v: unknown): void };
-  roles.add(doc.createNode({ name: "payments-auditor", kind: "brokered", broker: { account: "security", role: "access-broker" }, managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }));
+  roles.add(
+    doc.createNode({
+      name: "payments-auditor",
+      kind: "brokered",
+      broker: { account: "security", role: "access-broker" },
+      managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    }),
+  );
   return doc.toString();
 }
 
@@ -44,7 +51,10 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const BROKER = "arn:aws:iam::222222222222:role/access-broker";
 const FUNCTION = "arn:aws:lambda:eu-west-1:222222222222:function:org-baseline-access-broker";
-const failures = (world: ReturnType<typeof buildWorld>) => proveIntents(world, intents).filter((r) => !r.passed).map((r) => r.intent.title);
+const failures = (world: ReturnType<typeof buildWorld>) =>
+  proveIntents(world, intents)
+    .filter((r) => !r.passed)
+    .map((r) => r.intent.title);
 
 /** A copy of the stacks with `edit` applied to one stack's JSON. */
 function mutated(stack: string, edit: (json: SynthesizedStack["json"]) => void): SynthesizedStack[] {
@@ -92,11 +102,14 @@ describe("access intents proven on the synthesized example", () => {
     const widened = mutated("security-eu-west-1", (json) => {
       for (const policy of Object.values(json.resource!.aws_iam_role_policy!)) {
         const doc = String(policy.policy);
-        if (doc.includes("BrokerAssumesBrokeredRoles")) policy.policy = doc.replace("arn:aws:iam::555555555555:role/jit/payments-operator", "arn:aws:iam::555555555555:role/*");
+        if (doc.includes("BrokerAssumesBrokeredRoles"))
+          policy.policy = doc.replace("arn:aws:iam::555555555555:role/jit/payments-operator", "arn:aws:iam::555555555555:role/*");
       }
     });
     // Only the role that trusts the broker becomes reachable: every other role's trust still refuses it.
-    expect(failures(buildWorld(widened, org.config.organization.id))).toEqual(["the broker cannot assume payments-prod/payments-auditor, which it does not broker"]);
+    expect(failures(buildWorld(widened, org.config.organization.id))).toEqual([
+      "the broker cannot assume payments-prod/payments-auditor, which it does not broker",
+    ]);
   });
 
   it("fail when the function URL is opened to an account without requesters", () => {
@@ -109,7 +122,9 @@ describe("access intents proven on the synthesized example", () => {
         function_url_auth_type: "AWS_IAM",
       };
     });
-    expect(failures(buildWorld(opened, org.config.organization.id))).toEqual(["a stranger of shared-services (no requesters there) with lambda:* cannot call the broker"]);
+    expect(failures(buildWorld(opened, org.config.organization.id))).toEqual([
+      "a stranger of shared-services (no requesters there) with lambda:* cannot call the broker",
+    ]);
   });
 
   it("are part of the whole proof `baseline check` runs", async () => {

@@ -57,7 +57,9 @@ describe("the access broker's handler", () => {
     expect(params.get("DurationSeconds")).toBe("900");
     expect(params.get("SourceIdentity")).toBe("alice@example.com");
     expect(params.get("RoleSessionName")).toBe("alice@example.com");
-    const tags = Object.fromEntries([1, 2, 3].filter((i) => params.has(`Tags.member.${i}.Key`)).map((i) => [params.get(`Tags.member.${i}.Key`), params.get(`Tags.member.${i}.Value`)]));
+    const tags = Object.fromEntries(
+      [1, 2, 3].filter((i) => params.has(`Tags.member.${i}.Key`)).map((i) => [params.get(`Tags.member.${i}.Key`), params.get(`Tags.member.${i}.Value`)]),
+    );
     expect(tags).toEqual({ Ticket: "INC-1234", Requester: "alice@example.com" });
     const sessionPolicy = JSON.parse(params.get("Policy")!) as { Statement: Array<{ Action: string[] }> };
     expect(sessionPolicy.Statement[0]!.Action).toContain("ecs:DescribeServices");
@@ -105,7 +107,12 @@ describe("the access broker's handler", () => {
   });
 
   it.each([
-    ["a role outside the policy", "arn:aws:sts::555555555555:assumed-role/payments-api/task-1", { ticket: "INC-1" }, /payments-api of account 555555555555 is not a requester of payments-prod\/payments-operator/],
+    [
+      "a role outside the policy",
+      "arn:aws:sts::555555555555:assumed-role/payments-api/task-1",
+      { ticket: "INC-1" },
+      /payments-api of account 555555555555 is not a requester of payments-prod\/payments-operator/,
+    ],
     ["a missing ticket", ONCALL, {}, /ticket reference is required/],
     ["a ticket off the pattern", ONCALL, { ticket: "JIRA-1" }, /does not match/],
     ["a role the broker does not hand out", ONCALL, { ticket: "INC-1", role: "payments-api" }, /not a role this broker hands out/],
@@ -128,9 +135,16 @@ describe("the access broker's handler", () => {
   });
 
   it("reports an STS refusal as an error, audited, with nothing issued", async () => {
-    const broken = { ...policy, rules: policy.rules.map((rule) => ({ ...rule, target: { ...rule.target, roleArn: "arn:aws:iam::555555555555:role/payments-operator" } })) };
+    const broken = {
+      ...policy,
+      rules: policy.rules.map((rule) => ({ ...rule, target: { ...rule.target, roleArn: "arn:aws:iam::555555555555:role/payments-operator" } })),
+    };
     const logged: string[] = [];
-    const h = createHandler({ policy: broken, sts: new STSClient({ region: "eu-west-1", endpoint: sts.url, credentials: BROKER, maxAttempts: 1 }), log: (l) => logged.push(l) });
+    const h = createHandler({
+      policy: broken,
+      sts: new STSClient({ region: "eu-west-1", endpoint: sts.url, credentials: BROKER, maxAttempts: 1 }),
+      log: (l) => logged.push(l),
+    });
     const res = await h(functionUrlEvent(ONCALL, { account: "payments-prod", role: "payments-operator", ticket: "INC-1" }));
     expect(res.statusCode).toBe(502);
     expect(JSON.parse(res.body)).toMatchObject({ decision: "error" });

@@ -35,7 +35,10 @@ export interface Verified {
 /** Verifies a SigV4 Authorization header; throws with the reason a real endpoint would refuse for. */
 export function verifySigV4(req: ReceivedRequest, known: Credentials[], service: string, now = new Date()): Verified {
   const auth = req.headers["authorization"] ?? "";
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) throw new Error(`not a SigV4 Authorization header: ${JSON.stringify(auth)}`);
   const [, accessKeyId, date, region, signedService, signedHeaders, signature] = m as unknown as string[];
   if (signedService !== service) throw new Error(`signed for service ${signedService}, expected ${service}`);
@@ -54,13 +57,28 @@ export function verifySigV4(req: ReceivedRequest, known: Credentials[], service:
   const query = req.query
     .split("&")
     .filter(Boolean)
-    .map((p) => p.split("=").map((x) => encode(decodeURIComponent(x ?? ""))).join("="))
+    .map((p) =>
+      p
+        .split("=")
+        .map((x) => encode(decodeURIComponent(x ?? "")))
+        .join("="),
+    )
     .sort()
     .join("&");
   const canonicalHeaders = headerNames.map((h) => `${h}:${(req.headers[h] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
   const payloadHash = req.headers["x-amz-content-sha256"] ?? sha256(req.body);
   if (payloadHash !== sha256(req.body)) throw new Error("the body does not match its signed hash");
-  const canonical = [req.method, req.path.split("/").map((s) => encode(decodeURIComponent(s))).join("/"), query, canonicalHeaders, signedHeaders, payloadHash].join("\n");
+  const canonical = [
+    req.method,
+    req.path
+      .split("/")
+      .map((s) => encode(decodeURIComponent(s)))
+      .join("/"),
+    query,
+    canonicalHeaders,
+    signedHeaders,
+    payloadHash,
+  ].join("\n");
   const scope = `${date}/${region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, date!), region!), service), "aws4_request");
@@ -140,7 +158,11 @@ export async function stsStandIn(caller: Credentials, assumable: string[], now =
     const roleArn = params.get("RoleArn") ?? "";
     if (!assumable.includes(roleArn)) return error(403, "AccessDenied", `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
     n += 1;
-    const credentials = { accessKeyId: `ASIASESSION${n}`, secretAccessKey: `session-secret-${n}-${"x".repeat(20)}`, sessionToken: `session-token-${n}-${"y".repeat(40)}` };
+    const credentials = {
+      accessKeyId: `ASIASESSION${n}`,
+      secretAccessKey: `session-secret-${n}-${"x".repeat(20)}`,
+      sessionToken: `session-token-${n}-${"y".repeat(40)}`,
+    };
     const expiration = new Date(now().getTime() + Number(params.get("DurationSeconds") ?? 3600) * 1000).toISOString();
     issued.push({ params, credentials, expiration });
     const role = roleArn.split("/").pop();

@@ -18,7 +18,11 @@ let security: { resource: Resources; terraform: { required_providers: { aws: { v
 beforeAll(() => {
   org = loadConfig("config/org.yaml");
   out = mkdtempSync(join(tmpdir(), "broker-synth-"));
-  synthesizeInto(org, out, org.stacks.filter((s) => s.account.name === "security" || s.name === "payments-prod-eu-west-1"));
+  synthesizeInto(
+    org,
+    out,
+    org.stacks.filter((s) => s.account.name === "security" || s.name === "payments-prod-eu-west-1"),
+  );
   security = JSON.parse(readFileSync(join(out, "stacks", "security-eu-west-1", "cdk.tf.json"), "utf8"));
 });
 

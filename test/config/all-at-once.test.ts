@@ -52,7 +52,7 @@ describe("every problem at once", () => {
       '20:73 accounts[2].roles[1].trusted: "trusted" is not allowed for kind service (only for kind cross-account, human, break-glass)',
       '23:30 accounts[2].roles[2].trusted[0].account: unknown account "claims-prd" (did you mean "claims-prod"?): trusted roles must be in an account of this organization',
       '23:60 accounts[2].roles[2].trusted[1].arn: principal "*" trusts everyone (every AWS account): name the exact role ARNs',
-      "24:49 accounts[2].roles[2].grants.keys[0].via[1]: an AWS service that uses KMS keys on a caller's behalf (kms:ViaService), such as secretsmanager, s3 or rds (got \"glu\") (did you mean \"glue\"?)",
+      '24:49 accounts[2].roles[2].grants.keys[0].via[1]: an AWS service that uses KMS keys on a caller\'s behalf (kms:ViaService), such as secretsmanager, s3 or rds (got "glu") (did you mean "glue"?)',
       '24:68 accounts[2].roles[2].grants.secrets[0]: secret "db-credentail" does not exist in account claims-prod (did you mean "db-credentials"?)',
       '25:73 accounts[2].roles[3].broker.role: role "acess-brokr" does not exist in account security (did you mean "access-broker"?): the broker must be a role declared in that account',
       "26:43 accounts[2].keys[0].administrators[0]: a role of this key's own account, by name: management of a key is never delegated across accounts",
@@ -61,14 +61,16 @@ describe("every problem at once", () => {
   });
 
   it("does not report references to an entry the schema refused", () => {
-    const out = problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /, secrets: [{ name: db, readers: [{ role: api }] }],
+    const out =
+      problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /, secrets: [{ name: db, readers: [{ role: api }] }],
       roles: [{ name: api, kind: service, services: [lambda.amazonaws.com], maxSessionDuration: "long" }] }
 `);
     expect(out).toEqual([expect.stringMatching(/^14:\d+ accounts\[2\]\.roles\[0\]\.maxSessionDuration: expected a number/)]);
   });
 
   it("keeps positions of later list items when an earlier one is refused", () => {
-    const out = problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /, roles: [{ name: a, kind: nope }, { name: b, kind: service, services: [lambda.amazonaws.com], grants: { logGroups: [/app/lg] } }] }
+    const out =
+      problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /, roles: [{ name: a, kind: nope }, { name: b, kind: service, services: [lambda.amazonaws.com], grants: { logGroups: [/app/lg] } }] }
 `);
     expect(out).toEqual([
       expect.stringMatching(/^13:\d+ accounts\[2\]\.roles\[0\]\.kind: unknown kind "nope"/),
@@ -81,7 +83,8 @@ describe("every problem at once", () => {
   });
 
   it("describes a union by its closest option instead of zod's bare Invalid input", () => {
-    const out = problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: dev, ou: /, roles: [{ name: ops, kind: human, trusted: [{ account: security }] }] }
+    const out =
+      problems(`${HEAD}  - { id: "333333333333", name: app, role: workload, environment: dev, ou: /, roles: [{ name: ops, kind: human, trusted: [{ account: security }] }] }
 `);
     expect(out).toEqual([expect.stringMatching(/^13:\d+ accounts\[2\]\.roles\[0\]\.trusted\[0\]\.role: required: expected a string$/)]);
   });

@@ -71,7 +71,13 @@ describe("controls catalog", () => {
   });
 
   it("IAM rules run in the home region only; the rest everywhere", () => {
-    expect(controls.filter((c) => c.configRule?.global).map((c) => c.id)).toEqual(["IAM-NO-ADMIN", "IAM-NO-WILDCARD-ACTIONS", "IAM-ACCESS-KEYS-ROTATED", "IAM-UNUSED-CREDENTIALS", "IAM-ROOT-ACCESS-KEY"]);
+    expect(controls.filter((c) => c.configRule?.global).map((c) => c.id)).toEqual([
+      "IAM-NO-ADMIN",
+      "IAM-NO-WILDCARD-ACTIONS",
+      "IAM-ACCESS-KEYS-ROTATED",
+      "IAM-UNUSED-CREDENTIALS",
+      "IAM-ROOT-ACCESS-KEY",
+    ]);
   });
 
   it("is documented: the README's network section lists every control and its rule", () => {

@@ -30,7 +30,8 @@ describe("baseline check", () => {
     expect(json.excepted[0]!.reason).toMatch(/card processor/);
     expect(json.unusedExceptions).toEqual([]);
     // Outbound identity federation cannot be enabled by the pinned provider: a reminder, not a failure.
-    const reminder = /^warning: account payments-prod \(555555555555\): payments-api mints outbound web identity tokens; enable IAM outbound identity federation once there \(aws iam enable-outbound-web-identity-federation\)/m;
+    const reminder =
+      /^warning: account payments-prod \(555555555555\): payments-api mints outbound web identity tokens; enable IAM outbound identity federation once there \(aws iam enable-outbound-web-identity-federation\)/m;
     expect(result.stdout).toMatch(reminder);
     expect((json as CheckResult & { warnings: string[] }).warnings).toHaveLength(1);
   });
@@ -43,7 +44,9 @@ describe("baseline check", () => {
     const out = join(dir, "strict");
     const result = runCli(["check", "--config", config, "--out", out]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/strict\.yaml:\d+:\d+ logs\.retentionDays\.default: dev keeps logs 90 days, under its minimum of 365 \(the LOGS-RETENTION rule's MinRetentionTime\)/);
+    expect(result.stderr).toMatch(
+      /strict\.yaml:\d+:\d+ logs\.retentionDays\.default: dev keeps logs 90 days, under its minimum of 365 \(the LOGS-RETENTION rule's MinRetentionTime\)/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 

@@ -35,12 +35,19 @@ describe("check engine", () => {
     expect(result.controls.find((c) => c.id === "SECRETS-ROTATION")!.violations).toBe(2);
     const table = formatFindings(result).split("\n");
     expect(table[0]).toMatch(/^control\s+stack\s+resource\s+why$/);
-    expect(table[1]).toBe("SECRETS-ROTATION           a-eu-west-1  aws_secretsmanager_secret.db  no aws_secretsmanager_secret_rotation: the secret is never rotated");
+    expect(table[1]).toBe(
+      "SECRETS-ROTATION           a-eu-west-1  aws_secretsmanager_secret.db  no aws_secretsmanager_secret_rotation: the secret is never rotated",
+    );
     expect(table.at(-1)).toBe("check failed: 6 violations of 3 controls on 2 stacks");
   });
 
   it("applies exceptions by the resource's AWS name in the excepted account's stacks only, and flags unused ones", () => {
-    const exception = { controls: ["SECRETS-ROTATION", "SECRETS-ROTATION-SUCCESS", "SECRETS-PERIODIC-ROTATION"], stacks: ["a-eu-west-1"], resource: "db", reason: "vendor token" };
+    const exception = {
+      controls: ["SECRETS-ROTATION", "SECRETS-ROTATION-SUCCESS", "SECRETS-PERIODIC-ROTATION"],
+      stacks: ["a-eu-west-1"],
+      resource: "db",
+      reason: "vendor token",
+    };
     const stale = { controls: ["LOGS-ENCRYPTED"], stacks: ["a-eu-west-1"], resource: "/gone", reason: "old exception" };
     const result = evaluate([unrotated("a-eu-west-1"), unrotated("b-eu-west-1")], active, [exception, stale]);
     expect(result.excepted.map((e) => [e.control, e.stack, e.reason])).toEqual([

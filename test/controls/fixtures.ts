@@ -8,9 +8,23 @@ const ORG = "o-exampleorg1";
 const perimeter = JSON.stringify({
   Version: "2012-10-17",
   Statement: [
-    { Sid: "Org", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG, "aws:ResourceOrgID": ORG } } },
+    {
+      Sid: "Org",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "*",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:PrincipalOrgID": ORG, "aws:ResourceOrgID": ORG } },
+    },
     { Sid: "Services", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { Bool: { "aws:PrincipalIsAWSService": true } } },
-    { Sid: "Resourceless", Effect: "Allow", Principal: "*", Action: ["sts:GetCallerIdentity"], Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } },
+    {
+      Sid: "Resourceless",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["sts:GetCallerIdentity"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+    },
   ],
 });
 
@@ -34,24 +48,43 @@ export function goodStack(): SynthesizedStack {
           secrets: { enable_key_rotation: true, deletion_window_in_days: 30, customer_master_key_spec: "SYMMETRIC_DEFAULT", policy: "{}" },
         },
         aws_secretsmanager_secret: { db: { name: "db", kms_key_id: "${aws_kms_key.secrets.arn}" } },
-        aws_secretsmanager_secret_version: { db: { secret_id: "${aws_secretsmanager_secret.db.id}", secret_string_wo: "${var.db_first_value}", secret_string_wo_version: 1 } },
+        aws_secretsmanager_secret_version: {
+          db: { secret_id: "${aws_secretsmanager_secret.db.id}", secret_string_wo: "${var.db_first_value}", secret_string_wo_version: 1 },
+        },
         aws_ssm_parameter: {
-          url: { name: "/prod/app/database-url", type: "SecureString", key_id: "${aws_kms_key.secrets.arn}", value_wo: "${ephemeral.aws_secretsmanager_random_password.url.random_password}", value_wo_version: 2 },
+          url: {
+            name: "/prod/app/database-url",
+            type: "SecureString",
+            key_id: "${aws_kms_key.secrets.arn}",
+            value_wo: "${ephemeral.aws_secretsmanager_random_password.url.random_password}",
+            value_wo_version: 2,
+          },
           level: { name: "/prod/app/log-level", type: "String", value: "info" },
         },
         aws_secretsmanager_secret_rotation: {
-          db: { secret_id: "${aws_secretsmanager_secret.db.id}", rotation_lambda_arn: "${aws_lambda_function.rotate.arn}", rotation_rules: { automatically_after_days: 30 } },
+          db: {
+            secret_id: "${aws_secretsmanager_secret.db.id}",
+            rotation_lambda_arn: "${aws_lambda_function.rotate.arn}",
+            rotation_rules: { automatically_after_days: 30 },
+          },
         },
         aws_lambda_function: { rotate: { function_name: "rotate-db" } },
         aws_lambda_permission: {
-          rotate: { function_name: "${aws_lambda_function.rotate.function_name}", principal: "secretsmanager.amazonaws.com", source_account: "555555555555", action: "lambda:InvokeFunction" },
+          rotate: {
+            function_name: "${aws_lambda_function.rotate.function_name}",
+            principal: "secretsmanager.amazonaws.com",
+            source_account: "555555555555",
+            action: "lambda:InvokeFunction",
+          },
         },
         aws_secretsmanager_secret_policy: {
           db: {
             secret_arn: "${aws_secretsmanager_secret.db.arn}",
             policy: JSON.stringify({
               Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:role/app" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+              Statement: [
+                { Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:role/app" }, Action: "secretsmanager:GetSecretValue", Resource: "*" },
+              ],
             }),
           },
         },
@@ -59,14 +92,18 @@ export function goodStack(): SynthesizedStack {
           reader: {
             policy: JSON.stringify({
               Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:555555555555:secret:db-??????" }],
+              Statement: [
+                { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:555555555555:secret:db-??????" },
+              ],
             }),
           },
         },
         aws_iam_role: {
           app: {
             assume_role_policy: "{}",
-            inline_policy: [{ name: "logs", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] }) }],
+            inline_policy: [
+              { name: "logs", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] }) },
+            ],
           },
         },
         aws_cloudwatch_log_group: { app: { name: "/app", retention_in_days: 365, kms_key_id: "${aws_kms_key.secrets.arn}" } },
@@ -76,8 +113,12 @@ export function goodStack(): SynthesizedStack {
         },
         aws_vpc_endpoint: Object.fromEntries(["secretsmanager", "kms", "sts", "logs", "ssm"].map((s) => [s, endpoint(s)])),
         aws_securityhub_account: { hub: { enable_default_standards: false } },
-        aws_securityhub_standards_subscription: { fsbp: { standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0" } },
-        aws_config_configuration_recorder: { rec: { name: "org-baseline", role_arn: "arn:aws:iam::555555555555:role/rec", recording_group: { all_supported: true } } },
+        aws_securityhub_standards_subscription: {
+          fsbp: { standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0" },
+        },
+        aws_config_configuration_recorder: {
+          rec: { name: "org-baseline", role_arn: "arn:aws:iam::555555555555:role/rec", recording_group: { all_supported: true } },
+        },
         aws_config_configuration_recorder_status: { rec: { name: "${aws_config_configuration_recorder.rec.name}", is_enabled: true } },
         aws_config_delivery_channel: { rec: { s3_bucket_name: "bucket" } },
       },
@@ -106,7 +147,10 @@ export function guardrailStack(org: ResolvedOrg): SynthesizedStack {
   const resources = stack.json.resource!;
   resources.aws_organizations_policy = Object.fromEntries(plan.policies.map((p) => [p.name, { name: p.name, type: p.type, content: p.json }]));
   resources.aws_organizations_policy_attachment = Object.fromEntries(
-    plan.policies.map((p) => [p.name, { policy_id: `\${aws_organizations_policy.${p.name}.id}`, target_id: "${data.aws_organizations_organization.org.roots[0].id}" }]),
+    plan.policies.map((p) => [
+      p.name,
+      { policy_id: `\${aws_organizations_policy.${p.name}.id}`, target_id: "${data.aws_organizations_organization.org.roots[0].id}" },
+    ]),
   );
   stack.json.output = { [GUARDRAILS_OUTPUT]: { value: guardrailDeclaration(org.guardrails!) } };
   return stack;

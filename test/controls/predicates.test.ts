@@ -12,7 +12,10 @@ const guardrailControlId = (id: string) => `GUARDRAIL-${id.replace(/[A-Z]/g, (l)
 type Breaker = { stack: SynthesizedStack; why: RegExp };
 
 const adminPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-const serviceWildcard = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S3All", Effect: "Allow", Action: ["s3:*"], Resource: "arn:aws:s3:::b/*" }] });
+const serviceWildcard = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "S3All", Effect: "Allow", Action: ["s3:*"], Resource: "arn:aws:s3:::b/*" }],
+});
 
 /** For every catalog control, one deliberately broken stack and the reason it must give. */
 const breakers: Record<string, Breaker[]> = {
@@ -30,13 +33,22 @@ const breakers: Record<string, Breaker[]> = {
     },
   ],
   "SECRETS-PERIODIC-ROTATION": [
-    { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { automatically_after_days: 120 })), why: /rotates every 120 days; at most 90/ },
+    {
+      stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { automatically_after_days: 120 })),
+      why: /rotates every 120 days; at most 90/,
+    },
     { stack: broken((r) => (r.aws_secretsmanager_secret_rotation!.db!.rotation_rules = { schedule_expression: "cron(0 8 1 1 ? *)" })), why: /cannot be shown/ },
   ],
   "SECRETS-UNUSED": [
     { stack: broken((r) => delete r.aws_secretsmanager_secret_policy), why: /no resource policy names a reader/ },
     {
-      stack: broken((r) => (r.aws_secretsmanager_secret_policy!.db!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }))),
+      stack: broken(
+        (r) =>
+          (r.aws_secretsmanager_secret_policy!.db!.policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+          })),
+      ),
       why: /allows no secretsmanager:GetSecretValue/,
     },
   ],
@@ -45,11 +57,20 @@ const breakers: Record<string, Breaker[]> = {
     { stack: broken((r) => (r.aws_secretsmanager_secret!.db!.kms_key_id = "alias/aws/secretsmanager")), why: /AWS-managed key/ },
   ],
   "VALUES-WRITE-ONLY": [
-    { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string = "hunter2")), why: /secret_string is set: the plan and Terraform state keep it/ },
+    {
+      stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string = "hunter2")),
+      why: /secret_string is set: the plan and Terraform state keep it/,
+    },
     { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string_wo = "hunter2")), why: /secret_string_wo is not an ephemeral variable/ },
-    { stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string_wo = "${var.not_ephemeral}")), why: /secret_string_wo is not an ephemeral variable/ },
+    {
+      stack: broken((r) => (r.aws_secretsmanager_secret_version!.db!.secret_string_wo = "${var.not_ephemeral}")),
+      why: /secret_string_wo is not an ephemeral variable/,
+    },
     { stack: broken((r) => (r.aws_ssm_parameter!.url!.value = "postgres://u:p@h/db")), why: /value is set/ },
-    { stack: broken((r) => (r.aws_ssm_parameter!.url!.value_wo = "${ephemeral.aws_secretsmanager_random_password.missing.random_password}")), why: /value_wo is not an ephemeral/ },
+    {
+      stack: broken((r) => (r.aws_ssm_parameter!.url!.value_wo = "${ephemeral.aws_secretsmanager_random_password.missing.random_password}")),
+      why: /value_wo is not an ephemeral/,
+    },
     { stack: broken((r) => delete r.aws_ssm_parameter!.url!.value_wo_version), why: /value_wo_version is not a number/ },
   ],
   "PARAMETERS-SECURESTRING-CMK": [
@@ -72,7 +93,10 @@ const breakers: Record<string, Breaker[]> = {
   "IAM-NO-WILDCARD-ACTIONS": [
     { stack: broken((r) => (r.aws_iam_policy!.reader!.policy = serviceWildcard)), why: /statement S3All: allows wildcard actions s3:\*/ },
     {
-      stack: broken((r) => (r.aws_iam_policy!.reader!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))),
+      stack: broken(
+        (r) =>
+          (r.aws_iam_policy!.reader!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] })),
+      ),
       why: /NotAction/,
     },
     { stack: broken((r) => (r.aws_iam_policy!.reader!.policy = "${jsonencode(local.p)}")), why: /cannot be verified/ },
@@ -85,11 +109,25 @@ const breakers: Record<string, Breaker[]> = {
   "VPC-ENDPOINT-PERIMETER": [
     { stack: broken((r) => delete r.aws_vpc_endpoint!.kms!.policy), why: /no endpoint policy/ },
     {
-      stack: broken((r) => (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }))),
+      stack: broken(
+        (r) =>
+          (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+          })),
+      ),
       why: /without aws:PrincipalOrgID/,
     },
     {
-      stack: broken((r) => (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } }] }))),
+      stack: broken(
+        (r) =>
+          (r.aws_vpc_endpoint!.kms!.policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } },
+            ],
+          })),
+      ),
       why: /aws:ResourceOrgID is missing/,
     },
     { stack: broken((r) => (r.aws_vpc_endpoint!.kms!.private_dns_enabled = false)), why: /private_dns_enabled/ },
@@ -179,7 +217,9 @@ describe("catalog predicates", () => {
     expect(guardrailControls).toHaveLength(GUARDRAIL_IDS.length);
     for (const control of guardrailControls) expect(control.check(guardrailStack(example), {})).toEqual([]);
     const stack = withoutStatement(guardrailStack(example), "DenyOutsideAllowedRegions");
-    (stack.json.output!.org_baseline_guardrails!.value as Record<string, unknown>).regionDeny = { disabled: "Global team works in every region (CISO, SEC-300)" };
+    (stack.json.output!.org_baseline_guardrails!.value as Record<string, unknown>).regionDeny = {
+      disabled: "Global team works in every region (CISO, SEC-300)",
+    };
     expect(controls.find((c) => c.id === "GUARDRAIL-REGION-DENY")!.check(stack, {})).toEqual([]);
   });
 

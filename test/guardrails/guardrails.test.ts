@@ -59,7 +59,9 @@ describe("guardrail statements (as data)", () => {
     expect(s.Condition).toBeUndefined();
     const excepted = sid(second, "noStandingCredentials", "DenyStandingCredentials");
     expect(excepted.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::100000000004:role/legacy/sftp-uploader"] } });
-    expect(noStandingCredentials({ roleArns: [], accountIds: ["123456789012"] })[0]!.Condition).toEqual({ StringNotEquals: { "aws:PrincipalAccount": ["123456789012"] } });
+    expect(noStandingCredentials({ roleArns: [], accountIds: ["123456789012"] })[0]!.Condition).toEqual({
+      StringNotEquals: { "aws:PrincipalAccount": ["123456789012"] },
+    });
   });
 
   it("protect the baseline: its roles, boundary, provider, keys, secrets, Config, Security Hub and trails, for all but the deploy and apply roles", () => {
@@ -85,8 +87,12 @@ describe("guardrail statements (as data)", () => {
       ]),
     );
     expect(sid(example, "protectBaseline", "ProtectPermissionBoundary").Resource).toBe("arn:aws:iam::*:policy/baseline/org-baseline-boundary");
-    expect(sid(example, "protectBaseline", "ProtectBaselineKeys").Condition?.["ForAnyValue:StringLike"]).toEqual({ "kms:ResourceAliases": "alias/org-baseline/*" });
-    expect(list(sid(example, "protectBaseline", "ProtectBaselineSecrets").Resource)).toContain("arn:aws:secretsmanager:*:*:secret:payments/db-credentials-??????");
+    expect(sid(example, "protectBaseline", "ProtectBaselineKeys").Condition?.["ForAnyValue:StringLike"]).toEqual({
+      "kms:ResourceAliases": "alias/org-baseline/*",
+    });
+    expect(list(sid(example, "protectBaseline", "ProtectBaselineSecrets").Resource)).toContain(
+      "arn:aws:secretsmanager:*:*:secret:payments/db-credentials-??????",
+    );
     expect(list(sid(example, "protectBaseline", "ProtectConfig").Action)).toContain("config:StopConfigurationRecorder");
     expect(list(sid(example, "protectBaseline", "ProtectSecurityHub").Action)).toContain("securityhub:DisableSecurityHub");
     expect(list(sid(example, "protectBaseline", "ProtectCloudTrail").Action)).toContain("cloudtrail:StopLogging");
@@ -111,13 +117,17 @@ describe("guardrail statements (as data)", () => {
     // Web-identity callers carry no aws:PrincipalOrgID: the identity-provider guardrail governs them.
     expect(list(s.Action)).not.toContain("sts:AssumeRoleWithWebIdentity");
     expect(list(s.Action)).toEqual(expect.arrayContaining(["secretsmanager:*", "kms:*", "s3:*", "logs:*", "ecr:*", "sts:AssumeRole"]));
-    expect(sid(example, "confusedDeputy", "EnforceConfusedDeputyProtection").Condition?.StringNotEqualsIfExists).toEqual({ "aws:SourceOrgID": "o-exampleorg1" });
+    expect(sid(example, "confusedDeputy", "EnforceConfusedDeputyProtection").Condition?.StringNotEqualsIfExists).toEqual({
+      "aws:SourceOrgID": "o-exampleorg1",
+    });
     expect(sid(example, "secureTransport", "EnforceSecureTransport").Condition).toEqual({ BoolIfExists: { "aws:SecureTransport": "false" } });
     expect(sid(second, "secureTransport", "EnforceSecureTransport").Condition?.StringNotEquals).toEqual({ "aws:ResourceAccount": ["100000000004"] });
   });
 
   it("identity providers: declared issuers only, GitHub only for the declared owners in the subject forms in use", () => {
-    expect(sid(example, "trustedIdentityProviders", "EnforceTrustedOidcProviders").Condition).toEqual({ Null: { "token.actions.githubusercontent.com:sub": "true" } });
+    expect(sid(example, "trustedIdentityProviders", "EnforceTrustedOidcProviders").Condition).toEqual({
+      Null: { "token.actions.githubusercontent.com:sub": "true" },
+    });
     expect(sid(example, "trustedIdentityProviders", "EnforceGithubOwners").Condition?.StringNotLikeIfExists).toEqual({
       // The pipelines use the immutable form with the owner's id; payments-deployer also the name-only form.
       "token.actions.githubusercontent.com:sub": ["repo:example-corp/*", "repo:example-corp@81234567/*"],
@@ -130,7 +140,9 @@ describe("guardrail statements (as data)", () => {
 
   it("a switched-off guardrail produces nothing and keeps its reason", () => {
     expect(byId(second, "denyRootUser")).toEqual([]);
-    expect(planGuardrails(second, second.guardrails!).disabled).toEqual([{ id: "denyRootUser", reason: "Root access is not centralized yet; revisit in Q2 (CISO decision SEC-301)" }]);
+    expect(planGuardrails(second, second.guardrails!).disabled).toEqual([
+      { id: "denyRootUser", reason: "Root access is not centralized yet; revisit in Q2 (CISO decision SEC-301)" },
+    ]);
   });
 });
 
@@ -148,12 +160,18 @@ describe("limits, checked when loading", () => {
     }
     for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]) {
       for (const target of new Set(plan.policies.flatMap((p) => p.targets))) {
-        expect(AWS_FULL_ACCESS_POLICIES + plan.policies.filter((p) => p.type === type && p.targets.includes(target)).length).toBeLessThanOrEqual(MAX_POLICIES_PER_TARGET);
+        expect(AWS_FULL_ACCESS_POLICIES + plan.policies.filter((p) => p.type === type && p.targets.includes(target)).length).toBeLessThanOrEqual(
+          MAX_POLICIES_PER_TARGET,
+        );
       }
     }
     // Packing loses nothing: every statement of every enabled guardrail is in exactly one policy.
     const packed = plan.policies.flatMap((p) => p.document.Statement.map((s) => s.Sid));
-    expect(packed.sort()).toEqual(statementsOf(org).flatMap((g) => g.statements.map((s) => s.Sid)).sort());
+    expect(packed.sort()).toEqual(
+      statementsOf(org)
+        .flatMap((g) => g.statements.map((s) => s.Sid))
+        .sort(),
+    );
   });
 
   it("the example packs into three policies (sizes the README quotes)", () => {
@@ -167,7 +185,11 @@ describe("limits, checked when loading", () => {
 
   it("a statement too large for one policy is split over its resources, covering every role", () => {
     const doc = parse(readFileSync("config/org.yaml", "utf8"));
-    const roles = Array.from({ length: 150 }, (_, i) => ({ name: `workload-role-with-a-long-name-${String(i).padStart(3, "0")}`, kind: "service", services: ["lambda.amazonaws.com"] }));
+    const roles = Array.from({ length: 150 }, (_, i) => ({
+      name: `workload-role-with-a-long-name-${String(i).padStart(3, "0")}`,
+      kind: "service",
+      services: ["lambda.amazonaws.com"],
+    }));
     doc.accounts[5].roles = roles;
     const org = parseConfig(stringify(doc), "many-roles.yaml");
     const plan = planGuardrails(org, org.guardrails!);
@@ -181,7 +203,11 @@ describe("limits, checked when loading", () => {
 
   it("more than five policies on one target is a positioned error, and nothing is synthesized", () => {
     const message = refusal((doc) => {
-      const roles = Array.from({ length: 700 }, (_, i) => ({ name: `workload-role-with-a-very-long-name-${String(i).padStart(4, "0")}`, kind: "service", services: ["lambda.amazonaws.com"] }));
+      const roles = Array.from({ length: 700 }, (_, i) => ({
+        name: `workload-role-with-a-very-long-name-${String(i).padStart(4, "0")}`,
+        kind: "service",
+        services: ["lambda.amazonaws.com"],
+      }));
       doc.accounts[5].roles = roles;
     });
     expect(message).toMatch(/edited\.yaml:\d+:\d+ guardrails\.regionDeny\.targets: \/ would carry \d+ SCPs .* over AWS's limit of 5/);
@@ -190,14 +216,46 @@ describe("limits, checked when loading", () => {
 
 describe("refused guardrail configs", () => {
   it.each<[string, (doc: any) => void, RegExp]>([
-    ["switched off without a reason", (d) => (d.guardrails.denyRootUser = { enabled: false }), /guardrails\.denyRootUser\.enabled: switching a guardrail off needs a reason/],
-    ["an exception without a reason", (d) => (d.guardrails.noStandingCredentials = { exceptions: [{ role: "x" }] }), /guardrails\.noStandingCredentials\.exceptions\[0\]\.reason: required/],
-    ["an unknown OU", (d) => (d.guardrails.secureTransport = { targets: ["/Workload"] }), /guardrails\.secureTransport\.targets\[0\]: no account lives in or under the OU \/Workload \(did you mean "\/Workloads"\?\)/],
-    ["an unknown account", (d) => (d.guardrails.noStandingCredentials = { exceptions: [{ account: "payment-prod", reason: "a long enough reason" }] }), /exceptions\[0\]\.account: no account named "payment-prod" \(did you mean "payments-prod"\?\)/],
-    ["a role exception on an RCP", (d) => (d.guardrails.resourcePerimeter = { exceptions: [{ account: "payments-prod", role: "x", reason: "a long enough reason" }] }), /resourcePerimeter\.exceptions\[0\]\.role: a resource control policy applies to resources/],
-    ["a region deny locking out the deploy role", (d) => (d.guardrails.regionDeny = { allowedRegions: ["eu-west-1"] }), /guardrails\.regionDeny\.allowedRegions: eu-central-1 would be denied, locking the deploy role and the pipelines out/],
-    ["GitHub declared as another issuer", (d) => (d.guardrails.trustedIdentityProviders = { issuers: [{ host: "token.actions.githubusercontent.com", reason: "a long enough reason" }] }), /issuers\[0\]\.host: GitHub Actions is trusted for the owners/],
-    ["guardrails without a management account", (d) => (d.accounts = d.accounts.filter((a: any) => a.role !== "management")), /guardrails: guardrails are created in the management account's stack/],
+    [
+      "switched off without a reason",
+      (d) => (d.guardrails.denyRootUser = { enabled: false }),
+      /guardrails\.denyRootUser\.enabled: switching a guardrail off needs a reason/,
+    ],
+    [
+      "an exception without a reason",
+      (d) => (d.guardrails.noStandingCredentials = { exceptions: [{ role: "x" }] }),
+      /guardrails\.noStandingCredentials\.exceptions\[0\]\.reason: required/,
+    ],
+    [
+      "an unknown OU",
+      (d) => (d.guardrails.secureTransport = { targets: ["/Workload"] }),
+      /guardrails\.secureTransport\.targets\[0\]: no account lives in or under the OU \/Workload \(did you mean "\/Workloads"\?\)/,
+    ],
+    [
+      "an unknown account",
+      (d) => (d.guardrails.noStandingCredentials = { exceptions: [{ account: "payment-prod", reason: "a long enough reason" }] }),
+      /exceptions\[0\]\.account: no account named "payment-prod" \(did you mean "payments-prod"\?\)/,
+    ],
+    [
+      "a role exception on an RCP",
+      (d) => (d.guardrails.resourcePerimeter = { exceptions: [{ account: "payments-prod", role: "x", reason: "a long enough reason" }] }),
+      /resourcePerimeter\.exceptions\[0\]\.role: a resource control policy applies to resources/,
+    ],
+    [
+      "a region deny locking out the deploy role",
+      (d) => (d.guardrails.regionDeny = { allowedRegions: ["eu-west-1"] }),
+      /guardrails\.regionDeny\.allowedRegions: eu-central-1 would be denied, locking the deploy role and the pipelines out/,
+    ],
+    [
+      "GitHub declared as another issuer",
+      (d) => (d.guardrails.trustedIdentityProviders = { issuers: [{ host: "token.actions.githubusercontent.com", reason: "a long enough reason" }] }),
+      /issuers\[0\]\.host: GitHub Actions is trusted for the owners/,
+    ],
+    [
+      "guardrails without a management account",
+      (d) => (d.accounts = d.accounts.filter((a: any) => a.role !== "management")),
+      /guardrails: guardrails are created in the management account's stack/,
+    ],
   ])("%s", (_name, edit, expected) => {
     const message = refusal((doc) => {
       if (doc.compliance?.monitoring) delete doc.compliance.monitoring;
@@ -228,8 +286,16 @@ describe("synthesized guardrails", () => {
   const read = (out: string, stack: string): Json => JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as Json;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "baseline-guardrails-"));
-    synthesizeInto(example, join(dir, "example"), example.stacks.filter((s) => s.name === "management-eu-west-1" || s.name === "payments-prod-eu-west-1"));
-    synthesizeInto(second, join(dir, "second"), second.stacks.filter((s) => s.account.role === "management" && s.isHomeRegion));
+    synthesizeInto(
+      example,
+      join(dir, "example"),
+      example.stacks.filter((s) => s.name === "management-eu-west-1" || s.name === "payments-prod-eu-west-1"),
+    );
+    synthesizeInto(
+      second,
+      join(dir, "second"),
+      second.stacks.filter((s) => s.account.role === "management" && s.isHomeRegion),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -262,6 +328,8 @@ describe("synthesized guardrails", () => {
     const attachments = Object.values(json.resource!.aws_organizations_policy_attachment!);
     const plan = planGuardrails(second, second.guardrails!);
     expect(attachments).toHaveLength(plan.policies.reduce((n, p) => n + p.targets.length, 0));
-    expect(json.output![GUARDRAILS_OUTPUT].value.denyRootUser).toEqual({ disabled: "Root access is not centralized yet; revisit in Q2 (CISO decision SEC-301)" });
+    expect(json.output![GUARDRAILS_OUTPUT].value.denyRootUser).toEqual({
+      disabled: "Root access is not centralized yet; revisit in Q2 (CISO decision SEC-301)",
+    });
   });
 });

@@ -19,7 +19,10 @@ const synthesized = new Map<ResolvedOrg, SynthesizedStack[]>();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "baseline-guardrail-proof-"));
-  for (const [name, org] of [["example", example], ["second", second]] as const) {
+  for (const [name, org] of [
+    ["example", example],
+    ["second", second],
+  ] as const) {
     synthesizeInto(org, join(dir, name));
     synthesized.set(org, readSynthesized(join(dir, name)));
   }
@@ -125,9 +128,26 @@ describe("guardrails proven with the access evaluator", () => {
 });
 
 describe("mutations: a removed deny fails the proof", () => {
-  const sids = GUARDRAIL_IDS.flatMap((id) => GUARDRAILS[id].sids.map((sid) => [id, sid] as const)).concat([["trustedIdentityProviders", "EnforceGithubOwners"]]);
+  const sids = GUARDRAIL_IDS.flatMap((id) => GUARDRAILS[id].sids.map((sid) => [id, sid] as const)).concat([
+    ["trustedIdentityProviders", "EnforceGithubOwners"],
+  ]);
   // Statements whose denial the example's intents exercise; the rest (aliases, boundary policy, permission boundary) are data-tested.
-  const exercised = new Set(["DenyStandingCredentials", "ProtectBaselineRoles", "ProtectBaselineKeys", "ProtectConfig", "ProtectSecurityHub", "ProtectCloudTrail", "DenyLeaveOrganization", "DenyRootUser", "DenyOutsideAllowedRegions", "EnforceOrgIdentities", "EnforceConfusedDeputyProtection", "EnforceSecureTransport", "EnforceTrustedOidcProviders", "EnforceGithubOwners"]);
+  const exercised = new Set([
+    "DenyStandingCredentials",
+    "ProtectBaselineRoles",
+    "ProtectBaselineKeys",
+    "ProtectConfig",
+    "ProtectSecurityHub",
+    "ProtectCloudTrail",
+    "DenyLeaveOrganization",
+    "DenyRootUser",
+    "DenyOutsideAllowedRegions",
+    "EnforceOrgIdentities",
+    "EnforceConfusedDeputyProtection",
+    "EnforceSecureTransport",
+    "EnforceTrustedOidcProviders",
+    "EnforceGithubOwners",
+  ]);
   it.each(sids.filter(([, sid]) => exercised.has(sid)))("%s without %s", (id, sid) => {
     const failures = failing(example, withoutStatement(synthesized.get(example)!, sid));
     expect(failures.length, `${id}/${sid}`).toBeGreaterThan(0);
@@ -147,7 +167,10 @@ describe("mutations: a removed deny fails the proof", () => {
     const stacks = synthesized.get(example)!.map((s) => {
       const copy = structuredClone(s);
       for (const policy of Object.values(copy.json.resource?.aws_organizations_policy ?? {})) {
-        policy.content = (policy.content as string).replace('"Sid":"DenyStandingCredentials","Effect":"Deny",', '"Sid":"DenyStandingCredentials","Effect":"Deny","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}},');
+        policy.content = (policy.content as string).replace(
+          '"Sid":"DenyStandingCredentials","Effect":"Deny",',
+          '"Sid":"DenyStandingCredentials","Effect":"Deny","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}},',
+        );
       }
       return copy;
     });

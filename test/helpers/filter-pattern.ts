@@ -6,7 +6,16 @@
 const compiled = new Map<string, RegExp>();
 function wildcard(wanted: string): RegExp {
   let re = compiled.get(wanted);
-  if (!re) compiled.set(wanted, (re = new RegExp(`^${wanted.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`)));
+  if (!re)
+    compiled.set(
+      wanted,
+      (re = new RegExp(
+        `^${wanted
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      )),
+    );
   return re;
 }
 
@@ -19,7 +28,11 @@ export function matchesFilter(pattern: string, event: Record<string, unknown>): 
     if (expected !== undefined && t !== expected) throw new Error(`expected ${expected}, got ${t} in ${pattern}`);
     return t!;
   };
-  const lookup = (path: string): unknown => path.slice(2).split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], event);
+  const lookup = (path: string): unknown =>
+    path
+      .slice(2)
+      .split(".")
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], event);
   const like = (value: unknown, wanted: string) => typeof value === "string" && wildcard(wanted).test(value);
   const primary = (): boolean => {
     if (peek() === "(") {

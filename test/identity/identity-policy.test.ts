@@ -4,13 +4,18 @@ import { applyRolePolicy, identityPolicy, planRolePolicy, secretArn, statementPr
 
 describe("identityPolicy", () => {
   it("reads secrets by exact ARN (-??????) and decrypts their key only through Secrets Manager", () => {
-    const doc = canonicalPolicy(identityPolicy({ secrets: [{ accountId: "444444444444", name: "payments/db", regions: ["eu-west-1", "eu-central-1"], keyName: "shared" }] })!);
+    const doc = canonicalPolicy(
+      identityPolicy({ secrets: [{ accountId: "444444444444", name: "payments/db", regions: ["eu-west-1", "eu-central-1"], keyName: "shared" }] })!,
+    );
     expect(doc.Statement).toEqual([
       {
         Sid: "ReadSecrets",
         Effect: "Allow",
         Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-        Resource: ["arn:aws:secretsmanager:eu-central-1:444444444444:secret:payments/db-??????", "arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-??????"],
+        Resource: [
+          "arn:aws:secretsmanager:eu-central-1:444444444444:secret:payments/db-??????",
+          "arn:aws:secretsmanager:eu-west-1:444444444444:secret:payments/db-??????",
+        ],
       },
       {
         Sid: "DecryptSecretsShared444444444444",
@@ -38,7 +43,10 @@ describe("identityPolicy", () => {
         Effect: "Allow",
         Action: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: "arn:aws:kms:eu-west-1:5:key/*",
-        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/data" }, StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+        Condition: {
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/data" },
+          StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        },
       },
     ]);
   });
@@ -76,7 +84,13 @@ describe("identityPolicy", () => {
 
   it("bounds an MFA session by the age of the MFA sign-in", () => {
     expect(identityPolicy({ mfaSessionBound: 900 })!.Statement).toEqual([
-      { Sid: "DenyAfterSessionBound", Effect: "Deny", NotAction: "sts:GetCallerIdentity", Resource: "*", Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": 900 } } },
+      {
+        Sid: "DenyAfterSessionBound",
+        Effect: "Deny",
+        NotAction: "sts:GetCallerIdentity",
+        Resource: "*",
+        Condition: { NumericGreaterThan: { "aws:MultiFactorAuthAge": 900 } },
+      },
     ]);
   });
 
@@ -107,7 +121,8 @@ describe("statementProblems", () => {
     expect(allow(["kms:Decrypt"], ["*"]).join()).toMatch(/every key/);
     expect(allow(["kms:ReEncrypt*"], ["*"]).join()).toMatch(/re-encrypting from every key/);
   });
-  it("refuses unknown condition operators", () => expect(allow(["s3:GetObject"], undefined, { StringEqual: { "aws:PrincipalOrgID": "o-1" } }).join()).toMatch(/unknown condition operator/));
+  it("refuses unknown condition operators", () =>
+    expect(allow(["s3:GetObject"], undefined, { StringEqual: { "aws:PrincipalOrgID": "o-1" } }).join()).toMatch(/unknown condition operator/));
   it("lets a Deny be broad", () => expect(statementProblems({ Effect: "Deny", Action: ["s3:*"], Resource: ["*"] })).toEqual([]));
 });
 
@@ -137,7 +152,12 @@ describe("pipeline role policies", () => {
   it("apply: assumes the deploy role and writes its own state only", () => {
     const doc = canonicalPolicy(applyRolePolicy({ deployRoleArn: "arn:aws:iam::5:role/Deploy", state }));
     expect(doc.Statement[0]).toEqual({ Sid: "AssumeDeployRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::5:role/Deploy" });
-    expect(doc.Statement[2]).toEqual({ Sid: "ReadWriteOwnState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::tf/p/a-eu-west-1.tfstate" });
+    expect(doc.Statement[2]).toEqual({
+      Sid: "ReadWriteOwnState",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject"],
+      Resource: "arn:aws:s3:::tf/p/a-eu-west-1.tfstate",
+    });
   });
 
   it("grants the state key through S3 only, and nothing for an HCP backend", () => {

@@ -37,7 +37,9 @@ describe("keyPolicy", () => {
     const doc = canonicalPolicy(
       keyPolicy({
         accountId: "444444444444",
-        users: [{ sid: "Apps", principalArns: ["arn:aws:iam::444444444444:role/app"], viaServices: ["secretsmanager.eu-west-1.amazonaws.com"], allowGrants: true }],
+        users: [
+          { sid: "Apps", principalArns: ["arn:aws:iam::444444444444:role/app"], viaServices: ["secretsmanager.eu-west-1.amazonaws.com"], allowGrants: true },
+        ],
       }),
     );
     expect(doc.Statement.slice(1, 3)).toEqual([
@@ -80,7 +82,14 @@ describe("keyPolicy", () => {
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:555555555555:log-group:*" }, ...sourceAccount },
       },
       // DescribeKey never carries an encryption context: under that condition it would never be allowed.
-      { Sid: "CloudWatchLogsDescribeKey", Effect: "Allow", Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: sourceAccount },
+      {
+        Sid: "CloudWatchLogsDescribeKey",
+        Effect: "Allow",
+        Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+        Action: "kms:DescribeKey",
+        Resource: "*",
+        Condition: sourceAccount,
+      },
     ]);
   });
 
@@ -92,7 +101,14 @@ describe("keyPolicy", () => {
       }),
     );
     expect(doc.Statement.slice(1, 3)).toEqual([
-      { Sid: "Sns", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": "555555555555" } } },
+      {
+        Sid: "Sns",
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": "555555555555" } },
+      },
       {
         Sid: "SnsGrants",
         Effect: "Allow",
@@ -140,14 +156,23 @@ describe("keyPolicy", () => {
 
   it("refuses unsafe inputs", () => {
     const base = { accountId: "444444444444" };
-    expect(() => keyPolicy({ ...base, users: [{ principalArns: ["arn:aws:iam::444444444444:role/*"], viaServices: ["s3.eu-west-1.amazonaws.com"] }] })).toThrow(/wildcard/);
+    expect(() => keyPolicy({ ...base, users: [{ principalArns: ["arn:aws:iam::444444444444:role/*"], viaServices: ["s3.eu-west-1.amazonaws.com"] }] })).toThrow(
+      /wildcard/,
+    );
     expect(() => keyPolicy({ ...base, users: [{ principalArns: ["arn:aws:iam::444444444444:role/a"], viaServices: [] }] })).toThrow(/viaServices/);
-    expect(() => keyPolicy({ ...base, serviceUsers: [{ sid: "X", service: "logs.eu-west-1.amazonaws.com", actions: ["kms:*"] }] })).toThrow(/not a cryptographic action/);
+    expect(() => keyPolicy({ ...base, serviceUsers: [{ sid: "X", service: "logs.eu-west-1.amazonaws.com", actions: ["kms:*"] }] })).toThrow(
+      /not a cryptographic action/,
+    );
     expect(() => keyPolicy({ ...base, serviceUsers: [{ sid: "X", service: "*", actions: ["kms:Decrypt"] }] })).toThrow(/service principal/);
     expect(() =>
-      keyPolicy({ ...base, serviceUsers: [{ sid: "X", service: "logs.eu-west-1.amazonaws.com", actions: ["kms:Decrypt"], conditions: { StringEqual: { a: "b" } } }] }),
+      keyPolicy({
+        ...base,
+        serviceUsers: [{ sid: "X", service: "logs.eu-west-1.amazonaws.com", actions: ["kms:Decrypt"], conditions: { StringEqual: { a: "b" } } }],
+      }),
     ).toThrow(/unknown condition operator/);
-    expect(() => keyPolicy({ ...base, crossAccountUsers: [{ accountIds: ["555555555555"], organizationId: "o-x", viaServices: ["s3.eu-west-1.amazonaws.com"] }] })).toThrow(/too broad/);
+    expect(() =>
+      keyPolicy({ ...base, crossAccountUsers: [{ accountIds: ["555555555555"], organizationId: "o-x", viaServices: ["s3.eu-west-1.amazonaws.com"] }] }),
+    ).toThrow(/too broad/);
   });
 });
 
@@ -198,7 +223,9 @@ describe("the key policy as the perimeter", () => {
   it("the deploy role writes secret values through Secrets Manager and passes its key-access check, but reads none", () => {
     expect(decide(deploy, "kms:GenerateDataKey", via("secretsmanager")).decision).toBe("Allow");
     expect(decide(deploy, "kms:Decrypt", { ...via("secretsmanager"), ...KEY_VALIDATION_CONTEXT }).decision).toBe("Allow");
-    expect(decide(deploy, "kms:Decrypt", { ...via("secretsmanager"), "kms:EncryptionContext:SecretVersionId": "EXAMPLE1-90ab-cdef" }).decision).toBe("ExplicitDeny");
+    expect(decide(deploy, "kms:Decrypt", { ...via("secretsmanager"), "kms:EncryptionContext:SecretVersionId": "EXAMPLE1-90ab-cdef" }).decision).toBe(
+      "ExplicitDeny",
+    );
   });
 
   it("a declared user uses the key only through its services and with its actions, whatever its IAM policies allow", () => {
@@ -253,7 +280,10 @@ describe("the key policy as the perimeter", () => {
         { principalArns: [role("444444444444", "zeta")], viaServices: [viaService("sqs", "eu-west-1")], actions: ["kms:Encrypt"] },
       ],
     });
-    const before = keyPolicy({ accountId: "444444444444", users: [{ principalArns: [app], viaServices: [viaService("s3", "eu-west-1")], actions: ["kms:Decrypt", "kms:DescribeKey"] }] });
+    const before = keyPolicy({
+      accountId: "444444444444",
+      users: [{ principalArns: [app], viaServices: [viaService("s3", "eu-west-1")], actions: ["kms:Decrypt", "kms:DescribeKey"] }],
+    });
     const byId = (doc: typeof policy) => Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     expect(byId(more).BindServicesDecryptViaS3).toEqual(byId(before).BindServicesDecryptViaS3);
     expect(byId(more).KeyUserApp).toEqual(byId(before).KeyUserApp);

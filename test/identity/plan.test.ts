@@ -43,7 +43,16 @@ const sid = (doc: PolicyDocument, prefix: string): Statement[] => doc.Statement.
 
 describe("identity plan", () => {
   it("wires a cross-account key grant on both sides with the same actions and services", () => {
-    const p = plan({ appRoles: [{ name: "worker", kind: "service", services: ["lambda.amazonaws.com"], grants: { keys: [{ key: { account: "shared", name: "data" }, via: ["s3"], access: "encrypt" }] } }] });
+    const p = plan({
+      appRoles: [
+        {
+          name: "worker",
+          kind: "service",
+          services: ["lambda.amazonaws.com"],
+          grants: { keys: [{ key: { account: "shared", name: "data" }, via: ["s3"], access: "encrypt" }] },
+        },
+      ],
+    });
     expect(sid(p.keyPolicy(), "CrossAccount")).toEqual([
       {
         Sid: "CrossAccountEncryptGenerateDataKeyViaS3",
@@ -63,7 +72,10 @@ describe("identity plan", () => {
         Effect: "Allow",
         Action: ["kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: "arn:aws:kms:eu-west-1:111111111111:key/*",
-        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/data" }, StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+        Condition: {
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/org-baseline/data" },
+          StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        },
       },
     ]);
   });
@@ -115,7 +127,12 @@ describe("identity plan", () => {
     const key = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd";
     const decide = (action: string, context: Record<string, string> = {}) =>
       evaluate(
-        { principal: { arn: "arn:aws:iam::111111111111:role/ops", orgId: "o-exampleorg1" }, action, resource: { arn: key, orgId: "o-exampleorg1" }, context: { "kms:ResourceAliases": ["alias/org-baseline/data"], ...context } },
+        {
+          principal: { arn: "arn:aws:iam::111111111111:role/ops", orgId: "o-exampleorg1" },
+          action,
+          resource: { arn: key, orgId: "o-exampleorg1" },
+          context: { "kms:ResourceAliases": ["alias/org-baseline/data"], ...context },
+        },
         { identity: [{ name: "ops", document: p.sharedRolePolicy("ops") }], resource: { name: "key", document: p.keyPolicy() } },
         { resourceKind: "kms-key" },
       );

@@ -4,7 +4,12 @@ import { scanStack, type ScannedStack } from "./safety-scan.js";
 const BOUNDARY = "arn:aws:iam::555555555555:policy/boundary";
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 const stack = (resource: ScannedStack["resource"]): ScannedStack => ({ name: "s", resource, permissionBoundaryArn: BOUNDARY });
-const role = (extra: Record<string, unknown> = {}) => ({ permissions_boundary: BOUNDARY, max_session_duration: 3600, assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }), ...extra });
+const role = (extra: Record<string, unknown> = {}) => ({
+  permissions_boundary: BOUNDARY,
+  max_session_duration: 3600,
+  assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }),
+  ...extra,
+});
 
 /** The scan must catch each pattern it exists for, or an empty result proves nothing. */
 describe("safety scan", () => {
@@ -22,7 +27,10 @@ describe("safety scan", () => {
       scanStack({
         ...stack({
           aws_secretsmanager_secret_version: { v: { secret_id: "x", secret_string_wo: wo, secret_string_wo_version: 1 } },
-          aws_ssm_parameter: { p: { name: "/a/b", type: "SecureString", value_wo: wo, value_wo_version: 1 }, s: { name: "/a/c", type: "String", value: "info" } },
+          aws_ssm_parameter: {
+            p: { name: "/a/b", type: "SecureString", value_wo: wo, value_wo_version: 1 },
+            s: { name: "/a/c", type: "String", value: "info" },
+          },
         }),
         variable,
         ephemeral: { aws_secretsmanager_random_password: { r: { password_length: 32 } } },
@@ -50,7 +58,9 @@ describe("safety scan", () => {
 
   it("finds an unconditioned * principal", () => {
     const policy = doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "secretsmanager:GetSecretValue", Resource: "*" });
-    expect(scanStack(stack({ aws_secretsmanager_secret_policy: { p: { policy } } }))).toEqual(["s/aws_secretsmanager_secret_policy.p.policy: unconditioned * principal"]);
+    expect(scanStack(stack({ aws_secretsmanager_secret_policy: { p: { policy } } }))).toEqual([
+      "s/aws_secretsmanager_secret_policy.p.policy: unconditioned * principal",
+    ]);
   });
 
   it("finds Action * and service-wide Allows, but not KMS's account-root statement", () => {
@@ -84,6 +94,8 @@ describe("safety scan", () => {
 
   it("finds unknown condition operators", () => {
     const policy = doc({ Effect: "Deny", Action: "s3:GetObject", Resource: "*", Condition: { StringNotEqual: { "aws:PrincipalOrgID": "o-1" } } });
-    expect(scanStack(stack({ aws_s3_bucket_policy: { p: { policy } } }))).toEqual(["s/aws_s3_bucket_policy.p.policy: unknown condition operator StringNotEqual"]);
+    expect(scanStack(stack({ aws_s3_bucket_policy: { p: { policy } } }))).toEqual([
+      "s/aws_s3_bucket_policy.p.policy: unknown condition operator StringNotEqual",
+    ]);
   });
 });

@@ -20,7 +20,8 @@ export function policiesIn(stack: ScannedStack): Array<{ where: string; doc: Pol
     if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
     else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v === "string" && /policy$/.test(k) && v.trimStart().startsWith("{")) found.push({ where: `${where}.${k}`, doc: JSON.parse(unescapeTerraformTemplate(v)) as PolicyDocument });
+        if (typeof v === "string" && /policy$/.test(k) && v.trimStart().startsWith("{"))
+          found.push({ where: `${where}.${k}`, doc: JSON.parse(unescapeTerraformTemplate(v)) as PolicyDocument });
         else visit(v, `${where}.${k}`);
       }
     }
@@ -52,7 +53,8 @@ export function scanStack(stack: ScannedStack): string[] {
     if (!ephemeralRef(version.secret_string_wo)) findings.push(`${stack.name}/aws_secretsmanager_secret_version.${id}: a value not from an ephemeral source`);
   }
   for (const [id, parameter] of Object.entries(stack.resource.aws_ssm_parameter ?? {})) {
-    if (parameter.type !== "String" && !ephemeralRef(parameter.value_wo)) findings.push(`${stack.name}/aws_ssm_parameter.${id}: a SecureString value not from an ephemeral source`);
+    if (parameter.type !== "String" && !ephemeralRef(parameter.value_wo))
+      findings.push(`${stack.name}/aws_ssm_parameter.${id}: a SecureString value not from an ephemeral source`);
   }
   const text = JSON.stringify(stack.resource);
   for (const field of ["secret_string", "secret_binary", "insecure_value", "password"]) {
@@ -68,12 +70,17 @@ export function scanStack(stack: ScannedStack): string[] {
           if (!key.startsWith("token.actions.githubusercontent.com:")) continue;
           if (operator !== "StringEquals") findings.push(`${at}: ${key} under ${operator}, not StringEquals`);
           if (key.endsWith(":aud") && value !== "sts.amazonaws.com") findings.push(`${at}: audience ${JSON.stringify(value)}`);
-          if (key.endsWith(":sub")) for (const v of toList(value)) if (!PINNED_SUBJECT.test(String(v))) findings.push(`${at}: OIDC subject ${JSON.stringify(v)} not pinned`);
+          if (key.endsWith(":sub"))
+            for (const v of toList(value)) if (!PINNED_SUBJECT.test(String(v))) findings.push(`${at}: OIDC subject ${JSON.stringify(v)} not pinned`);
         }
       }
       const endpoint = /\/aws_vpc_endpoint\./.test(where);
       // An endpoint policy's federated statement lets tokens reach STS; the role's trust policy decides who assumes it.
-      if (!endpoint && toList(st.Action).includes("sts:AssumeRoleWithWebIdentity") && !JSON.stringify(st.Condition ?? {}).includes("githubusercontent.com:sub")) {
+      if (
+        !endpoint &&
+        toList(st.Action).includes("sts:AssumeRoleWithWebIdentity") &&
+        !JSON.stringify(st.Condition ?? {}).includes("githubusercontent.com:sub")
+      ) {
         findings.push(`${at}: web identity trust without a subject`);
       }
       const open = st.Principal === "*" || toList(typeof st.Principal === "object" ? st.Principal.AWS : undefined).includes("*");
@@ -82,7 +89,8 @@ export function scanStack(stack: ScannedStack): string[] {
         // A VPC endpoint policy grants nothing: it only narrows what passes the endpoint, so the
         // data-perimeter pattern (Action "*" for organization principals and resources) is exempt.
         if ((action === "*" || action === "*:*") && !endpoint) findings.push(`${at}: Action ${action}`);
-        const rootOfKey = action === "kms:*" && typeof st.Principal === "object" && /^arn:aws:iam::\d{12}:root$/.test(String(st.Principal.AWS)) && !st.Condition;
+        const rootOfKey =
+          action === "kms:*" && typeof st.Principal === "object" && /^arn:aws:iam::\d{12}:root$/.test(String(st.Principal.AWS)) && !st.Condition;
         if (st.Effect === "Allow" && /^[a-z0-9-]+:\*$/.test(action) && !rootOfKey) findings.push(`${at}: service-wide Allow ${action}`);
       }
     }
@@ -93,7 +101,8 @@ export function scanStack(stack: ScannedStack): string[] {
     if (key.bypass_policy_lockout_safety_check) findings.push(`${stack.name}/aws_kms_key.${id}: bypasses the lockout safety check`);
   }
   for (const [id, role] of Object.entries(stack.resource.aws_iam_role ?? {})) {
-    if (role.permissions_boundary !== stack.permissionBoundaryArn) findings.push(`${stack.name}/aws_iam_role.${id}: boundary ${JSON.stringify(role.permissions_boundary)}`);
+    if (role.permissions_boundary !== stack.permissionBoundaryArn)
+      findings.push(`${stack.name}/aws_iam_role.${id}: boundary ${JSON.stringify(role.permissions_boundary)}`);
     const seconds = role.max_session_duration;
     if (typeof seconds !== "number" || seconds < 3600 || seconds > 43200) findings.push(`${stack.name}/aws_iam_role.${id}: session ${String(seconds)}`);
   }

@@ -17,7 +17,10 @@ describe("secretPolicy", () => {
         Principal: { AWS: "arn:aws:iam::555555555555:root" },
         Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
         Resource: "*",
-        Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" }, StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } },
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/payments-api" },
+          StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" },
+        },
       },
       {
         Sid: "DenyReadingExceptReaders",
@@ -25,7 +28,10 @@ describe("secretPolicy", () => {
         Principal: "*",
         Action: "secretsmanager:GetSecretValue",
         Resource: "*",
-        Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::444444444444:role/rotation", "arn:aws:iam::555555555555:role/payments-api"] }, ...notService },
+        Condition: {
+          ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::444444444444:role/rotation", "arn:aws:iam::555555555555:role/payments-api"] },
+          ...notService,
+        },
       },
       {
         Sid: "DenyWritingExceptAdminAndRotation",
@@ -34,7 +40,9 @@ describe("secretPolicy", () => {
         Action: ["secretsmanager:PutSecretValue", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret", "secretsmanager:UpdateSecretVersionStage"],
         Resource: "*",
         Condition: {
-          ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::444444444444:role/Deploy", "arn:aws:iam::444444444444:role/rotation", "arn:aws:iam::444444444444:root"] },
+          ArnNotEquals: {
+            "aws:PrincipalArn": ["arn:aws:iam::444444444444:role/Deploy", "arn:aws:iam::444444444444:role/rotation", "arn:aws:iam::444444444444:root"],
+          },
           ...notService,
         },
       },

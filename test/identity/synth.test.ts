@@ -28,7 +28,12 @@ beforeAll(() => {
   synthesizeInto(org, out);
   stacks = new Map(
     readdirSync(join(out, "stacks")).map((name) => {
-      const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Resources; data?: Resources; variable?: Stack["variable"]; ephemeral?: Resources };
+      const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as {
+        resource?: Resources;
+        data?: Resources;
+        variable?: Stack["variable"];
+        ephemeral?: Resources;
+      };
       return [name, { name, resource: json.resource ?? {}, data: json.data ?? {}, variable: json.variable ?? {}, ephemeral: json.ephemeral ?? {} }];
     }),
   );
@@ -87,7 +92,11 @@ describe("identity wiring in the example organization", () => {
         Resource: "*",
         Condition: {
           ArnEquals: { "aws:PrincipalArn": readerArn },
-          StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "kms:CallerAccount": "555555555555", "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+          StringEquals: {
+            "aws:PrincipalOrgID": "o-exampleorg1",
+            "kms:CallerAccount": "555555555555",
+            "kms:ViaService": `secretsmanager.${region}.amazonaws.com`,
+          },
         },
       });
     }
@@ -133,7 +142,10 @@ describe("identity wiring in the example organization", () => {
       },
     });
     // The key policy lets the declared user decrypt only, and only through S3.
-    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUserPaymentsOperator").Action).toEqual(["kms:Decrypt", "kms:DescribeKey"]);
+    expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUserPaymentsOperator").Action).toEqual([
+      "kms:Decrypt",
+      "kms:DescribeKey",
+    ]);
     expect(statement(policyOf(resource(prod, "aws_kms_key", "key-payments-data")), "KeyUserPaymentsOperator").Condition).toEqual({
       ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::555555555555:role/jit/payments-operator" },
       StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
@@ -143,7 +155,9 @@ describe("identity wiring in the example organization", () => {
   it("grants ABAC access on both sides: tagged readers on the secret, tag-matching grants on the role", () => {
     const prod = stack("payments-prod-eu-west-1");
     const policy = policyOf(resource(prod, "aws_secretsmanager_secret_policy", "secret-payments_2f_signing-key"));
-    expect(statement(policy, "TagReadersProjectPayments").Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "aws:PrincipalTag/Project": "payments" } });
+    expect(statement(policy, "TagReadersProjectPayments").Condition).toEqual({
+      StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1", "aws:PrincipalTag/Project": "payments" },
+    });
     const rolePolicy = resource(prod, "aws_iam_role_policy", "role-payments-api");
     const role = policyOf(rolePolicy);
     expect(statement(role, "AbacReadSecrets").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "${aws:PrincipalTag/Project}" } });
@@ -160,9 +174,14 @@ describe("identity wiring in the example organization", () => {
       principal: "secretsmanager.amazonaws.com",
       source_account: "444444444444",
     });
-    expect(resource(shared, "aws_secretsmanager_secret_rotation", "secret-payments_2f_db-credentials").rotation_rules).toEqual({ automatically_after_days: 30 });
+    expect(resource(shared, "aws_secretsmanager_secret_rotation", "secret-payments_2f_db-credentials").rotation_rules).toEqual({
+      automatically_after_days: 30,
+    });
     const prod = stack("payments-prod-eu-west-1");
-    expect(resource(prod, "aws_secretsmanager_secret_rotation", "secret-payments_2f_signing-key").rotation_rules).toEqual({ schedule_expression: "rate(30 days)", duration: "2h" });
+    expect(resource(prod, "aws_secretsmanager_secret_rotation", "secret-payments_2f_signing-key").rotation_rules).toEqual({
+      schedule_expression: "rate(30 days)",
+      duration: "2h",
+    });
   });
 
   it("creates the break-glass and brokered roles with their bounds", () => {
@@ -199,7 +218,10 @@ describe("identity wiring in the example organization", () => {
         expect(`arn:aws:iam::${account.id}:role${plan.path}${plan.name}`).toBe(names.plan);
         expect(`arn:aws:iam::${account.id}:role${apply.path}${apply.name}`).toBe(names.apply);
         expect(statement(policyOf(plan, "assume_role_policy"), "GithubActions").Condition).toEqual({
-          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:pull_request" },
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:pull_request",
+          },
         });
         expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
           StringEquals: {
@@ -228,7 +250,10 @@ describe("identity wiring in the example organization", () => {
       const s: Stack = { name: "payments-prod-eu-west-1", resource: json.resource, data: {}, variable: {}, ephemeral: {} };
       const apply = resource(s, "aws_iam_role", "pipeline-roles_apply");
       expect(statement(policyOf(apply, "assume_role_policy"), "GithubActions").Condition).toEqual({
-        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:ref:refs/heads/main" },
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:example-corp@81234567/org-baseline-live@1045678901:ref:refs/heads/main",
+        },
       });
       expect(policyOf(resource(s, "aws_iam_role_policy", "pipeline-roles_apply")).Statement).toEqual([
         { Sid: "AssumeDeployRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole" },
@@ -238,12 +263,17 @@ describe("identity wiring in the example organization", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
 });
 
 describe("safety scan of every synthesized stack", () => {
   const scanned = () =>
-    [...stacks.values()].map((s) => ({ name: s.name, resource: s.resource, variable: s.variable, ephemeral: s.ephemeral, permissionBoundaryArn: org.stacks.find((x) => x.name === s.name)!.account.permissionBoundaryArn }));
+    [...stacks.values()].map((s) => ({
+      name: s.name,
+      resource: s.resource,
+      variable: s.variable,
+      ephemeral: s.ephemeral,
+      permissionBoundaryArn: org.stacks.find((x) => x.name === s.name)!.account.permissionBoundaryArn,
+    }));
 
   it("finds no secret value, wildcard OIDC subject, unconditioned * principal, Action *, key without rotation or role without the boundary", () => {
     expect(scanned().flatMap(scanStack)).toEqual([]);

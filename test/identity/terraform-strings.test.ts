@@ -28,7 +28,9 @@ describe("policies serialized into Terraform", () => {
   it("leaves cdktf references for cdktf to resolve", () => {
     const arn = Token.asString({ resolve: () => "x" });
     expect(arn).toMatch(/^\$\{TfToken\[/);
-    const json = policyJson(policyDocument([{ Effect: "Allow", Action: "sns:Publish", Resource: arn, Condition: { StringLike: { "aws:userid": "${aws:userid}%{x}" } } }]));
+    const json = policyJson(
+      policyDocument([{ Effect: "Allow", Action: "sns:Publish", Resource: arn, Condition: { StringLike: { "aws:userid": "${aws:userid}%{x}" } } }]),
+    );
     expect(json).toContain(`"Resource":"${arn}"`);
     expect(json).toContain('"$${aws:userid}%%{x}"');
   });

@@ -15,7 +15,10 @@ const ORG = "o-exampleorg1";
 
 describe("serviceTrust", () => {
   it("pins services that send aws:SourceAccount to the account, and trusts the others plainly", () => {
-    expect(canonicalPolicy(serviceTrust({ accountId: "555555555555", services: ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "ec2.amazonaws.com"] })).Statement).toEqual([
+    expect(
+      canonicalPolicy(serviceTrust({ accountId: "555555555555", services: ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "ec2.amazonaws.com"] }))
+        .Statement,
+    ).toEqual([
       {
         Sid: "ServicesOfThisAccount",
         Effect: "Allow",
@@ -60,33 +63,39 @@ describe("crossAccountTrust", () => {
   });
 
   it("refuses a third party without an external id, and wildcard principals", () => {
-    expect(() => crossAccountTrust({ organizationId: ORG, orgPrincipalArns: [], externalPrincipalArns: ["arn:aws:iam::999999999999:role/x"] })).toThrow(/external id/);
+    expect(() => crossAccountTrust({ organizationId: ORG, orgPrincipalArns: [], externalPrincipalArns: ["arn:aws:iam::999999999999:role/x"] })).toThrow(
+      /external id/,
+    );
     expect(() => crossAccountTrust({ organizationId: ORG, orgPrincipalArns: ["arn:aws:iam::222222222222:role/*"] })).toThrow(/wildcard/);
   });
 });
 
 describe("humanTrust", () => {
   it("requires MFA, a recent sign-in and the organization", () => {
-    expect(canonicalPolicy(humanTrust({ organizationId: ORG, principalArns: ["arn:aws:iam::222222222222:role/ic"], maxMfaAgeSeconds: 900 })).Statement).toEqual([
-      {
-        Sid: "PeopleWithMfa",
-        Effect: "Allow",
-        Principal: { AWS: "arn:aws:iam::222222222222:root" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/ic" },
-          Bool: { "aws:MultiFactorAuthPresent": true },
-          NumericLessThan: { "aws:MultiFactorAuthAge": 900 },
-          StringEquals: { "aws:PrincipalOrgID": ORG },
+    expect(canonicalPolicy(humanTrust({ organizationId: ORG, principalArns: ["arn:aws:iam::222222222222:role/ic"], maxMfaAgeSeconds: 900 })).Statement).toEqual(
+      [
+        {
+          Sid: "PeopleWithMfa",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::222222222222:root" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/ic" },
+            Bool: { "aws:MultiFactorAuthPresent": true },
+            NumericLessThan: { "aws:MultiFactorAuthAge": 900 },
+            StringEquals: { "aws:PrincipalOrgID": ORG },
+          },
         },
-      },
-    ]);
+      ],
+    );
   });
 });
 
 describe("brokeredTrust", () => {
   it("trusts only the broker, requires a source identity, and allows only declared session tag keys", () => {
-    expect(canonicalPolicy(brokeredTrust({ organizationId: ORG, brokerArn: "arn:aws:iam::222222222222:role/access-broker", sessionTagKeys: ["Ticket"] })).Statement).toEqual([
+    expect(
+      canonicalPolicy(brokeredTrust({ organizationId: ORG, brokerArn: "arn:aws:iam::222222222222:role/access-broker", sessionTagKeys: ["Ticket"] })).Statement,
+    ).toEqual([
       {
         Sid: "BrokerWithSourceIdentity",
         Effect: "Allow",
@@ -116,13 +125,20 @@ describe("brokeredTrust", () => {
 describe("githubOidcTrust", () => {
   it("pins aud and the exact sub with StringEquals", () => {
     const provider = "arn:aws:iam::555555555555:oidc-provider/token.actions.githubusercontent.com";
-    expect(githubOidcTrust({ providerArn: provider, subjects: githubSubjects({ owner: "o", repository: "r" }, "legacy", { pullRequest: true }) }).Statement).toEqual([
+    expect(
+      githubOidcTrust({ providerArn: provider, subjects: githubSubjects({ owner: "o", repository: "r" }, "legacy", { pullRequest: true }) }).Statement,
+    ).toEqual([
       {
         Sid: "GithubActions",
         Effect: "Allow",
         Principal: { Federated: provider },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": ["repo:o/r:pull_request"] } },
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": ["repo:o/r:pull_request"],
+          },
+        },
       },
     ]);
   });
@@ -137,16 +153,17 @@ describe("githubOidcTrust", () => {
 
   it("renders a role's structured subjects in both forms unless narrowed, each subject once", () => {
     const spec = { repository: "o/r", ownerId: 1, repositoryId: 2, subjectFormat: "both" as const };
-    expect(githubRoleSubjects([{ ...spec, environment: "prod" }, "repo:o/r:environment:prod", { ...spec, pullRequest: true, subjectFormat: "immutable" }])).toEqual([
-      "repo:o@1/r@2:environment:prod",
-      "repo:o/r:environment:prod",
-      "repo:o@1/r@2:pull_request",
-    ]);
+    expect(
+      githubRoleSubjects([{ ...spec, environment: "prod" }, "repo:o/r:environment:prod", { ...spec, pullRequest: true, subjectFormat: "immutable" }]),
+    ).toEqual(["repo:o@1/r@2:environment:prod", "repo:o/r:environment:prod", "repo:o@1/r@2:pull_request"]);
   });
 
-  it.each(["repo:o@123456/r@456789:pull_request", "repo:o@1/r@2:environment:prod", "repo:o/r:ref:refs/heads/main", "repo:o@1/r@2:ref:refs/tags/v1.2.3"])("accepts the pinned subject %s", (subject) => {
-    expect(githubSubjectProblem(subject)).toBeUndefined();
-  });
+  it.each(["repo:o@123456/r@456789:pull_request", "repo:o@1/r@2:environment:prod", "repo:o/r:ref:refs/heads/main", "repo:o@1/r@2:ref:refs/tags/v1.2.3"])(
+    "accepts the pinned subject %s",
+    (subject) => {
+      expect(githubSubjectProblem(subject)).toBeUndefined();
+    },
+  );
 
   it.each([
     ["repo:o@abc/r@1:pull_request", '"o@abc" is not NAME@ID'],
@@ -159,11 +176,19 @@ describe("githubOidcTrust", () => {
     expect(githubSubjectProblem(subject)).toContain(message);
   });
 
-  it.each(["repo:org@1/repo@*:pull_request", "repo:org@1/repo@2:environment:*", "*", "repo:*", "repo:org/*", "repo:org/repo:*", "repo:org/repo:ref:refs/heads/*", "repo:org/repo:environment:pro?", "repo:org/repo", "org/repo:pull_request"])(
-    "refuses the subject %s",
-    (subject) => {
-      expect(githubSubjectProblem(subject)).toBeDefined();
-      expect(() => githubOidcTrust({ providerArn: "p", subjects: ["repo:o/r:pull_request", subject] })).toThrow();
-    },
-  );
+  it.each([
+    "repo:org@1/repo@*:pull_request",
+    "repo:org@1/repo@2:environment:*",
+    "*",
+    "repo:*",
+    "repo:org/*",
+    "repo:org/repo:*",
+    "repo:org/repo:ref:refs/heads/*",
+    "repo:org/repo:environment:pro?",
+    "repo:org/repo",
+    "org/repo:pull_request",
+  ])("refuses the subject %s", (subject) => {
+    expect(githubSubjectProblem(subject)).toBeDefined();
+    expect(() => githubOidcTrust({ providerArn: "p", subjects: ["repo:o/r:pull_request", subject] })).toThrow();
+  });
 });

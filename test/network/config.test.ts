@@ -45,16 +45,44 @@ describe("endpoint config", () => {
   });
 
   it.each([
-    ["both forms of VPC", "        vpc: { id: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0], tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n", /accounts\[1\]\.endpoints\[0\]\.vpc\.tags: name the VPC either by id \(with subnetIds\) or by tags, not both/],
+    [
+      "both forms of VPC",
+      "        vpc: { id: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0], tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n",
+      /accounts\[1\]\.endpoints\[0\]\.vpc\.tags: name the VPC either by id \(with subnetIds\) or by tags, not both/,
+    ],
     ["no VPC form", "        vpc: {}\n        allowedCidrs: [10.0.0.0/8]\n", /endpoints\[0\]\.vpc: name the VPC by id/],
     ["an id without subnets", "        vpc: { id: vpc-0123456789abcdef0 }\n        allowedCidrs: [10.0.0.0/8]\n", /vpc\.subnetIds: required with vpc\.id/],
-    ["subnet ids with a tag lookup", "        vpc: { tags: { Name: x }, subnetIds: [subnet-0123456789abcdef0] }\n        allowedCidrs: [10.0.0.0/8]\n", /vpc\.subnetIds: subnetIds goes with vpc\.id/],
+    [
+      "subnet ids with a tag lookup",
+      "        vpc: { tags: { Name: x }, subnetIds: [subnet-0123456789abcdef0] }\n        allowedCidrs: [10.0.0.0/8]\n",
+      /vpc\.subnetIds: subnetIds goes with vpc\.id/,
+    ],
     ["nobody allowed", "        vpc: { tags: { Name: x } }\n", /endpoints\[0\]\.allowedCidrs: name the sources allowed to reach the endpoints/],
-    ["the whole internet", "        vpc: { tags: { Name: x } }\n        allowedCidrs: [0.0.0.0/0]\n", /allowedCidrs\[0\]: a \/0 range admits the whole internet/],
-    ["a duplicated service", "        vpc: { tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n        services: [kms, kms]\n", /services\[1\]: kms is listed twice/],
-    ["a service as both kinds", "        vpc: { tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n        services: [s3]\n        gateways: [s3]\n", /services\[0\]: s3 is also a gateway endpoint here/],
-    ["route tables without gateways", "        vpc: { tags: { Name: x }, routeTableIds: [rtb-0123456789abcdef0] }\n        allowedCidrs: [10.0.0.0/8]\n", /routeTableIds: route tables are only used by gateway endpoints/],
-    ["a misspelled key", "        vpc: { tags: { Name: x } }\n        allowedCidr: [10.0.0.0/8]\n", /unknown key "allowedCidr" \(did you mean "allowedCidrs"\?\)/],
+    [
+      "the whole internet",
+      "        vpc: { tags: { Name: x } }\n        allowedCidrs: [0.0.0.0/0]\n",
+      /allowedCidrs\[0\]: a \/0 range admits the whole internet/,
+    ],
+    [
+      "a duplicated service",
+      "        vpc: { tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n        services: [kms, kms]\n",
+      /services\[1\]: kms is listed twice/,
+    ],
+    [
+      "a service as both kinds",
+      "        vpc: { tags: { Name: x } }\n        allowedCidrs: [10.0.0.0/8]\n        services: [s3]\n        gateways: [s3]\n",
+      /services\[0\]: s3 is also a gateway endpoint here/,
+    ],
+    [
+      "route tables without gateways",
+      "        vpc: { tags: { Name: x }, routeTableIds: [rtb-0123456789abcdef0] }\n        allowedCidrs: [10.0.0.0/8]\n",
+      /routeTableIds: route tables are only used by gateway endpoints/,
+    ],
+    [
+      "a misspelled key",
+      "        vpc: { tags: { Name: x } }\n        allowedCidr: [10.0.0.0/8]\n",
+      /unknown key "allowedCidr" \(did you mean "allowedCidrs"\?\)/,
+    ],
   ])("refuses %s", (_name, set, expected) => {
     expect(problems(endpoints(set)).join("\n")).toMatch(expected);
   });
@@ -88,7 +116,7 @@ describe("logs config", () => {
     expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n"))).toEqual([
       expect.stringMatching(/logGroups\[0\]\.retentionDays: 30 days is under the dev minimum of 90 \(the LOGS-RETENTION rule's MinRetentionTime\)$/),
     ]);
-    const override = "compliance: { config: { rules: { parameters: { LOGS-RETENTION: { MinRetentionTime: \"14\" } } } } }\n";
+    const override = 'compliance: { config: { rules: { parameters: { LOGS-RETENTION: { MinRetentionTime: "14" } } } } }\n';
     expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n") + override)).toEqual([]);
     const excluded = "compliance: { config: { rules: { exclude: [{ control: LOGS-RETENTION, reason: short-lived sandbox logs only }] } } }\n";
     expect(problems(dev("    logGroups: [{ name: /app, retentionDays: 30 }]\n") + excluded)).toEqual([]);
@@ -101,32 +129,64 @@ describe("logs config", () => {
     expect(problems(app("") + "logs: { retentionDays: { default: 365, prd: 365 } }\n").join("\n")).toMatch(
       /logs\.retentionDays\.prd: no account has environment "prd" \(did you mean "prod"\?\)/,
     );
-    expect(problems(app("    logGroups: [{ name: /app }, { name: /app }]\n")).join("\n")).toMatch(/logGroups\[1\]\.name: log group \/app is already declared by logGroups\[0\]/);
-    expect(problems(app("    logGroups: [{ name: /app, regions: [us-east-1] }]\n")).join("\n")).toMatch(/logGroups\[0\]\.regions\[0\]: region us-east-1 is not one of this account's regions/);
+    expect(problems(app("    logGroups: [{ name: /app }, { name: /app }]\n")).join("\n")).toMatch(
+      /logGroups\[1\]\.name: log group \/app is already declared by logGroups\[0\]/,
+    );
+    expect(problems(app("    logGroups: [{ name: /app, regions: [us-east-1] }]\n")).join("\n")).toMatch(
+      /logGroups\[0\]\.regions\[0\]: region us-east-1 is not one of this account's regions/,
+    );
   });
 });
 
 describe("compliance config", () => {
   it.each([
-    ["an unknown control to exclude", "  config: { rules: { exclude: [{ control: SECRETS-ROTATON, reason: \"no secrets in this organization\" }] } }", /compliance\.config\.rules\.exclude\[0\]\.control: no catalog control SECRETS-ROTATON/],
-    ["an exclusion without a real reason", "  config: { rules: { exclude: [{ control: SECRETS-ROTATION, reason: ok }] } }", /exclude\[0\]\.reason: a reason of at least 10 characters/],
-    ["a non-numeric day threshold", "  config: { rules: { parameters: { LOGS-RETENTION: { MinRetentionTime: a-year } } } }", /parameters\.LOGS-RETENTION\.MinRetentionTime: a whole number such as 90/],
-    ["parameters for a preflight-only control", "  config: { rules: { parameters: { CONFIG-ENABLED: { x: \"1\" } } } }", /CONFIG-ENABLED has no AWS Config rule/],
-    ["a Control Tower account that does not exist", "  config: { recorder: { deliveryBucket: cfg-bucket, controlTowerAccounts: [log-archiv] } }", /controlTowerAccounts\[0\]: no account named "log-archiv"/],
+    [
+      "an unknown control to exclude",
+      '  config: { rules: { exclude: [{ control: SECRETS-ROTATON, reason: "no secrets in this organization" }] } }',
+      /compliance\.config\.rules\.exclude\[0\]\.control: no catalog control SECRETS-ROTATON/,
+    ],
+    [
+      "an exclusion without a real reason",
+      "  config: { rules: { exclude: [{ control: SECRETS-ROTATION, reason: ok }] } }",
+      /exclude\[0\]\.reason: a reason of at least 10 characters/,
+    ],
+    [
+      "a non-numeric day threshold",
+      "  config: { rules: { parameters: { LOGS-RETENTION: { MinRetentionTime: a-year } } } }",
+      /parameters\.LOGS-RETENTION\.MinRetentionTime: a whole number such as 90/,
+    ],
+    ["parameters for a preflight-only control", '  config: { rules: { parameters: { CONFIG-ENABLED: { x: "1" } } } }', /CONFIG-ENABLED has no AWS Config rule/],
+    [
+      "a Control Tower account that does not exist",
+      "  config: { recorder: { deliveryBucket: cfg-bucket, controlTowerAccounts: [log-archiv] } }",
+      /controlTowerAccounts\[0\]: no account named "log-archiv"/,
+    ],
     ["a disabled control without a reason", "  securityHub: { disabledControls: [{ control: IAM.6 }] }", /disabledControls\[0\]\.reason: required/],
-    ["a disabled control in an unsubscribed standard", "  securityHub: { standards: [fsbp], disabledControls: [{ control: IAM.6, standards: [cis-3.0], reason: \"root credentials are removed centrally\" }] }", /disabledControls\[0\]\.standards\[0\]: cis-3\.0 is not subscribed/],
+    [
+      "a disabled control in an unsubscribed standard",
+      '  securityHub: { standards: [fsbp], disabledControls: [{ control: IAM.6, standards: [cis-3.0], reason: "root credentials are removed centrally" }] }',
+      /disabledControls\[0\]\.standards\[0\]: cis-3\.0 is not subscribed/,
+    ],
     ["an unknown standard", "  securityHub: { standards: [fsbp, cis-1.2] }", /securityHub\.standards\[1\]: expected one of fsbp, cis-3\.0/],
     ["a trail in an unknown account", "  monitoring: { trail: { account: mgmt, logGroup: trail } }", /monitoring\.trail\.account: no account named "mgmt"/],
-    ["an exception for an unknown account", "  exceptions: [{ controls: [SECRETS-ROTATION], account: ap, resource: db, reason: \"vendor token, replaced by hand\" }]", /exceptions\[0\]\.account: no account named "ap" \(did you mean "app"\?\)/],
+    [
+      "an exception for an unknown account",
+      '  exceptions: [{ controls: [SECRETS-ROTATION], account: ap, resource: db, reason: "vendor token, replaced by hand" }]',
+      /exceptions\[0\]\.account: no account named "ap" \(did you mean "app"\?\)/,
+    ],
   ])("refuses %s", (_name, section, expected) => {
     expect(problems(app("") + `compliance:\n${section}\n`).join("\n")).toMatch(expected);
   });
 
   it("needs the security account for organization rules, and in every region they must reach", () => {
     const noSecurity = `accounts:\n  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /W }\n`;
-    expect(problems(noSecurity).join("\n")).toMatch(/accounts: organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security/);
+    expect(problems(noSecurity).join("\n")).toMatch(
+      /accounts: organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security/,
+    );
     expect(problems(noSecurity + "compliance: { config: { rules: { mode: account } } }\n")).toEqual([]);
     const wider = `accounts:\n${SECURITY}  - { id: "333333333333", name: app, role: workload, environment: prod, ou: /W, regions: [eu-west-1, us-east-1] }\n`;
-    expect(problems(wider).join("\n")).toMatch(/accounts\[1\]\.regions: us-east-1 would get no organization Config rules: add the region\(s\) to the security account security/);
+    expect(problems(wider).join("\n")).toMatch(
+      /accounts\[1\]\.regions: us-east-1 would get no organization Config rules: add the region\(s\) to the security account security/,
+    );
   });
 });

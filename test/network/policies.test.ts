@@ -76,7 +76,9 @@ describe("endpoint policies decide as AWS's data-perimeter examples do", () => {
   it("s3 gateway: an organization principal reads ECR's image layers and AWS's package repositories, not another organization's buckets", () => {
     const layer = { arn: "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/sha256/layer", account: "111122223333" };
     expect(through("s3", inOrg, "s3:GetObject", layer).decision).toBe("Allow");
-    expect(through("s3", inOrg, "s3:GetObject", { arn: "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/core/mirror.list", account: "111122223333" }).decision).toBe("Allow");
+    expect(
+      through("s3", inOrg, "s3:GetObject", { arn: "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/core/mirror.list", account: "111122223333" }).decision,
+    ).toBe("Allow");
     expect(through("s3", inOrg, "s3:PutObject", layer).decision).toBe("ImplicitDeny");
     expect(through("s3", outsider, "s3:GetObject", layer).decision).toBe("ImplicitDeny");
     expect(through("s3", inOrg, "s3:PutObject", { arn: "arn:aws:s3:::exfil-bucket/x", orgId: OTHER_ORG }).decision).toBe("ImplicitDeny");
@@ -144,7 +146,13 @@ describe("AWS Config policies", () => {
 describe("logs key policy", () => {
   it("keeps the root statement and lets CloudWatch Logs of one region use the key for that account's log groups only", () => {
     const doc = canonicalPolicy(logsKeyPolicy("555555555555", "eu-west-1"));
-    expect(doc.Statement[0]).toEqual({ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "kms:*", Resource: "*" });
+    expect(doc.Statement[0]).toEqual({
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::555555555555:root" },
+      Action: "kms:*",
+      Resource: "*",
+    });
     const [logs, describe] = [doc.Statement.find((s) => s.Sid === "CloudWatchLogs")!, doc.Statement.find((s) => s.Sid === "CloudWatchLogsDescribeKey")!];
     expect(logs.Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     expect(logs.Condition).toEqual({
@@ -155,7 +163,11 @@ describe("logs key policy", () => {
     expect(logs.Action).toContain("kms:Decrypt");
     // DescribeKey carries no encryption context: it is allowed on its own, for this region's Logs only.
     expect(logs.Action).not.toContain("kms:DescribeKey");
-    expect(describe).toMatchObject({ Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Action: "kms:DescribeKey", Condition: { StringEqualsIfExists: { "aws:SourceAccount": "555555555555" } } });
+    expect(describe).toMatchObject({
+      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Action: "kms:DescribeKey",
+      Condition: { StringEqualsIfExists: { "aws:SourceAccount": "555555555555" } },
+    });
   });
 });
 
@@ -181,7 +193,9 @@ describe("alarm topic policy", () => {
 
 describe("secret access filter patterns", () => {
   it("counts refused GetSecretValue calls", () => {
-    expect(accessDeniedPattern()).toBe('{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && ($.errorCode = "AccessDenied*") }');
+    expect(accessDeniedPattern()).toBe(
+      '{ ($.eventSource = "secretsmanager.amazonaws.com") && ($.eventName = "GetSecretValue") && ($.errorCode = "AccessDenied*") }',
+    );
   });
 
   it("counts successful reads in the account by users, root, and roles that are not declared readers", () => {
@@ -209,7 +223,9 @@ describe("secret access filter patterns", () => {
   it("refuses an account whose ABAC-read secrets alone exceed the limit", () => {
     const secrets = Array.from({ length: 12 }, (_, i) => `app/secret-read-by-tag-number-${i}`);
     const roles = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::555555555555:role/reader-role-number-${i}`);
-    expect(() => unexpectedReadsPatterns("555555555555", { roleArns: roles, tagReadSecrets: secrets, rotationFunctions: [] })).toThrow(new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`));
+    expect(() => unexpectedReadsPatterns("555555555555", { roleArns: roles, tagReadSecrets: secrets, rotationFunctions: [] })).toThrow(
+      new RegExp(`over CloudWatch's ${MAX_PATTERN_LENGTH}`),
+    );
   });
 });
 

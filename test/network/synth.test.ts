@@ -7,7 +7,11 @@ import { policyJson } from "../../modules/policies/document.js";
 import { endpointPolicy } from "../../modules/policies/endpoint-policy.js";
 import { runCli } from "../helpers/cli.js";
 
-type Json = { resource?: Record<string, Record<string, Record<string, any>>>; data?: Record<string, Record<string, Record<string, any>>>; output?: Record<string, any> };
+type Json = {
+  resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, any>;
+};
 
 const dir = mkdtempSync(join(tmpdir(), "baseline-network-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,9 +48,7 @@ describe("VPC endpoints", () => {
     const json = example("payments-prod-eu-west-1");
     const endpoints = all(json, "aws_vpc_endpoint");
     const interfaces = endpoints.filter((e) => e.vpc_endpoint_type === "Interface");
-    expect(interfaces.map((e) => e.service_name).sort()).toEqual(
-      ["kms", "logs", "secretsmanager", "ssm", "sts"].map((s) => `com.amazonaws.eu-west-1.${s}`),
-    );
+    expect(interfaces.map((e) => e.service_name).sort()).toEqual(["kms", "logs", "secretsmanager", "ssm", "sts"].map((s) => `com.amazonaws.eu-west-1.${s}`));
     for (const e of interfaces) {
       expect(e.vpc_id).toBe("vpc-0a1b2c3d4e5f67890");
       expect(e.private_dns_enabled).toBe(true);
@@ -145,9 +147,18 @@ describe("AWS Config", () => {
     const home = all(example("security-eu-west-1"), "aws_config_organization_managed_rule");
     expect(home.map((r) => r.name).sort()).toEqual(withRule.map((c) => c.configRule!.name).sort());
     const other = all(example("security-eu-central-1"), "aws_config_organization_managed_rule");
-    expect(other.map((r) => r.name).sort()).toEqual(withRule.filter((c) => !c.configRule!.global).map((c) => c.configRule!.name).sort());
+    expect(other.map((r) => r.name).sort()).toEqual(
+      withRule
+        .filter((c) => !c.configRule!.global)
+        .map((c) => c.configRule!.name)
+        .sort(),
+    );
     const retention = home.find((r) => r.name === "cw-loggroup-retention-period-check")!;
-    expect(retention).toMatchObject({ rule_identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK", input_parameters: '{"MinRetentionTime":"90"}', maximum_execution_frequency: "TwentyFour_Hours" });
+    expect(retention).toMatchObject({
+      rule_identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+      input_parameters: '{"MinRetentionTime":"90"}',
+      maximum_execution_frequency: "TwentyFour_Hours",
+    });
     const rotation = home.find((r) => r.name === "secretsmanager-rotation-enabled-check")!;
     expect(rotation.resource_types_scope).toEqual(["AWS::SecretsManager::Secret"]);
     expect(rotation.maximum_execution_frequency).toBeUndefined();
@@ -163,7 +174,9 @@ describe("AWS Config", () => {
     const [roleId, role] = Object.entries(json.resource!.aws_iam_role!).find(([, r]) => r.name === "org-baseline-config-aggregator")!;
     expect(aggregator.organization_aggregation_source.role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "222222222222" } });
-    expect(all(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContain("arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations");
+    expect(all(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContain(
+      "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations",
+    );
     expect(all(example("security-eu-central-1"), "aws_config_configuration_aggregator")).toEqual([]);
   });
 
@@ -201,7 +214,11 @@ describe("Security Hub", () => {
       const json = example(name);
       const region = name.replace(/^.*-(eu-[a-z]+-\d)$/, "$1");
       expect(one(json, "aws_securityhub_account")).toMatchObject({ enable_default_standards: false, control_finding_generator: "SECURITY_CONTROL" });
-      expect(all(json, "aws_securityhub_standards_subscription").map((s) => s.standards_arn).sort()).toEqual([
+      expect(
+        all(json, "aws_securityhub_standards_subscription")
+          .map((s) => s.standards_arn)
+          .sort(),
+      ).toEqual([
         `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
         `arn:aws:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/3.0.0`,
       ]);
@@ -220,7 +237,13 @@ describe("Security Hub", () => {
     ]);
     const home = example("security-eu-west-1");
     expect(one(home, "aws_securityhub_finding_aggregator")).toMatchObject({ linking_mode: "SPECIFIED_REGIONS", specified_regions: ["eu-central-1"] });
-    expect(all(home, "aws_securityhub_member").map((m) => m.account_id)).toEqual(["111111111111", "333333333333", "444444444444", "555555555555", "666666666666"]);
+    expect(all(home, "aws_securityhub_member").map((m) => m.account_id)).toEqual([
+      "111111111111",
+      "333333333333",
+      "444444444444",
+      "555555555555",
+      "666666666666",
+    ]);
     // The management account only uses eu-west-1, so it is no member in eu-central-1.
     expect(all(example("security-eu-central-1"), "aws_securityhub_member").map((m) => m.account_id)).not.toContain("111111111111");
     expect(all(example("security-eu-central-1"), "aws_securityhub_finding_aggregator")).toEqual([]);
@@ -240,7 +263,10 @@ describe("secret access alarms", () => {
     for (const f of filters) expect(f.log_group_name).toBe("aws-controltower/CloudTrailLogs");
     const denied = filters.find((f) => f.name === "org-baseline-secret-access-denied")!;
     expect(denied.metric_transformation.dimensions).toEqual({ Account: "$.recipientAccountId" });
-    const reads = filters.filter((f) => f.name.startsWith("org-baseline-undeclared-secret-reads-")).map((f) => f.name).sort();
+    const reads = filters
+      .filter((f) => f.name.startsWith("org-baseline-undeclared-secret-reads-"))
+      .map((f) => f.name)
+      .sort();
     expect(reads).toEqual(["org-baseline-undeclared-secret-reads-payments-prod", "org-baseline-undeclared-secret-reads-shared-services"]);
     const prodReads = filters.find((f) => f.name === "org-baseline-undeclared-secret-reads-payments-prod")!;
     expect(prodReads.pattern).toContain('($.userIdentity.sessionContext.sessionIssuer.arn != "arn:aws:iam::555555555555:role/payments-api")');
@@ -257,7 +283,11 @@ describe("secret access alarms", () => {
     );
     for (const a of alarms) expect(a.alarm_actions).toEqual([`\${aws_sns_topic.${topicId}.arn}`]);
     const prod = alarms.find((a) => a.alarm_name === "org-baseline-secret-access-payments-prod")!;
-    expect(prod.metric_query.map((q: any) => q.expression ?? q.metric.dimensions.Account)).toEqual(["555555555555", "555555555555", "FILL(denied, 0) + FILL(undeclared, 0)"]);
+    expect(prod.metric_query.map((q: any) => q.expression ?? q.metric.dimensions.Account)).toEqual([
+      "555555555555",
+      "555555555555",
+      "FILL(denied, 0) + FILL(undeclared, 0)",
+    ]);
     expect(all(example("management-eu-west-1"), "aws_cloudwatch_metric_alarm")).toHaveLength(6 + 3);
     // Only the access broker's refusal alarm lives in the security account.
     expect(all(example("security-eu-west-1"), "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name)).toEqual(["org-baseline-access-broker-denied"]);

@@ -38,7 +38,10 @@ describe.skipIf(!installed)("actionlint", () => {
     "sharded (300 accounts)": () => largeOrg(300),
     "drift detection with issues, HCP backend": () =>
       parseConfig(
-        exampleYaml(["pipelines"], { drift: { schedule: "17 5 * * 1-5", issues: true } }).replace(/\nbackend:\n(  .*\n)+/, "\nbackend: { type: hcp, organization: example-corp }\n"),
+        exampleYaml(["pipelines"], { drift: { schedule: "17 5 * * 1-5", issues: true } }).replace(
+          /\nbackend:\n(  .*\n)+/,
+          "\nbackend: { type: hcp, organization: example-corp }\n",
+        ),
         "hcp.yaml",
       ),
     "drift detection, sharded": () => largeOrg(300, { drift: { schedule: "0 3 * * *", issues: false } }),

@@ -109,4 +109,3 @@ export function run(s: Step, cwd: string, env: Record<string, string>, temp = fr
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs, summary: readFileSync(summary, "utf8"), temp };
 }
-

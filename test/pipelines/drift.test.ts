@@ -17,7 +17,8 @@ const DRIFT = { schedule: "17 5 * * 1-5", issues: true };
 /** The example with pipelines.drift and optionally an HCP backend. */
 function driftOrg(options: { hcp?: Record<string, unknown>; drift?: object } = {}) {
   let yaml = exampleYaml(["pipelines"], { drift: options.drift ?? DRIFT });
-  if (options.hcp) yaml = yaml.replace(/\nbackend:\n(  .*\n)+/, `\nbackend: ${JSON.stringify({ type: "hcp", organization: "example-corp", ...options.hcp })}\n`);
+  if (options.hcp)
+    yaml = yaml.replace(/\nbackend:\n(  .*\n)+/, `\nbackend: ${JSON.stringify({ type: "hcp", organization: "example-corp", ...options.hcp })}\n`);
   return parseConfig(yaml, "drift.yaml");
 }
 
@@ -41,16 +42,26 @@ describe("the drift workflow", () => {
     const job = drift.jobs.drift!;
     expect(job.permissions).toEqual({ "id-token": "write" });
     expect(step(job, "Assume the plan role (OIDC)").with!["role-to-assume"]).toBe("${{ matrix.role }}");
-    expect(step(job, "terraform plan (read-only, detailed exit code)").run).toContain("terraform plan -input=false -lock=false -detailed-exitcode -var 'deploy_role_arn=' -out=tfplan");
+    expect(step(job, "terraform plan (read-only, detailed exit code)").run).toContain(
+      "terraform plan -input=false -lock=false -detailed-exitcode -var 'deploy_role_arn=' -out=tfplan",
+    );
     expect(job.strategy).toMatchObject({ "fail-fast": false, "max-parallel": 10 });
   });
 
   it("gives issues: write to the issues job only, of every generated workflow", () => {
-    const writers = files.flatMap((f) => Object.entries(f.workflow.jobs).filter(([, j]) => j.permissions.issues !== undefined).map(([name]) => `${f.name}:${name}`));
+    const writers = files.flatMap((f) =>
+      Object.entries(f.workflow.jobs)
+        .filter(([, j]) => j.permissions.issues !== undefined)
+        .map(([name]) => `${f.name}:${name}`),
+    );
     expect(writers).toEqual(["baseline-drift.yml:issues"]);
     expect(drift.jobs.issues!.permissions).toEqual({ issues: "write" });
     expect(drift.permissions).toEqual({});
-    expect(Object.keys(byName(generate(driftOrg({ drift: { ...DRIFT, issues: false } })), "baseline-drift.yml").workflow.jobs)).toEqual(["synth", "drift", "summary"]);
+    expect(Object.keys(byName(generate(driftOrg({ drift: { ...DRIFT, issues: false } })), "baseline-drift.yml").workflow.jobs)).toEqual([
+      "synth",
+      "drift",
+      "summary",
+    ]);
   });
 
   it("refuses a schedule that is not five cron fields", () => {
@@ -62,7 +73,9 @@ describe("the HCP Terraform token", () => {
   /** Every step's env across the generated workflows, by workflow, job and step name. */
   function tokenSteps(files: ReturnType<typeof generate>, variable: string): string[] {
     return files.flatMap((f) =>
-      Object.entries(f.workflow.jobs).flatMap(([job, j]) => j.steps.filter((s: Step) => JSON.stringify(s).includes(variable) || JSON.stringify(s).includes("secrets.")).map((s) => `${f.name}:${job}:${s.name}`)),
+      Object.entries(f.workflow.jobs).flatMap(([job, j]) =>
+        j.steps.filter((s: Step) => JSON.stringify(s).includes(variable) || JSON.stringify(s).includes("secrets.")).map((s) => `${f.name}:${job}:${s.name}`),
+      ),
     );
   }
 
@@ -93,14 +106,22 @@ describe("the HCP Terraform token", () => {
   it("names the secret the config sets, and the variable of the configured host", () => {
     const files = generate(driftOrg({ hcp: { hostname: "tfe.example-corp.com" } }));
     expect(tokenSteps(files, "TF_TOKEN_tfe_example__corp_com")).toHaveLength(8);
-    const custom = parseConfig(exampleYaml(["pipelines"], { hcp: { tokenSecret: "HCP_TERRAFORM_TOKEN" } }).replace(/\nbackend:\n(  .*\n)+/, "\nbackend: { type: hcp, organization: example-corp }\n"), "hcp.yaml");
+    const custom = parseConfig(
+      exampleYaml(["pipelines"], { hcp: { tokenSecret: "HCP_TERRAFORM_TOKEN" } }).replace(
+        /\nbackend:\n(  .*\n)+/,
+        "\nbackend: { type: hcp, organization: example-corp }\n",
+      ),
+      "hcp.yaml",
+    );
     const plan = byName(generate(custom), "baseline-plan.yml").workflow;
     expect(step(plan.jobs.plan!, "terraform init").env).toEqual({ TF_TOKEN_app_terraform_io: "${{ secrets.HCP_TERRAFORM_TOKEN }}" });
   });
 
   it("an S3 backend gets no token, and a secret name GitHub would refuse is refused", () => {
     expect(tokenSteps(generate(exampleOrg()), "TF_TOKEN")).toEqual([]);
-    expect(() => parseConfig(exampleYaml(["pipelines"], { hcp: { tokenSecret: "GITHUB_TOKEN" } }), "x.yaml")).toThrow(/pipelines\.hcp\.tokenSecret: a GitHub Actions secret name/);
+    expect(() => parseConfig(exampleYaml(["pipelines"], { hcp: { tokenSecret: "GITHUB_TOKEN" } }), "x.yaml")).toThrow(
+      /pipelines\.hcp\.tokenSecret: a GitHub Actions secret name/,
+    );
   });
 });
 
@@ -131,7 +152,12 @@ describe.skipIf(tools.length > 0)("drift steps, run for real", () => {
     const plan = run(step(job, "terraform plan (read-only, detailed exit code)"), workspace, env);
     if (plan.status !== 0) return { plan };
     const shown = run(step(job, "terraform show"), workspace, env);
-    const record = run(step(job, "Record the drift"), workspace, { ...env, ACCOUNT_ID: stack.account.id, REGION: stack.region, EXITCODE: plan.outputs.exitcode! }, shown.temp);
+    const record = run(
+      step(job, "Record the drift"),
+      workspace,
+      { ...env, ACCOUNT_ID: stack.account.id, REGION: stack.region, EXITCODE: plan.outputs.exitcode! },
+      shown.temp,
+    );
     expect(record.status, record.stderr).toBe(0);
     return { plan, record, json: JSON.parse(readFileSync(join(workspace, "drift", `${STACK}.json`), "utf8")) as Record<string, unknown> };
   }
@@ -168,7 +194,8 @@ describe.skipIf(tools.length > 0)("drift steps, run for real", () => {
   it("the summary lists every stack of the matrix; one without a record is failed", () => {
     const ws = freshDir("summary");
     mkdirSync(join(ws, "drift"));
-    const record = (stack: string, status: string) => writeFileSync(join(ws, "drift", `${stack}.json`), JSON.stringify({ stack, status, add: 1, change: 0, destroy: 0 }));
+    const record = (stack: string, status: string) =>
+      writeFileSync(join(ws, "drift", `${stack}.json`), JSON.stringify({ stack, status, add: 1, change: 0, destroy: 0 }));
     const [a, b, c] = org.stacks;
     record(a!.name, "clean");
     record(b!.name, "drifted");
@@ -189,7 +216,20 @@ describe.skipIf(tools.length > 0)("drift steps, run for real", () => {
   describe("one issue per drifted stack", () => {
     const issues = step(drift.jobs.issues!, "Open, update or close the drift issues");
     const marker = `<!-- org-baseline-drift:${STACK} -->`;
-    const entry = (status: string) => ({ stack: STACK, accountId: "555555555555", region: "eu-west-1", status, add: 1, change: 1, destroy: 0, resources: [{ address: 'aws_kms_alias.key["a|b"]', actions: ["update"] }], changedOutside: [], sha256: "f".repeat(64), checkedAt: "2026-11-29T05:17:00Z", commit: "c0ffee" });
+    const entry = (status: string) => ({
+      stack: STACK,
+      accountId: "555555555555",
+      region: "eu-west-1",
+      status,
+      add: 1,
+      change: 1,
+      destroy: 0,
+      resources: [{ address: 'aws_kms_alias.key["a|b"]', actions: ["update"] }],
+      changedOutside: [],
+      sha256: "f".repeat(64),
+      checkedAt: "2026-11-29T05:17:00Z",
+      commit: "c0ffee",
+    });
     const other = { stack: "security-eu-west-1", status: "failed" };
 
     /** Runs the issues step on a summary, with the repository's open issues as GitHub lists them; returns the writes made. */
@@ -200,29 +240,47 @@ describe.skipIf(tools.length > 0)("drift steps, run for real", () => {
       const fixtures = freshDir("gh");
       writeFileSync(join(fixtures, "repos_o_r_issues_state_open_per_page_100.json"), JSON.stringify(open));
       writeFileSync(join(root, "gh.log"), "");
-      const result = run(issues, ws, { ...(issues.env as Record<string, string>), GH_TOKEN: "t", REPO: "o/r", RUN_URL: "https://example.test/run/2", GH_FIXTURES: fixtures });
+      const result = run(issues, ws, {
+        ...(issues.env as Record<string, string>),
+        GH_TOKEN: "t",
+        REPO: "o/r",
+        RUN_URL: "https://example.test/run/2",
+        GH_FIXTURES: fixtures,
+      });
       expect(result.status, result.stdout + result.stderr).toBe(0);
-      const writes = readFileSync(join(root, "gh.log"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { method: string; path: string; fields: Record<string, string> });
+      const writes = readFileSync(join(root, "gh.log"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { method: string; path: string; fields: Record<string, string> });
       return { result, writes };
     }
     const bot = { login: "github-actions[bot]" };
 
     it("opens one when a stack drifts and none is open (another user's issue or a pull request with the marker does not count)", () => {
-      const { writes, result } = sync([entry("drifted"), other], [
-        { number: 3, user: { login: "someone" }, body: `${marker}\nnot ours` },
-        { number: 4, user: bot, body: `${marker}\n`, pull_request: {} },
-      ]);
+      const { writes, result } = sync(
+        [entry("drifted"), other],
+        [
+          { number: 3, user: { login: "someone" }, body: `${marker}\nnot ours` },
+          { number: 4, user: bot, body: `${marker}\n`, pull_request: {} },
+        ],
+      );
       expect(writes).toHaveLength(1);
       expect(writes[0]).toMatchObject({ method: "POST", path: "repos/o/r/issues", fields: { title: `Drift: ${STACK} (1 to add, 1 to change, 0 to destroy)` } });
       const body = writes[0]!.fields.body!;
       expect(body.split("\n")[0]).toBe(marker);
-      expect(body).toContain("| `aws_kms_alias.key[\"a_b\"]` | update |");
+      expect(body).toContain('| `aws_kms_alias.key["a_b"]` | update |');
       expect(body).toContain("Drift run: https://example.test/run/2");
       expect(result.stdout).toContain("security-eu-west-1");
     });
 
     it("updates the open one while the stack stays drifted", () => {
-      const { writes } = sync([entry("drifted")], [{ number: 9, user: bot, body: `${marker}\nold text` }, { number: 10, user: bot, body: "<!-- org-baseline-drift:other -->" }]);
+      const { writes } = sync(
+        [entry("drifted")],
+        [
+          { number: 9, user: bot, body: `${marker}\nold text` },
+          { number: 10, user: bot, body: "<!-- org-baseline-drift:other -->" },
+        ],
+      );
       expect(writes.map((w) => [w.method, w.path])).toEqual([["PATCH", "repos/o/r/issues/9"]]);
       expect(writes[0]!.fields.body!.split("\n")[0]).toBe(marker);
     });

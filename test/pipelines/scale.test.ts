@@ -66,7 +66,14 @@ describe("a 1000-account organization (2000 stacks)", () => {
 
   it("honours a smaller stacksPerWorkflow, and is deterministic", () => {
     const small = generate(largeOrg(10, { stacksPerWorkflow: 7 }));
-    expect(small.map((f) => f.name)).toEqual(["baseline-plan-1.yml", "baseline-apply-1.yml", "baseline-plan-2.yml", "baseline-apply-2.yml", "baseline-plan-3.yml", "baseline-apply-3.yml"]);
+    expect(small.map((f) => f.name)).toEqual([
+      "baseline-plan-1.yml",
+      "baseline-apply-1.yml",
+      "baseline-plan-2.yml",
+      "baseline-apply-2.yml",
+      "baseline-plan-3.yml",
+      "baseline-apply-3.yml",
+    ]);
     expect(generate(largeOrg(1000)).map((f) => f.content)).toEqual(files.map((f) => f.content));
   });
 });

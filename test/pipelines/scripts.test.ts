@@ -26,7 +26,16 @@ function planAndBundle(showJson = ""): { workspace: string; result: Run } {
   mkdirSync(join(dir, "assets/lambda"), { recursive: true });
   writeFileSync(join(dir, "cdk.tf.json"), '{"resource":{}}');
   writeFileSync(join(dir, "assets/lambda/code.zip"), "zip");
-  const env = { STACK, ACCOUNT_ID: stack.account.id, REGION: stack.region, ROLE: "arn:aws:iam::555555555555:role/org-baseline-github-plan", TREE, HEAD_SHA: "beef", TERRAFORM_VERSION: "1.14.6", TF_SHOW_JSON: showJson };
+  const env = {
+    STACK,
+    ACCOUNT_ID: stack.account.id,
+    REGION: stack.region,
+    ROLE: "arn:aws:iam::555555555555:role/org-baseline-github-plan",
+    TREE,
+    HEAD_SHA: "beef",
+    TERRAFORM_VERSION: "1.14.6",
+    TF_SHOW_JSON: showJson,
+  };
   for (const name of ["terraform init", "terraform plan"]) expect(run(step(planJob, name), workspace, env).status).toBe(0);
   writeFileSync(join(dir, "tfplan"), "binary plan");
   const shown = run(step(planJob, "terraform show"), workspace, env);
@@ -52,20 +61,47 @@ describe.skipIf(tools.length > 0)("the plan → apply hand-off, run for real", (
 
   it("the plan job counts changes, escapes the plan text and bundles the stack folder with checksums", () => {
     expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(workspace, "summary", `${STACK}.json`), "utf8"))).toMatchObject({ stack: STACK, add: 2, change: 1, destroy: 2, changed: true });
+    expect(JSON.parse(readFileSync(join(workspace, "summary", `${STACK}.json`), "utf8"))).toMatchObject({
+      stack: STACK,
+      add: 2,
+      change: 1,
+      destroy: 2,
+      changed: true,
+    });
     expect(result.summary).toContain("2 to add, 1 to change, 2 to destroy");
     expect(result.summary).toContain("&lt;will be created&gt; &amp;");
     expect(result.summary).not.toContain("<will be created>");
     const sums = readFileSync(join(bundle, "SHA256SUMS"), "utf8");
-    expect(sums.split("\n").filter(Boolean).map((l) => l.slice(66)).sort()).toEqual([".terraform.lock.hcl", "assets/lambda/code.zip", "cdk.tf.json", "plan-meta.json", "tfplan"]);
+    expect(
+      sums
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.slice(66))
+        .sort(),
+    ).toEqual([".terraform.lock.hcl", "assets/lambda/code.zip", "cdk.tf.json", "plan-meta.json", "tfplan"]);
     expect(existsSync(join(bundle, ".terraform"))).toBe(false);
-    expect(JSON.parse(readFileSync(join(bundle, "plan-meta.json"), "utf8"))).toMatchObject({ stack: STACK, accountId: "555555555555", region: "eu-west-1", tree: TREE, runId: "4242", commit: "c0ffee", head: "beef" });
+    expect(JSON.parse(readFileSync(join(bundle, "plan-meta.json"), "utf8"))).toMatchObject({
+      stack: STACK,
+      accountId: "555555555555",
+      region: "eu-west-1",
+      tree: TREE,
+      runId: "4242",
+      commit: "c0ffee",
+      head: "beef",
+    });
   });
 
   it("a plan that changes no resource and no output is marked unchanged", () => {
     const noop = planAndBundle('{"resource_changes":[{"change":{"actions":["no-op"]}}],"output_changes":{"x":{"actions":["no-op"]}}}');
     expect(noop.result.status, noop.result.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(noop.workspace, "summary", `${STACK}.json`), "utf8"))).toEqual({ stack: STACK, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), add: 0, change: 0, destroy: 0, changed: false });
+    expect(JSON.parse(readFileSync(join(noop.workspace, "summary", `${STACK}.json`), "utf8"))).toEqual({
+      stack: STACK,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      add: 0,
+      change: 0,
+      destroy: 0,
+      changed: false,
+    });
     const output = planAndBundle('{"resource_changes":[],"output_changes":{"x":{"actions":["update"]}}}');
     expect(JSON.parse(readFileSync(join(output.workspace, "summary", `${STACK}.json`), "utf8")).changed).toBe(true);
   });
@@ -211,9 +247,17 @@ describe.skipIf(tools.length > 0)("finding the reviewed plan run", () => {
     const ok = run(check, withManifest(base), checkEnv);
     expect(ok.status, ok.stdout).toBe(0);
     expect(ok.outputs.count).toBe(String(stacks.length));
-    expect(JSON.parse(ok.outputs.matrix!).include[0]).toEqual({ stack: stacks[0], accountId: "111111111111", region: "eu-west-1", role: "arn:aws:iam::111111111111:role/org-baseline-github-apply", environment: "shared" });
+    expect(JSON.parse(ok.outputs.matrix!).include[0]).toEqual({
+      stack: stacks[0],
+      accountId: "111111111111",
+      region: "eu-west-1",
+      role: "arn:aws:iam::111111111111:role/org-baseline-github-apply",
+      environment: "shared",
+    });
     expect(run(check, withManifest({ ...base, tree: "b".repeat(40) }), checkEnv).stdout).toMatch(/stale: the plans were made from tree b{40}/);
-    expect(run(check, withManifest({ ...base, stacks: stacks.slice(1) }), checkEnv).stdout).toMatch(/missing: the plan run has no plan for management-eu-west-1/);
+    expect(run(check, withManifest({ ...base, stacks: stacks.slice(1) }), checkEnv).stdout).toMatch(
+      /missing: the plan run has no plan for management-eu-west-1/,
+    );
     expect(run(check, freshDir("manifest"), checkEnv).stdout).toMatch(/missing: run 99 has no plan manifest/);
 
     // Reviewed plans that change nothing get no apply job; a stack whose summary is missing or changed is applied.

@@ -36,7 +36,9 @@ describe("pipelines.github ids and subjectFormat", () => {
   it("without ids, says which form the repository needs and how to find out", () => {
     const out = problems(GITHUB, { ownerId: null, repositoryId: null, subjectFormat: null });
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^org\.yaml:\d+:\d+ pipelines\.github\.ownerId: add ownerId and repositoryId \(gh api repos\/example-corp\/org-baseline-live --jq '\.owner\.id, \.id'\)/);
+    expect(out[0]).toMatch(
+      /^org\.yaml:\d+:\d+ pipelines\.github\.ownerId: add ownerId and repositoryId \(gh api repos\/example-corp\/org-baseline-live --jq '\.owner\.id, \.id'\)/,
+    );
     expect(out[0]).toContain("created, renamed or transferred since 2026-07-15");
     expect(out[0]).toContain("repo:example-corp@OWNER_ID/org-baseline-live@REPO_ID:…");
     expect(out[0]).toContain("set subjectFormat: legacy");
@@ -46,7 +48,9 @@ describe("pipelines.github ids and subjectFormat", () => {
     expect(problems(GITHUB, { ownerId: null, repositoryId: null, subjectFormat: "both" })).toEqual([
       expect.stringMatching(/pipelines\.github\.ownerId: subjectFormat both trusts the immutable subject .* add ownerId and repositoryId/),
     ]);
-    expect(problems(GITHUB, { repositoryId: null })).toEqual([expect.stringMatching(/pipelines\.github\.repositoryId: repositoryId is missing: the immutable OIDC subject names both ids/)]);
+    expect(problems(GITHUB, { repositoryId: null })).toEqual([
+      expect.stringMatching(/pipelines\.github\.repositoryId: repositoryId is missing: the immutable OIDC subject names both ids/),
+    ]);
   });
 
   it("legacy needs no ids and trusts only the name-only subjects", () => {
@@ -66,7 +70,9 @@ describe("pipelines.github ids and subjectFormat", () => {
   });
 
   it("refuses an unknown subjectFormat", () => {
-    expect(problems(GITHUB, { subjectFormat: "new" })).toEqual([expect.stringMatching(/pipelines\.github\.subjectFormat: expected one of immutable, legacy, both; got "new"/)]);
+    expect(problems(GITHUB, { subjectFormat: "new" })).toEqual([
+      expect.stringMatching(/pipelines\.github\.subjectFormat: expected one of immutable, legacy, both; got "new"/),
+    ]);
   });
 });
 
@@ -82,11 +88,16 @@ describe("github role subjects", () => {
   it("the example's structured subject renders the immutable and the name-only subject", () => {
     const org = exampleOrg();
     const prod = org.accountByName.get("payments-prod")!;
-    const role = identityPlan(org).roles(prod, "arn:aws:iam::555555555555:oidc-provider/token.actions.githubusercontent.com").find((r) => r.config.name === "payments-deployer")!;
+    const role = identityPlan(org)
+      .roles(prod, "arn:aws:iam::555555555555:oidc-provider/token.actions.githubusercontent.com")
+      .find((r) => r.config.name === "payments-deployer")!;
     expect(role.trust.Statement[0]!.Condition).toEqual({
       StringEquals: {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub": ["repo:example-corp@81234567/payments-service@703456789:environment:prod", "repo:example-corp/payments-service:environment:prod"],
+        "token.actions.githubusercontent.com:sub": [
+          "repo:example-corp@81234567/payments-service@703456789:environment:prod",
+          "repo:example-corp/payments-service:environment:prod",
+        ],
       },
     });
   });
@@ -109,9 +120,15 @@ describe("github role subjects", () => {
   it("refuses a structured subject naming no job kind or two, and reports a bad id at its field", () => {
     const spec = { repository: "example-corp/payments-service", ownerId: 81234567, repositoryId: 703456789 };
     expect(withSubjects([spec])).toEqual([expect.stringMatching(/subjects\[0\]: name exactly one of environment, branch and pullRequest/)]);
-    expect(withSubjects([{ ...spec, branch: "main", pullRequest: true }])).toEqual([expect.stringMatching(/subjects\[0\]: name exactly one .* \(got branch and pullRequest\)/)]);
-    expect(withSubjects([{ ...spec, ownerId: "81234567x", pullRequest: true }])).toEqual([expect.stringMatching(/subjects\[0\]\.ownerId: a numeric GitHub id/)]);
-    expect(withSubjects([{ ...spec, repository: "example-corp/*", pullRequest: true }])).toEqual([expect.stringMatching(/subjects\[0\]\.repository: OWNER\/REPO, without wildcards/)]);
+    expect(withSubjects([{ ...spec, branch: "main", pullRequest: true }])).toEqual([
+      expect.stringMatching(/subjects\[0\]: name exactly one .* \(got branch and pullRequest\)/),
+    ]);
+    expect(withSubjects([{ ...spec, ownerId: "81234567x", pullRequest: true }])).toEqual([
+      expect.stringMatching(/subjects\[0\]\.ownerId: a numeric GitHub id/),
+    ]);
+    expect(withSubjects([{ ...spec, repository: "example-corp/*", pullRequest: true }])).toEqual([
+      expect.stringMatching(/subjects\[0\]\.repository: OWNER\/REPO, without wildcards/),
+    ]);
     expect(withSubjects([42])).toEqual([expect.stringMatching(/subjects\[0\]: expected a string or a mapping, got number 42/)]);
   });
 });

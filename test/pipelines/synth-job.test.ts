@@ -41,7 +41,15 @@ describe.skipIf(missing.length > 0)("the synthesize job, run with the real CLI",
     return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", s.run!], {
       cwd: repo,
       encoding: "utf8",
-      env: { ...process.env, ...(s.env ?? {}), HEAD_SHA: "beef", RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, "output"), GITHUB_SHA: "c0ffee", GITHUB_RUN_ID: "7" },
+      env: {
+        ...process.env,
+        ...(s.env ?? {}),
+        HEAD_SHA: "beef",
+        RUNNER_TEMP: temp,
+        GITHUB_OUTPUT: join(temp, "output"),
+        GITHUB_SHA: "c0ffee",
+        GITHUB_RUN_ID: "7",
+      },
     });
   };
 

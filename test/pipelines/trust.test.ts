@@ -108,7 +108,8 @@ function checkTrust(org: ResolvedOrg, name: string): void {
       for (const form of forms) {
         const repo = live(form);
         expect(assumes(world, arn, account.id, token(repo, own)), at(`the job's own ${form} token`)).toBe(trusted(form));
-        if (driftPlans) expect(assumes(world, arn, account.id, token(repo, { ref: `refs/heads/${branch}` })), at(`the drift job's ${form} token`)).toBe(trusted(form));
+        if (driftPlans)
+          expect(assumes(world, arn, account.id, token(repo, { ref: `refs/heads/${branch}` })), at(`the drift job's ${form} token`)).toBe(trusted(form));
         if (!trusted(form)) continue;
         const others: Array<[string, JobContext | undefined, Repo]> = [
           ["another repository of the owner", own, { ...repo, name: `${repository}-fork`, id: repo.id + 1 }],

@@ -45,7 +45,12 @@ describe("demo data (reports/demo)", () => {
     const snapshot = collectFromAwsCli(DEMO_DIR);
     const catalogRules = controls.flatMap((c) => (c.configRule ? [c.configRule] : []));
     const rules = new Set(snapshot.cells.map((c) => c.rule));
-    expect([...rules].sort()).toEqual(catalogRules.map((r) => r.name).filter((n) => n !== DEMO_NOT_DEPLOYED).sort());
+    expect([...rules].sort()).toEqual(
+      catalogRules
+        .map((r) => r.name)
+        .filter((n) => n !== DEMO_NOT_DEPLOYED)
+        .sort(),
+    );
     const names = snapshot.cells.map((c) => c.ruleName);
     expect(names.some((n) => /^OrgConfigRule-[a-z0-9-]+-[a-z0-9]{8}$/.test(n))).toBe(true);
     expect(names.some((n) => rules.has(n))).toBe(true);
@@ -105,6 +110,10 @@ describe("demo data (reports/demo)", () => {
     const notDeployed = declared.controlsNotObserved.find((c) => c.rule === DEMO_NOT_DEPLOYED)!;
     expect(notDeployed.missing).toHaveLength(notDeployed.expected);
     // Every rule the scorecard shows has its catalog title, severity, remediation and doc link.
-    for (const rule of card.rules) expect([rule.controlId, rule.severity, rule.remediation, rule.docUrl].every((v) => v !== null), rule.rule).toBe(true);
+    for (const rule of card.rules)
+      expect(
+        [rule.controlId, rule.severity, rule.remediation, rule.docUrl].every((v) => v !== null),
+        rule.rule,
+      ).toBe(true);
   });
 });

@@ -74,7 +74,16 @@ describe("collectFromAwsCli", () => {
       ],
     });
     write("sources.json", {
-      AggregatedSourceStatusList: [{ SourceId: "222222222222", SourceType: "ACCOUNT", AwsRegion: "eu-west-1", LastUpdateStatus: "FAILED", LastErrorCode: "AccessDenied", LastUpdateTime: 1763600000 }],
+      AggregatedSourceStatusList: [
+        {
+          SourceId: "222222222222",
+          SourceType: "ACCOUNT",
+          AwsRegion: "eu-west-1",
+          LastUpdateStatus: "FAILED",
+          LastErrorCode: "AccessDenied",
+          LastUpdateTime: 1763600000,
+        },
+      ],
     });
     write("ou.json", { AccountOuPaths: { "111111111111": "/Workloads/Prod" } });
     const snapshot = collectFromAwsCli(dir);
@@ -121,7 +130,15 @@ describe("collectFromAwsCli", () => {
       ["S3.1", "PASSED"],
     ]);
     expect(hub.failedFindings).toEqual([
-      { controlId: "EC2.2", accountId: "111111111111", region: "eu-west-1", title: "EC2.2 title", severity: "HIGH", resourceType: "AwsEc2SecurityGroup", resourceId: "sg-1" },
+      {
+        controlId: "EC2.2",
+        accountId: "111111111111",
+        region: "eu-west-1",
+        title: "EC2.2 title",
+        severity: "HIGH",
+        resourceType: "AwsEc2SecurityGroup",
+        resourceId: "sg-1",
+      },
     ]);
   });
 

@@ -205,7 +205,14 @@ describe("collectLive with --max-concurrency", () => {
     const inFlight = async (concurrency: number) => {
       const server = await startFakeAws({ org, latencyMs: 5 });
       try {
-        const snapshot = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: server.url, securityHub: true, securityHubV2: true, concurrency });
+        const snapshot = await collectLive({
+          aggregator: org.aggregator,
+          region: HOME,
+          endpointUrl: server.url,
+          securityHub: true,
+          securityHubV2: true,
+          concurrency,
+        });
         expect(snapshot.gaps).toEqual([]);
         return server.stats.maxInFlight;
       } finally {

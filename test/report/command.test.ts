@@ -33,13 +33,20 @@ describe("baseline report: outputs", () => {
   it("writes HTML, JSON, CSV and Markdown from a snapshot and prints a summary", () => {
     const r = runCli([
       "report",
-      "--from-snapshot", file("complete.json"),
-      "--previous", file("previous.json"),
-      "--config", file("org.yaml"),
-      "--html", file("out/scorecard.html"),
-      "--json", file("out/scorecard.json"),
-      "--csv", file("out/scorecard.csv"),
-      "--markdown", file("out/scorecard.md"),
+      "--from-snapshot",
+      file("complete.json"),
+      "--previous",
+      file("previous.json"),
+      "--config",
+      file("org.yaml"),
+      "--html",
+      file("out/scorecard.html"),
+      "--json",
+      file("out/scorecard.json"),
+      "--csv",
+      file("out/scorecard.csv"),
+      "--markdown",
+      file("out/scorecard.md"),
     ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
@@ -173,7 +180,19 @@ describe("baseline report: live against a loopback AWS, and the same organizatio
 
   it("scores equal the reference computed from the generated organization, on both inputs", async () => {
     const live = await runCliAsync(
-      ["report", "--aggregator", org.aggregator, "--region", "eu-west-1", "--endpoint-url", server.url, "--json", file("live.json"), "--html", file("live.html")],
+      [
+        "report",
+        "--aggregator",
+        org.aggregator,
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        server.url,
+        "--json",
+        file("live.json"),
+        "--html",
+        file("live.html"),
+      ],
       AWS_ENV,
     );
     expect(live.stderr).toMatch(/API calls/);

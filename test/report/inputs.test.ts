@@ -20,7 +20,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const write = (name: string, data: unknown) => writeFileSync(join(dir, name), JSON.stringify(data));
 
-const compliance = { AggregateComplianceByConfigRules: [{ ConfigRuleName: "r", AccountId: "111111111111", AwsRegion: "eu-west-1", Compliance: { ComplianceType: "NON_COMPLIANT" } }] };
+const compliance = {
+  AggregateComplianceByConfigRules: [
+    { ConfigRuleName: "r", AccountId: "111111111111", AwsRegion: "eu-west-1", Compliance: { ComplianceType: "NON_COMPLIANT" } },
+  ],
+};
 
 /** An advanced-query row as SelectAggregateResourceConfig returns it: a JSON string. */
 const queryRow = (item: Record<string, unknown>) =>
@@ -48,7 +52,9 @@ describe("AWS CLI exports: the fuzzer's findings, each named by file and JSON pa
   it("a resourceName that is not a string", () => {
     write("compliance.json", compliance);
     write("query.json", { Results: [queryRow({ resourceName: 42, configuration: { configRuleList: [] } })] });
-    expect(problemsOf(() => collectFromAwsCli(dir))).toEqual([`${join(dir, "query.json")}: Results[0].resourceName: Invalid input: expected string, received number`]);
+    expect(problemsOf(() => collectFromAwsCli(dir))).toEqual([
+      `${join(dir, "query.json")}: Results[0].resourceName: Invalid input: expected string, received number`,
+    ]);
   });
 
   it("a configRuleList that is not a list", () => {
@@ -60,7 +66,12 @@ describe("AWS CLI exports: the fuzzer's findings, each named by file and JSON pa
   });
 
   it("every problem of every file at once, not only the first", () => {
-    write("a-compliance.json", { AggregateComplianceByConfigRules: [{ ConfigRuleName: "r", AwsRegion: "eu-west-1" }, { ConfigRuleName: 1, AccountId: "1", AwsRegion: "x" }] });
+    write("a-compliance.json", {
+      AggregateComplianceByConfigRules: [
+        { ConfigRuleName: "r", AwsRegion: "eu-west-1" },
+        { ConfigRuleName: 1, AccountId: "1", AwsRegion: "x" },
+      ],
+    });
     write("b-accounts.json", { Accounts: [{ Id: null }] });
     writeFileSync(join(dir, "c-broken.json"), "{");
     write("d-query.json", { Results: ["not json", queryRow({ accountId: 7 })] });
@@ -85,11 +96,18 @@ describe("coverage of exports from an organization whose accounts do not all use
         { ConfigRuleName: "r", AccountId: "222222222222", AwsRegion: "eu-west-1", Compliance: { ComplianceType: "COMPLIANT" } },
       ],
     });
-    write("accounts.json", { Accounts: [{ Id: "111111111111", State: "ACTIVE" }, { Id: "222222222222", State: "ACTIVE" }] });
+    write("accounts.json", {
+      Accounts: [
+        { Id: "111111111111", State: "ACTIVE" },
+        { Id: "222222222222", State: "ACTIVE" },
+      ],
+    });
     const lines: string[] = [];
     const code = await runReport({ securityhub: true, fromAwsCli: dir, json: join(dir, "out", "card.json") }, (l) => lines.push(l));
     expect(code).toBe(0);
-    expect(lines).toContain("coverage: 3 account-regions reporting · 1 not reporting (no evaluations although every read succeeded; see the report's coverage)");
+    expect(lines).toContain(
+      "coverage: 3 account-regions reporting · 1 not reporting (no evaluations although every read succeeded; see the report's coverage)",
+    );
     expect(lines).toContain("could not read: nothing, every read succeeded");
     const card = JSON.parse(readFileSync(join(dir, "out", "card.json"), "utf8"));
     expect(card.coverage.notReporting).toEqual([
@@ -171,7 +189,9 @@ describe("a seeded fuzzer over the demo's exports and snapshot", () => {
 
   it(`${CASES} mutated AWS CLI export directories`, async () => {
     const random = prng(20261129);
-    const names = readdirSync(DEMO_DIR).filter((n) => n.endsWith(".json")).sort();
+    const names = readdirSync(DEMO_DIR)
+      .filter((n) => n.endsWith(".json"))
+      .sort();
     for (let i = 0; i < CASES; i++) {
       const exports = join(dir, `exports-${i}`);
       cpSync(DEMO_DIR, exports, { recursive: true });

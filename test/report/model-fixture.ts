@@ -8,7 +8,14 @@ import type { ComplianceCell, Snapshot } from "../../reports/snapshot.js";
 export const XSS = `"><script>alert(1)</script>`;
 export const EVIL_NAME = `<img src=x onerror=alert(2)>`;
 
-const cell = (rule: string, accountId: string, region: string, status: ComplianceCell["status"], ruleName = rule, extra: Partial<ComplianceCell> = {}): ComplianceCell => ({
+const cell = (
+  rule: string,
+  accountId: string,
+  region: string,
+  status: ComplianceCell["status"],
+  ruleName = rule,
+  extra: Partial<ComplianceCell> = {},
+): ComplianceCell => ({
   rule,
   ruleName,
   accountId,
@@ -34,7 +41,9 @@ export function currentSnapshot(): Snapshot {
     ],
     cells: [
       cell("s3-bucket-ssl", "111111111111", W, "COMPLIANT"),
-      cell("s3-bucket-ssl", "222222222222", W, "NON_COMPLIANT", "OrgConfigRule-s3-bucket-ssl-abcd1234", { nonCompliantResources: { count: 1, capExceeded: false } }),
+      cell("s3-bucket-ssl", "222222222222", W, "NON_COMPLIANT", "OrgConfigRule-s3-bucket-ssl-abcd1234", {
+        nonCompliantResources: { count: 1, capExceeded: false },
+      }),
       cell("s3-bucket-ssl", "222222222222", C, "COMPLIANT"),
       cell("s3-bucket-ssl", "333333333333", W, "INSUFFICIENT_DATA"),
       cell("s3-bucket-ssl", "444444444444", W, "NON_COMPLIANT", "s3-bucket-ssl", { nonCompliantResources: { count: 1, capExceeded: false } }),
@@ -51,8 +60,22 @@ export function currentSnapshot(): Snapshot {
       cell("ebs-encrypted", "333333333333", W, "COMPLIANT"),
     ],
     resources: [
-      { rule: "s3-bucket-ssl", accountId: "222222222222", region: W, resourceType: "AWS::S3::Bucket", resourceId: "payments-logs", annotation: "no aws:SecureTransport deny" },
-      { rule: "s3-bucket-ssl", accountId: "444444444444", region: W, resourceType: "AWS::S3::Bucket", resourceId: XSS, annotation: `=HYPERLINK("http://evil.example")` },
+      {
+        rule: "s3-bucket-ssl",
+        accountId: "222222222222",
+        region: W,
+        resourceType: "AWS::S3::Bucket",
+        resourceId: "payments-logs",
+        annotation: "no aws:SecureTransport deny",
+      },
+      {
+        rule: "s3-bucket-ssl",
+        accountId: "444444444444",
+        region: W,
+        resourceType: "AWS::S3::Bucket",
+        resourceId: XSS,
+        annotation: `=HYPERLINK("http://evil.example")`,
+      },
       {
         rule: "ebs-encrypted",
         accountId: "222222222222",
@@ -85,8 +108,20 @@ export function currentSnapshot(): Snapshot {
     },
     securityHubV2: {
       statistics: [
-        { field: "cloud.account.uid", values: [{ value: "444444444444", count: 3 }, { value: "222222222222", count: 1 }] },
-        { field: "severity", values: [{ value: "HIGH", count: 3 }, { value: "CRITICAL", count: 1 }] },
+        {
+          field: "cloud.account.uid",
+          values: [
+            { value: "444444444444", count: 3 },
+            { value: "222222222222", count: 1 },
+          ],
+        },
+        {
+          field: "severity",
+          values: [
+            { value: "HIGH", count: 3 },
+            { value: "CRITICAL", count: 1 },
+          ],
+        },
       ],
     },
     notReporting: [
@@ -94,8 +129,22 @@ export function currentSnapshot(): Snapshot {
       { accountId: "111111111111", region: C, reason: "no evaluations reported by the aggregator for this account and region" },
     ],
     gaps: [
-      { scope: "cell", operation: "DescribeAggregateComplianceByConfigRules", reason: "ThrottlingException after retries", accountId: "444444444444", region: W, rule: "iam-root-mfa" },
-      { scope: "resources", operation: "GetAggregateComplianceDetailsByConfigRule", reason: "AccessDenied", accountId: "333333333333", region: C, rule: "s3-bucket-ssl" },
+      {
+        scope: "cell",
+        operation: "DescribeAggregateComplianceByConfigRules",
+        reason: "ThrottlingException after retries",
+        accountId: "444444444444",
+        region: W,
+        rule: "iam-root-mfa",
+      },
+      {
+        scope: "resources",
+        operation: "GetAggregateComplianceDetailsByConfigRule",
+        reason: "AccessDenied",
+        accountId: "333333333333",
+        region: C,
+        rule: "s3-bucket-ssl",
+      },
     ],
     apiCalls: 42,
   };

@@ -171,7 +171,14 @@ describe("resources, freshness, coverage, gaps", () => {
       oldestUpdate: "2026-11-18T08:00:00.000Z",
       newestUpdate: "2026-11-20T09:30:00.000Z",
       problems: [
-        { sourceId: "444444444444", sourceType: "ACCOUNT", region: "eu-west-1", status: "FAILED", lastUpdate: "2026-11-18T08:00:00.000Z", errorCode: "AccessDenied" },
+        {
+          sourceId: "444444444444",
+          sourceType: "ACCOUNT",
+          region: "eu-west-1",
+          status: "FAILED",
+          lastUpdate: "2026-11-18T08:00:00.000Z",
+          errorCode: "AccessDenied",
+        },
       ],
     });
   });
@@ -238,7 +245,9 @@ describe("trend", () => {
       ["s3-bucket-ssl", "222222222222", "eu-west-1", "COMPLIANT", "NON_COMPLIANT"],
       ["s3-bucket-ssl", "333333333333", "eu-central-1", null, "NON_COMPLIANT"],
     ]);
-    expect(t.fixed.map((x) => [x.rule, x.accountId, x.region, x.before, x.after])).toEqual([["iam-root-mfa", "222222222222", "eu-west-1", "NON_COMPLIANT", "COMPLIANT"]]);
+    expect(t.fixed.map((x) => [x.rule, x.accountId, x.region, x.before, x.after])).toEqual([
+      ["iam-root-mfa", "222222222222", "eu-west-1", "NON_COMPLIANT", "COMPLIANT"],
+    ]);
     expect(c.accounts.find((a) => a.accountId === "333333333333")!.delta).toBe(-50);
     expect(c.accounts.find((a) => a.accountId === "222222222222")!.delta).toBe(0);
     expect(c.rules.find((r) => r.rule === "s3-bucket-ssl")!.delta).toBe(-35);
@@ -290,7 +299,12 @@ describe("controls the config deploys", () => {
   const iam = { ...TEST_CONTROLS[0]!, id: "IAM-ROOT-MFA", configRule: { name: "iam-root-mfa", identifier: "ROOT_ACCOUNT_MFA_ENABLED", global: true } };
   const preflightOnly = { ...TEST_CONTROLS[0]!, id: "TAGS", configRule: undefined };
   const all = [...TEST_CONTROLS, iam, preflightOnly];
-  const deployed = (org: ReturnType<typeof parseConfig>, stack: string) => controlsDeployedIn(org, org.stacks.find((s) => s.name === stack)!, all).map((c) => c.id);
+  const deployed = (org: ReturnType<typeof parseConfig>, stack: string) =>
+    controlsDeployedIn(
+      org,
+      org.stacks.find((s) => s.name === stack)!,
+      all,
+    ).map((c) => c.id);
 
   it("account mode: every stack, minus exclusions and controls without a rule; global rules in the home region", () => {
     const org = parseConfig(DECLARED_YAML, "org.yaml");
@@ -302,7 +316,7 @@ describe("controls the config deploys", () => {
   it("organization mode: the security account's regions, global rules in its home region", () => {
     const yaml = DECLARED_YAML.replace("mode: account", "mode: organization").replace(
       "accounts:\n",
-      "accounts:\n  - { id: \"777777777777\", name: security, role: security, environment: security, ou: /Security, regions: [eu-central-1, eu-west-1] }\n",
+      'accounts:\n  - { id: "777777777777", name: security, role: security, environment: security, ou: /Security, regions: [eu-central-1, eu-west-1] }\n',
     );
     const org = parseConfig(yaml, "org.yaml");
     // mgmt's home region is eu-west-1, the security account's is eu-central-1: that is where the IAM rule runs.
@@ -350,10 +364,22 @@ describe("framework views (numbers worked out by hand from the fixture)", () => 
     hubOnly("EC2", ["EC2.7"], { "nist-800-53": ["SC-7"] }),
   ];
   const frameworks = () => buildScorecard(currentSnapshot(), { lookup: testLookup, controls }).frameworks;
-  const statuses = (id: string) => Object.fromEntries(frameworks().find((f) => f.id === id)!.requirements.map((r) => [r.id, r.status]));
+  const statuses = (id: string) =>
+    Object.fromEntries(
+      frameworks()
+        .find((f) => f.id === id)!
+        .requirements.map((r) => [r.id, r.status]),
+    );
 
   it("NIST 800-53: AC-4 and IA-5(1) pass, AC-6, SC-7 and SC-28 fail, CM-6 has no data: 2 / (2 + 3) = 40.0%", () => {
-    expect(statuses("nist-800-53")).toEqual({ "AC-4": "PASSED", "AC-6": "FAILED", "CM-6": "NO_DATA", "IA-5(1)": "PASSED", "SC-7": "FAILED", "SC-28": "FAILED" });
+    expect(statuses("nist-800-53")).toEqual({
+      "AC-4": "PASSED",
+      "AC-6": "FAILED",
+      "CM-6": "NO_DATA",
+      "IA-5(1)": "PASSED",
+      "SC-7": "FAILED",
+      "SC-28": "FAILED",
+    });
     expect(Object.keys(statuses("nist-800-53"))).toEqual(["AC-4", "AC-6", "CM-6", "IA-5(1)", "SC-7", "SC-28"]);
     expect(frameworks().find((f) => f.id === "nist-800-53")).toMatchObject({ score: 40, passed: 2, failed: 3, noData: 1 });
   });
@@ -373,7 +399,13 @@ describe("framework views (numbers worked out by hand from the fixture)", () => 
 
   it("the gate can name a framework; no score never passes", () => {
     const card = buildScorecard(currentSnapshot(), { lookup: testLookup, controls });
-    expect(evaluateGates(card, [{ target: "nist-800-53", threshold: 40 }, { target: "nist-800-53", threshold: 40.1 }, { target: "config", threshold: 60 }]).map((g) => [g.label, g.met])).toEqual([
+    expect(
+      evaluateGates(card, [
+        { target: "nist-800-53", threshold: 40 },
+        { target: "nist-800-53", threshold: 40.1 },
+        { target: "config", threshold: 60 },
+      ]).map((g) => [g.label, g.met]),
+    ).toEqual([
       ["NIST SP 800-53 Rev. 5 score", true],
       ["NIST SP 800-53 Rev. 5 score", false],
       ["Config score", true],

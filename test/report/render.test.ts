@@ -21,7 +21,8 @@ describe("JSON", () => {
     const doc = JSON.parse(renderJson(fullCard()));
     expect(doc.score).toEqual({ overall: 60, securityHub: 50 });
     expect(doc.accounts).toHaveLength(5);
-    for (const a of doc.accounts) expect(Object.keys(a)).toEqual(expect.arrayContaining(["accountId", "name", "ou", "score", "compliant", "nonCompliant", "noData"]));
+    for (const a of doc.accounts)
+      expect(Object.keys(a)).toEqual(expect.arrayContaining(["accountId", "name", "ou", "score", "compliant", "nonCompliant", "noData"]));
     expect(doc.accounts.find((a: { accountId: string }) => a.accountId === "222222222222")).toMatchObject({
       name: "payments-prod",
       ou: "/Workloads/Prod",
@@ -31,19 +32,33 @@ describe("JSON", () => {
       noData: 0,
     });
     expect(doc.accounts.find((a: { accountId: string }) => a.accountId === "555555555555").score).toBeNull();
-    expect(doc.rules.map((r: { rule: string; compliant: number; nonCompliant: number; noData: number; score: number }) => [r.rule, r.compliant, r.nonCompliant, r.noData, r.score])).toEqual([
+    expect(
+      doc.rules.map((r: { rule: string; compliant: number; nonCompliant: number; noData: number; score: number }) => [
+        r.rule,
+        r.compliant,
+        r.nonCompliant,
+        r.noData,
+        r.score,
+      ]),
+    ).toEqual([
       ["s3-bucket-ssl", 2, 3, 1, 40],
       ["ebs-encrypted", 2, 1, 0, 66.7],
       ["iam-root-mfa", 2, 0, 2, 100],
     ]);
-    expect(doc.regions.map((r: { region: string; score: number }) => [r.region, r.score])).toEqual([["eu-central-1", 33.3], ["eu-west-1", 71.4]]);
+    expect(doc.regions.map((r: { region: string; score: number }) => [r.region, r.score])).toEqual([
+      ["eu-central-1", 33.3],
+      ["eu-west-1", 71.4],
+    ]);
     expect(doc.ous.map((o: { ou: string; score: number | null }) => [o.ou, o.score])).toContainEqual(["/Workloads", 50]);
     expect(doc.resources).toHaveLength(3);
     expect(doc.formulas.config).toMatch(/COMPLIANT cells/);
     expect(doc.trend.overall).toEqual({ before: 66.7, after: 60, delta: -6.7 });
     expect(doc.declared.accountsNotReporting[0].accountId).toBe("666666666666");
     expect(doc.gaps).toHaveLength(2);
-    expect(doc.frameworks.map((f: { id: string; score: number | null }) => [f.id, f.score])).toEqual([["cis-aws", null], ["nist-800-53", 0]]);
+    expect(doc.frameworks.map((f: { id: string; score: number | null }) => [f.id, f.score])).toEqual([
+      ["cis-aws", null],
+      ["nist-800-53", 0],
+    ]);
     expect(doc.coverage.notReporting).toHaveLength(3);
     expect(doc.formatVersion).toBe(1);
   });
@@ -57,7 +72,9 @@ describe("CSV", () => {
   it("one row per non-compliant resource, RFC 4180 quoted, formula injection neutralized", () => {
     const csv = renderCsv(fullCard());
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe("account_id,account_name,ou,region,rule,control_id,title,severity,resource_type,resource_id,annotation,recorded_at,doc_url,frameworks");
+    expect(lines[0]).toBe(
+      "account_id,account_name,ou,region,rule,control_id,title,severity,resource_type,resource_id,annotation,recorded_at,doc_url,frameworks",
+    );
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(csv).toContain(
       `444444444444,<img src=x onerror=alert(2)>,/Workloads,eu-west-1,s3-bucket-ssl,S3-TLS,S3 buckets require TLS,CRITICAL,AWS::S3::Bucket,"""><script>alert(1)</script>","'=HYPERLINK(""http://evil.example"")",,https://`,
@@ -78,7 +95,12 @@ describe("CSV", () => {
 
 describe("Markdown", () => {
   it("summarizes scores, the gate, failing accounts and rules, trend, declared and gaps", () => {
-    const text = renderMarkdown(fullCard(), { gates: evaluateGates(fullCard(), [{ target: "config", threshold: 80 }, { target: "nist-800-53", threshold: 50 }]) });
+    const text = renderMarkdown(fullCard(), {
+      gates: evaluateGates(fullCard(), [
+        { target: "config", threshold: 80 },
+        { target: "nist-800-53", threshold: 50 },
+      ]),
+    });
     expect(text).toContain("| Security Hub (v2) | 4 active findings: 3 HIGH, 1 CRITICAL (not scored) |");
     expect(text).toContain("| Gate | **failed**: NIST SP 800-53 Rev. 5 score 0.0%, 50% required |");
     expect(text).toContain("| NIST SP 800-53 Rev. 5 | 0.0% | 0 | 2 | 0 | SC-7, SC-28 |");
@@ -121,14 +143,30 @@ describe("HTML", () => {
     expect(html.match(/<link [^>]*>/g)).toEqual(['<link rel="icon" href="data:,">']);
     expect(html).not.toMatch(/url\((?!"data:)/);
     expect(html).not.toMatch(/@import/);
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;; style-src &#x27;sha256-[A-Za-z0-9+/]+(&#x3D;)*&#x27;; script-src &#x27;sha256-/);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;; style-src &#x27;sha256-[A-Za-z0-9+/]+(&#x3D;)*&#x27;; script-src &#x27;sha256-/,
+    );
   });
 
   it("shows the scores, the formulas, the gate and every view", () => {
     expect(html).toContain('<span class="masthead-score-value">60.0%</span>');
     expect(html).toContain("Pipeline gate failed");
     expect(html).toContain("Config score &#x3D; 100 × COMPLIANT cells / (COMPLIANT + NON_COMPLIANT cells)");
-    for (const id of ["summary", "ous", "accounts", "regions", "rules", "frameworks", "security-hub", "security-hub-v2", "resources", "trend", "declared", "data-quality", "method"]) {
+    for (const id of [
+      "summary",
+      "ous",
+      "accounts",
+      "regions",
+      "rules",
+      "frameworks",
+      "security-hub",
+      "security-hub-v2",
+      "resources",
+      "trend",
+      "declared",
+      "data-quality",
+      "method",
+    ]) {
       expect(html).toContain(`<section id="${id}"`);
     }
     expect(html).toContain('href="https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl.html"');

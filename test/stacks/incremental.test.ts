@@ -22,7 +22,7 @@ type Org = { tags: Record<string, string>; accounts: any[] };
 
 /** Edits a user makes, each to a randomly chosen generated account; some reach other accounts' stacks. */
 const edits: Array<[string, (org: Org, pick: <T>(xs: T[]) => T) => void]> = [
-  ["a managed policy on a role", (org, pick) => pick(generated(org)).roles[0].managedPolicies = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]],
+  ["a managed policy on a role", (org, pick) => (pick(generated(org)).roles[0].managedPolicies = ["arn:aws:iam::aws:policy/ReadOnlyAccess"])],
   [
     "a reader in another account",
     (org, pick) => {
@@ -63,7 +63,8 @@ describe("incremental synthesis", () => {
       edit(org, pick);
       // Drop readers of accounts that no longer exist, as a user removing an account would.
       const names = new Set(org.accounts.map((a) => a.name));
-      for (const a of generated(org)) for (const s of a.secrets) s.readers = s.readers.filter((r: any) => typeof r.role !== "object" || names.has(r.role.account));
+      for (const a of generated(org))
+        for (const s of a.secrets) s.readers = s.readers.filter((r: any) => typeof r.role !== "object" || names.has(r.role.account));
       writeFileSync(file, stringify(org));
 
       const result = runCli(["synth", "--quiet", "--config", file, "--out", incremental], { BASELINE_SYNTH_WORKERS: "1" });

@@ -18,7 +18,11 @@ const org = loadConfig(orgFile);
 
 describe("synthesis plan", () => {
   it("ranks the trail's stack, then home-region stacks, above second-region stacks", () => {
-    const cost = (name: string) => stackCost(org, org.stacks.find((s) => s.name === name)!);
+    const cost = (name: string) =>
+      stackCost(
+        org,
+        org.stacks.find((s) => s.name === name)!,
+      );
     expect(cost("management-eu-west-1")).toBeGreaterThan(cost("acct0001-prod-eu-west-1"));
     expect(cost("acct0001-prod-eu-west-1")).toBeGreaterThan(cost("acct0001-prod-eu-central-1"));
   });
@@ -26,7 +30,12 @@ describe("synthesis plan", () => {
   it("puts every stack in exactly one batch, heaviest first, each batch within its cost unless one stack exceeds it", () => {
     const max = 200;
     const batches = synthBatches(org, org.stacks, max);
-    expect(batches.flat().map((s) => s.name).sort()).toEqual(org.stacks.map((s) => s.name).sort());
+    expect(
+      batches
+        .flat()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(org.stacks.map((s) => s.name).sort());
     const heaviest = Math.max(...org.stacks.map((s) => stackCost(org, s)));
     expect(stackCost(org, batches[0]![0]!)).toBe(heaviest);
     const costs = batches.map((b) => b.reduce((n, s) => n + stackCost(org, s), 0));

@@ -24,7 +24,13 @@ function read(who: { type: "IAMUser" | "Root" } | { role: string; session?: stri
           arn: `arn:aws:sts::${who.role.split(":")[4]}:assumed-role/${who.role.split("/").pop()}/${who.session ?? "session"}`,
           sessionContext: { sessionIssuer: { arn: who.role } },
         };
-  return { eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", recipientAccountId: ACCOUNT, requestParameters: { secretId }, userIdentity };
+  return {
+    eventSource: "secretsmanager.amazonaws.com",
+    eventName: "GetSecretValue",
+    recipientAccountId: ACCOUNT,
+    requestParameters: { secretId },
+    userIdentity,
+  };
 }
 
 /** How many of the filters count the event: an undeclared read must be counted exactly once, a declared one never. */
@@ -89,7 +95,9 @@ describe("undeclared secret-read filters", () => {
       // The rotation function's session, and secrets read by ABAC tags, are expected.
       expect(counted(patterns, read({ role: `arn:aws:iam::${ACCOUNT}:role/rotation-role-abc`, session: "rotate-app-db" }))).toBe(0);
       expect(counted(patterns, read({ role: `arn:aws:iam::${ACCOUNT}:role/stranger` }, "app/by-tag"))).toBe(0);
-      expect(counted(patterns, read({ role: `arn:aws:iam::${ACCOUNT}:role/stranger` }, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:app/by-tag-AbCdEf`))).toBe(0);
+      expect(
+        counted(patterns, read({ role: `arn:aws:iam::${ACCOUNT}:role/stranger` }, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:app/by-tag-AbCdEf`)),
+      ).toBe(0);
       // A failed read is the other filter's business.
       expect(counted(patterns, { ...read({ type: "Root" }), errorCode: "AccessDenied" })).toBe(0);
     });
@@ -104,7 +112,11 @@ function exampleWith(edit: (org: any) => void) {
 }
 
 function managementFilters(org: ReturnType<typeof exampleWith>, dir: string) {
-  synthesizeInto(org, dir, org.stacks.filter((s) => s.name === "management-eu-west-1"));
+  synthesizeInto(
+    org,
+    dir,
+    org.stacks.filter((s) => s.name === "management-eu-west-1"),
+  );
   const json = JSON.parse(readFileSync(join(dir, "stacks", "management-eu-west-1", "cdk.tf.json"), "utf8"));
   return {
     filters: Object.values(json.resource.aws_cloudwatch_log_metric_filter) as Array<{ name: string; pattern: string; metric_transformation: { name: string } }>,
@@ -131,7 +143,14 @@ describe("secret-access alarms of the organization", () => {
   it("split a long reader list into several filters on the same metric", () => {
     // 40 accounts whose role reads shared-services' database secret.
     const org = exampleWith((o) => {
-      const readers = Array.from({ length: 40 }, (_, i) => ({ id: String(800000000000 + i * 1013), name: `reader-${i}`, role: "workload", environment: "dev", ou: "/Workloads", regions: ["eu-west-1"] }));
+      const readers = Array.from({ length: 40 }, (_, i) => ({
+        id: String(800000000000 + i * 1013),
+        name: `reader-${i}`,
+        role: "workload",
+        environment: "dev",
+        ou: "/Workloads",
+        regions: ["eu-west-1"],
+      }));
       for (const r of readers as any[]) r.roles = [{ name: "db-client", kind: "service", services: ["ecs-tasks.amazonaws.com"] }];
       o.accounts.push(...readers);
       const shared = o.accounts.find((a: any) => a.name === "shared-services");

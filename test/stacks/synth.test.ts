@@ -11,7 +11,14 @@ const tmp = mkdtempSync(join(tmpdir(), "baseline-synth-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 type TfJson = {
-  provider: { aws: Array<{ region: string; allowed_account_ids: string[]; assume_role: Array<{ role_arn: string; session_name: string }>; default_tags: Array<{ tags: Record<string, string> }> }> };
+  provider: {
+    aws: Array<{
+      region: string;
+      allowed_account_ids: string[];
+      assume_role: Array<{ role_arn: string; session_name: string }>;
+      default_tags: Array<{ tags: Record<string, string> }>;
+    }>;
+  };
   variable: Record<string, { default: string }>;
   terraform: { backend: Record<string, Record<string, unknown>> };
   resource?: Record<string, Record<string, unknown>>;

@@ -56,10 +56,17 @@ describe.skipIf(!hasTerraform)(hasTerraform ? "terraform validate" : "terraform 
     synthesizeInto(loadConfig("config/org.yaml"), out);
     const stacks = readdirSync(join(out, "stacks")).sort();
     const lists = Object.fromEntries(
-      stacks.map((stack) => [`s_${stack.replace(/[^A-Za-z0-9_]/g, "_")}`, stringsOf(JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")), [])]),
+      stacks.map((stack) => [
+        `s_${stack.replace(/[^A-Za-z0-9_]/g, "_")}`,
+        stringsOf(JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")), []),
+      ]),
     );
     // The example carries an IAM policy variable (ABAC), so escaping is exercised, not assumed.
-    expect(Object.values(lists).flat().some((s) => s.includes("$${aws:PrincipalTag/Project}"))).toBe(true);
+    expect(
+      Object.values(lists)
+        .flat()
+        .some((s) => s.includes("$${aws:PrincipalTag/Project}")),
+    ).toBe(true);
     const result = validate("example", lists);
     expect(result.diagnostics).toBe("");
     expect(result.valid).toBe(true);

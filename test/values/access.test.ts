@@ -20,12 +20,14 @@ const ACCOUNT = "555555555555";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/payments-api`;
 const parameter = (name: string) => `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter${name}`;
 const decide = (statements: ReturnType<typeof parameterReadStatements>, request: Omit<AccessRequest, "principal">) =>
-  evaluate({ principal: { arn: ROLE, orgId: "o-exampleorg1" }, ...request }, { identity: [{ name: "role policy", document: policyDocument(statements) }] }).allowed;
+  evaluate({ principal: { arn: ROLE, orgId: "o-exampleorg1" }, ...request }, { identity: [{ name: "role policy", document: policyDocument(statements) }] })
+    .allowed;
 
 describe("parameter read statements", () => {
   const statements = parameterReadStatements([{ accountId: ACCOUNT, path: "/prod/payments/api", regions: ["eu-west-1"], keyName: "payments-data" }]);
   const key = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234`;
-  const decrypt = (context: Record<string, string | string[]>) => decide(statements, { action: "kms:Decrypt", resource: { arn: key }, context: { "kms:ResourceAliases": ["alias/org-baseline/payments-data"], ...context } });
+  const decrypt = (context: Record<string, string | string[]>) =>
+    decide(statements, { action: "kms:Decrypt", resource: { arn: key }, context: { "kms:ResourceAliases": ["alias/org-baseline/payments-data"], ...context } });
 
   it("reads everything under the path, and the path itself by path", () => {
     expect(decide(statements, { action: "ssm:GetParameter", resource: { arn: parameter("/prod/payments/api/log-level") } })).toBe(true);
@@ -37,7 +39,9 @@ describe("parameter read statements", () => {
     expect(decide(statements, { action: "ssm:GetParameter", resource: { arn: parameter("/prod/payments/api-admin/token") } })).toBe(false);
     expect(decide(statements, { action: "ssm:GetParameter", resource: { arn: parameter("/prod/payments/other") } })).toBe(false);
     expect(decide(statements, { action: "ssm:GetParametersByPath", resource: { arn: parameter("/prod/payments") } })).toBe(false);
-    expect(decide(statements, { action: "ssm:GetParameter", resource: { arn: parameter("/prod/payments/api/x").replace(ACCOUNT, "444444444444") } })).toBe(false);
+    expect(decide(statements, { action: "ssm:GetParameter", resource: { arn: parameter("/prod/payments/api/x").replace(ACCOUNT, "444444444444") } })).toBe(
+      false,
+    );
     expect(decide(statements, { action: "ssm:PutParameter", resource: { arn: parameter("/prod/payments/api/log-level") } })).toBe(false);
   });
 
@@ -46,13 +50,29 @@ describe("parameter read statements", () => {
     expect(decrypt({ "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": under })).toBe(true);
     expect(decrypt({ "kms:EncryptionContext:PARAMETER_ARN": under })).toBe(false);
     expect(decrypt({ "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": under })).toBe(false);
-    expect(decrypt({ "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": parameter("/prod/payments/api-admin/x") })).toBe(false);
-    expect(decide(statements, { action: "kms:Decrypt", resource: { arn: key }, context: { "kms:ResourceAliases": ["alias/org-baseline/other"], "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": under } })).toBe(false);
+    expect(decrypt({ "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": parameter("/prod/payments/api-admin/x") })).toBe(
+      false,
+    );
+    expect(
+      decide(statements, {
+        action: "kms:Decrypt",
+        resource: { arn: key },
+        context: {
+          "kms:ResourceAliases": ["alias/org-baseline/other"],
+          "kms:ViaService": "ssm.eu-west-1.amazonaws.com",
+          "kms:EncryptionContext:PARAMETER_ARN": under,
+        },
+      }),
+    ).toBe(false);
   });
 });
 
 describe("outbound token statements", () => {
-  const statements = outboundTokenStatements({ audiences: ["https://api.card-processor.example", "https://b.example"], maxDurationSeconds: 300, tags: { Team: "payments-core" } });
+  const statements = outboundTokenStatements({
+    audiences: ["https://api.card-processor.example", "https://b.example"],
+    maxDurationSeconds: 300,
+    tags: { Team: "payments-core" },
+  });
   const token = (context: AccessRequest["context"]) => decide(statements, { action: "sts:GetWebIdentityToken", resource: { arn: "*" }, context });
 
   it("mints tokens for the declared audiences within the lifetime", () => {
@@ -97,7 +117,12 @@ describe("Roles Anywhere trust", () => {
   });
   const assume = (tags: Record<string, string>, context: Record<string, string> = {}, action = "sts:AssumeRole") =>
     evaluate(
-      { principal: { service: "rolesanywhere.amazonaws.com", tags }, action, resource: { arn: ROLE }, context: { "aws:SourceArn": anchor, "aws:SourceAccount": ACCOUNT, ...context } },
+      {
+        principal: { service: "rolesanywhere.amazonaws.com", tags },
+        action,
+        resource: { arn: ROLE },
+        context: { "aws:SourceArn": anchor, "aws:SourceAccount": ACCOUNT, ...context },
+      },
       { resource: { name: "trust", document: trust } },
       { resourceKind: "role-trust" },
     ).allowed;
@@ -141,7 +166,9 @@ describe("the example's value intents, proven against the synthesized stacks", (
   };
 
   it("the declared reader reads and decrypts the hierarchy", () => {
-    expect(outcome(/^payments-prod\/payments-api (reads|decrypts) /)).toEqual(expect.arrayContaining([["payments-prod/payments-api reads /prod/payments/api/log-level in eu-west-1", "Allow"]]));
+    expect(outcome(/^payments-prod\/payments-api (reads|decrypts) /)).toEqual(
+      expect.arrayContaining([["payments-prod/payments-api reads /prod/payments/api/log-level in eu-west-1", "Allow"]]),
+    );
     for (const [, decision] of outcome(/^payments-prod\/payments-api (reads|decrypts) /)) expect(decision).toBe("Allow");
   });
 
@@ -150,7 +177,9 @@ describe("the example's value intents, proven against the synthesized stacks", (
   });
 
   it("the outbound-token role mints for its audience only", () => {
-    expect(outcome(/payments-api mints a token/)).toEqual([["payments-prod/payments-api mints a token for https://api.card-processor.example valid 300 s", "Allow"]]);
+    expect(outcome(/payments-api mints a token/)).toEqual([
+      ["payments-prod/payments-api mints a token for https://api.card-processor.example valid 300 s", "Allow"],
+    ]);
     for (const [, decision] of outcome(/payments-api cannot mint/)) expect(decision).toBe("ImplicitDeny");
   });
 

@@ -75,7 +75,9 @@ describe("write-only first values", () => {
 
   it("refuses a value written as initialValue, without repeating it", () => {
     const found = problems((c) => (secret(c).initialValue = SENTINEL));
-    expect(found).toEqual([expect.stringMatching(/^accounts\[0\]\.secrets\[0\]\.initialValue: initialValue says how the first value is made .* never the value itself/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^accounts\[0\]\.secrets\[0\]\.initialValue: initialValue says how the first value is made .* never the value itself/),
+    ]);
     expect(found.join("\n")).not.toContain(SENTINEL);
   });
 
@@ -86,7 +88,9 @@ describe("write-only first values", () => {
 
   it("gives each value its own variable, and never the stack's own", () => {
     expect(problems((c) => (parameter(c, 1).initialValue = { fromVariable: "app_token" }))).toEqual([
-      expect.stringMatching(/^accounts\[0\]\.parameters\[0\]\.parameters\[1\]\.initialValue\.fromVariable: variable app_token already supplies accounts\.0\.secrets\.0\.initialValue/),
+      expect.stringMatching(
+        /^accounts\[0\]\.parameters\[0\]\.parameters\[1\]\.initialValue\.fromVariable: variable app_token already supplies accounts\.0\.secrets\.0\.initialValue/,
+      ),
     ]);
     expect(problems((c) => (secret(c).initialValue = { fromVariable: "deploy_role_arn" }))).toEqual([expect.stringMatching(/taken by the stack itself/)]);
   });
@@ -112,13 +116,18 @@ describe("parameter hierarchies", () => {
 
   it("refuses plain Strings named like credentials", () => {
     for (const name of ["db-password", "stripeApiKey", "oauth/client_secret", "signing.key"]) {
-      expect(problems((c) => (parameter(c, 0).name = name)), name).toEqual([expect.stringMatching(/parameters\[0\]\.type: .* looks like a credential .*make it a SecureString/)]);
+      expect(
+        problems((c) => (parameter(c, 0).name = name)),
+        name,
+      ).toEqual([expect.stringMatching(/parameters\[0\]\.type: .* looks like a credential .*make it a SecureString/)]);
     }
     expect(problems((c) => (parameter(c, 0).name = "bypass-cache"))).toEqual([]);
   });
 
   it("needs a customer-managed key of the account for SecureStrings", () => {
-    expect(problems((c) => delete hierarchy(c).key)).toEqual([expect.stringMatching(/^accounts\[0\]\.parameters\[0\]\.key: SecureString parameters need a customer-managed key/)]);
+    expect(problems((c) => delete hierarchy(c).key)).toEqual([
+      expect.stringMatching(/^accounts\[0\]\.parameters\[0\]\.key: SecureString parameters need a customer-managed key/),
+    ]);
     expect(problems((c) => (hierarchy(c).key = "nope"))).toEqual([expect.stringMatching(/key "nope" does not exist/)]);
   });
 
@@ -136,14 +145,22 @@ describe("parameter hierarchies", () => {
 
   it("wants a String's value and keeps it within the tier", () => {
     expect(problems((c) => delete parameter(c, 0).value)).toEqual([expect.stringMatching(/a String parameter needs its value/)]);
-    expect(problems((c) => (parameter(c, 0).value = "x".repeat(5000)))).toEqual([expect.stringMatching(/5000 bytes is over the 4096 bytes of the Standard tier/)]);
+    expect(problems((c) => (parameter(c, 0).value = "x".repeat(5000)))).toEqual([
+      expect.stringMatching(/5000 bytes is over the 4096 bytes of the Standard tier/),
+    ]);
     expect(problems((c) => Object.assign(parameter(c, 0), { value: "x".repeat(5000), tier: "Advanced" }))).toEqual([]);
   });
 
   it("refuses readers that are not roles of this account, and empty ABAC matches", () => {
-    expect(problems((c) => (hierarchy(c).readers = [{ role: "ghost" }]))).toEqual([expect.stringMatching(/role "ghost" does not exist in this account; Parameter Store shares .* only through RAM/)]);
-    expect(problems((c) => (hierarchy(c).readers = [{ tags: {} }]))).toEqual([expect.stringMatching(/readers\[0\]\.tags: an ABAC reader needs at least one tag/)]);
-    expect(problems((c) => (hierarchy(c).readers = [{ role: "api", tags: { Team: "x" } }]))).toEqual([expect.stringMatching(/either a role of this account .* or an ABAC match/)]);
+    expect(problems((c) => (hierarchy(c).readers = [{ role: "ghost" }]))).toEqual([
+      expect.stringMatching(/role "ghost" does not exist in this account; Parameter Store shares .* only through RAM/),
+    ]);
+    expect(problems((c) => (hierarchy(c).readers = [{ tags: {} }]))).toEqual([
+      expect.stringMatching(/readers\[0\]\.tags: an ABAC reader needs at least one tag/),
+    ]);
+    expect(problems((c) => (hierarchy(c).readers = [{ role: "api", tags: { Team: "x" } }]))).toEqual([
+      expect.stringMatching(/either a role of this account .* or an ABAC match/),
+    ]);
   });
 
   it("refuses duplicate names across hierarchies", () => {
@@ -160,9 +177,15 @@ describe("outbound tokens", () => {
   });
 
   it("refuses wildcard audiences, too many audiences and lifetimes outside 60-3600 s", () => {
-    expect(problems((c) => grant(c, { audiences: ["https://*.example.com"], maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/outboundTokens: audience .* has a wildcard/)]);
-    expect(problems((c) => grant(c, { audiences: Array.from({ length: 11 }, (_, i) => `a${i}`), maxDurationSeconds: 300 }))).toEqual([expect.stringMatching(/at most 10 audiences/)]);
-    expect(problems((c) => grant(c, { audiences: ["x"], maxDurationSeconds: 7200 }))).toEqual([expect.stringMatching(/maxDurationSeconds: tokens live 60-3600 s/)]);
+    expect(problems((c) => grant(c, { audiences: ["https://*.example.com"], maxDurationSeconds: 300 }))).toEqual([
+      expect.stringMatching(/outboundTokens: audience .* has a wildcard/),
+    ]);
+    expect(problems((c) => grant(c, { audiences: Array.from({ length: 11 }, (_, i) => `a${i}`), maxDurationSeconds: 300 }))).toEqual([
+      expect.stringMatching(/at most 10 audiences/),
+    ]);
+    expect(problems((c) => grant(c, { audiences: ["x"], maxDurationSeconds: 7200 }))).toEqual([
+      expect.stringMatching(/maxDurationSeconds: tokens live 60-3600 s/),
+    ]);
   });
 });
 
@@ -171,7 +194,10 @@ describe("Roles Anywhere roles", () => {
   const config = join(dir, "org.yaml");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-  writeFileSync(join(dir, "with-key.pem"), `-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n${SENTINEL}\n-----END PRIVATE KEY-----\n`);
+  writeFileSync(
+    join(dir, "with-key.pem"),
+    `-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n${SENTINEL}\n-----END PRIVATE KEY-----\n`,
+  );
   writeFileSync(join(dir, "empty.pem"), "not a certificate\n");
 
   const agent = (): Json => ({
@@ -197,7 +223,9 @@ describe("Roles Anywhere roles", () => {
 
   it("accepts a declared certificate with a CA bundle next to the config, or an ACM Private CA", () => {
     expect(load()).toEqual([]);
-    expect(load((r) => (r.trustAnchor = { acmPcaArn: "arn:aws:acm-pca:eu-west-1:222222222222:certificate-authority/12345678-1234-1234-1234-123456789012" }))).toEqual([]);
+    expect(
+      load((r) => (r.trustAnchor = { acmPcaArn: "arn:aws:acm-pca:eu-west-1:222222222222:certificate-authority/12345678-1234-1234-1234-123456789012" })),
+    ).toEqual([]);
   });
 
   it("refuses a bundle holding a private key (without echoing it), no certificate, a missing file or one above the config", () => {
@@ -211,13 +239,21 @@ describe("Roles Anywhere roles", () => {
   });
 
   it("refuses certificates without a subject CN or with wildcards", () => {
-    expect(load((r) => (r.certificates = [{ subject: { OU: "platform" } }]))).toEqual([expect.stringMatching(/certificates\[0\]: name the certificate's subject CN/)]);
+    expect(load((r) => (r.certificates = [{ subject: { OU: "platform" } }]))).toEqual([
+      expect.stringMatching(/certificates\[0\]: name the certificate's subject CN/),
+    ]);
     expect(load((r) => (r.certificates = [{ subject: { CN: "*.dc1.example.com" } }]))).toEqual([expect.stringMatching(/has a wildcard/)]);
   });
 
   it("bounds the session to 900-3600 s and keeps the session policy off the must-never list", () => {
-    expect(load((r) => (r.maxSessionDuration = 7200))).toEqual([expect.stringMatching(/session duration 7200 s is out of range for a roles-anywhere role \(900-3600 s\)/)]);
-    expect(load((r) => (r.sessionPolicy = [{ actions: ["*"], resources: ["*"] }]))).toEqual([expect.stringMatching(/sessionPolicy\[0\]: action "\*" allows every action/)]);
-    expect(load((r) => (r.statements = [{ actions: ["iam:PassRole"], resources: ["*"] }]))).toEqual([expect.stringMatching(/statements\[0\]: iam:PassRole on every resource/)]);
+    expect(load((r) => (r.maxSessionDuration = 7200))).toEqual([
+      expect.stringMatching(/session duration 7200 s is out of range for a roles-anywhere role \(900-3600 s\)/),
+    ]);
+    expect(load((r) => (r.sessionPolicy = [{ actions: ["*"], resources: ["*"] }]))).toEqual([
+      expect.stringMatching(/sessionPolicy\[0\]: action "\*" allows every action/),
+    ]);
+    expect(load((r) => (r.statements = [{ actions: ["iam:PassRole"], resources: ["*"] }]))).toEqual([
+      expect.stringMatching(/statements\[0\]: iam:PassRole on every resource/),
+    ]);
   });
 });

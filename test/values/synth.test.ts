@@ -103,7 +103,12 @@ describe("write-only values in the synthesized example", () => {
     ]);
     const secure = Object.values(s.resource?.aws_ssm_parameter ?? {}).filter((p) => p.type === "SecureString");
     expect(secure).toEqual([
-      expect.objectContaining({ name: "/prod/payments/api/database-url", value_wo: "${var.payments_database_url}", value_wo_version: 1, key_id: expect.stringMatching(/^\$\{aws_kms_key\.key-payments-data_key_\w+\.arn\}$/) }),
+      expect.objectContaining({
+        name: "/prod/payments/api/database-url",
+        value_wo: "${var.payments_database_url}",
+        value_wo_version: 1,
+        key_id: expect.stringMatching(/^\$\{aws_kms_key\.key-payments-data_key_\w+\.arn\}$/),
+      }),
     ]);
     expect(secure[0]).not.toHaveProperty("value");
   });
@@ -124,7 +129,11 @@ describe("Roles Anywhere in the synthesized example", () => {
       source_data: { acm_pca_arn: "arn:aws:acm-pca:eu-west-1:444444444444:certificate-authority/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
     });
     const [profile] = Object.values(s.resource?.aws_rolesanywhere_profile ?? {});
-    expect(profile).toMatchObject({ duration_seconds: 900, enabled: true, role_arns: [expect.stringMatching(/^\$\{aws_iam_role\.role-onprem-backup-agent_role_\w+\.arn\}$/)] });
+    expect(profile).toMatchObject({
+      duration_seconds: 900,
+      enabled: true,
+      role_arns: [expect.stringMatching(/^\$\{aws_iam_role\.role-onprem-backup-agent_role_\w+\.arn\}$/)],
+    });
     expect(JSON.parse(profile!.session_policy as string).Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
     const role = Object.entries(s.resource?.aws_iam_role ?? {}).find(([id]) => id.startsWith("role-onprem-backup-agent"))![1];
     const trust = JSON.parse(role.assume_role_policy as string) as { Statement: Array<{ Condition: Record<string, Record<string, string>> }> };
@@ -144,7 +153,10 @@ describe("Roles Anywhere in the synthesized example", () => {
       writeFileSync(join(dir, "org.yaml"), text);
       synthesizeInto(loadConfig(join(dir, "org.yaml")), join(dir, "out"));
       const s = JSON.parse(readFileSync(join(dir, "out", "stacks", "shared-services-eu-west-1", "cdk.tf.json"), "utf8")) as StackJson;
-      expect(s.resource?.aws_rolesanywhere_trust_anchor?.["rolesanywhere-onprem-backup-agent"]?.source).toEqual({ source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: pem } });
+      expect(s.resource?.aws_rolesanywhere_trust_anchor?.["rolesanywhere-onprem-backup-agent"]?.source).toEqual({
+        source_type: "CERTIFICATE_BUNDLE",
+        source_data: { x509_certificate_data: pem },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -88,12 +88,16 @@ export function resourceComplianceItems(org: GeneratedOrg, unreadable: Unreadabl
   const skipAccounts = new Set(unreadable.accounts ?? []);
   const skipRegions = new Set(unreadable.regions ?? []);
   const recording = new Set(org.accounts.filter((a) => a.recordsResourceCompliance).map((a) => a.id));
-  const items = new Map<string, { accountId: string; awsRegion: string; resourceType: string; resourceId: string; rules: Array<{ name: string; type: string }> }>();
+  const items = new Map<
+    string,
+    { accountId: string; awsRegion: string; resourceType: string; resourceId: string; rules: Array<{ name: string; type: string }> }
+  >();
   for (const cell of org.cells) {
     if (!recording.has(cell.accountId) || skipAccounts.has(cell.accountId) || skipRegions.has(cell.region)) continue;
     for (const r of cell.resources) {
       const key = `${cell.accountId}|${cell.region}|${r.resourceType}|${r.resourceId}`;
-      if (!items.has(key)) items.set(key, { accountId: cell.accountId, awsRegion: cell.region, resourceType: r.resourceType, resourceId: r.resourceId, rules: [] });
+      if (!items.has(key))
+        items.set(key, { accountId: cell.accountId, awsRegion: cell.region, resourceType: r.resourceType, resourceId: r.resourceId, rules: [] });
       items.get(key)!.rules.push({ name: cell.ruleName, type: "NON_COMPLIANT" });
       // A rule the resource passes is listed too: the collector must filter by rule and result.
       if (cell.duplicateRuleName) items.get(key)!.rules.push({ name: cell.duplicateRuleName, type: "COMPLIANT" });
@@ -119,7 +123,15 @@ export function resourceComplianceItems(org: GeneratedOrg, unreadable: Unreadabl
 export function sourceStatusRows(org: GeneratedOrg, unreadable: Unreadable = {}) {
   const failAccounts = new Set(unreadable.accounts ?? []);
   const failRegions = new Set(unreadable.regions ?? []);
-  const rows: Array<{ SourceId: string; SourceType: string; AwsRegion: string; LastUpdateStatus: string; LastUpdateTime: string; LastErrorCode?: string; LastErrorMessage?: string }> = [];
+  const rows: Array<{
+    SourceId: string;
+    SourceType: string;
+    AwsRegion: string;
+    LastUpdateStatus: string;
+    LastUpdateTime: string;
+    LastErrorCode?: string;
+    LastErrorMessage?: string;
+  }> = [];
   const asOf = Date.parse(org.asOf);
   org.accounts.forEach((account, i) => {
     if (account.status !== "ACTIVE") return;
@@ -155,7 +167,10 @@ export function accountRows(org: GeneratedOrg) {
  * The new Security Hub's GetFindingStatisticsV2 `GroupByResults` for the same organization:
  * its failed, active, unsuppressed control findings are the active (New) OCSF findings.
  */
-export function findingStatisticsV2(org: GeneratedOrg, fields: readonly string[]): Array<{ GroupByField: string; GroupByValues: Array<{ FieldValue: string; Count: number }> }> {
+export function findingStatisticsV2(
+  org: GeneratedOrg,
+  fields: readonly string[],
+): Array<{ GroupByField: string; GroupByValues: Array<{ FieldValue: string; Count: number }> }> {
   const active = org.findings.filter((f) => f.Compliance.Status === "FAILED" && f.RecordState === "ACTIVE" && f.Workflow.Status !== "SUPPRESSED");
   const keys: Record<string, (f: (typeof active)[number]) => string> = { severity: (f) => f.Severity.Label, "cloud.account.uid": (f) => f.AwsAccountId };
   return fields.map((GroupByField) => {

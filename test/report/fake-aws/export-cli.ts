@@ -38,7 +38,9 @@ export function writeAwsCliExports(org: GeneratedOrg, dir: string): string[] {
     const items = resourceComplianceItems(org).filter((i) => i.awsRegion === region);
     write(`select-aggregate-resource-config.${region}.json`, {
       Results: items.map((i) => JSON.stringify(i)),
-      QueryInfo: { SelectFields: ["accountId", "awsRegion", "resourceId", "resourceName", "configuration", "configurationItemCaptureTime"].map((Name) => ({ Name })) },
+      QueryInfo: {
+        SelectFields: ["accountId", "awsRegion", "resourceId", "resourceName", "configuration", "configurationItemCaptureTime"].map((Name) => ({ Name })),
+      },
     });
   }
 

@@ -177,13 +177,28 @@ const SECURITY_HUB_CONTROLS: Array<{ id: string; title: string; severity: string
   { id: "S3.5", title: "S3 general purpose buckets should require requests to use SSL", severity: "MEDIUM", resourceType: "AwsS3Bucket" },
   { id: "IAM.4", title: "IAM root user access key should not exist", severity: "CRITICAL", resourceType: "AwsAccount" },
   { id: "IAM.6", title: "Hardware MFA should be enabled for the root user", severity: "CRITICAL", resourceType: "AwsAccount" },
-  { id: "CloudTrail.1", title: "CloudTrail should be enabled and configured with at least one multi-Region trail", severity: "HIGH", resourceType: "AwsAccount" },
+  {
+    id: "CloudTrail.1",
+    title: "CloudTrail should be enabled and configured with at least one multi-Region trail",
+    severity: "HIGH",
+    resourceType: "AwsAccount",
+  },
   { id: "EC2.2", title: "VPC default security groups should not allow inbound or outbound traffic", severity: "HIGH", resourceType: "AwsEc2SecurityGroup" },
   { id: "EC2.7", title: "EBS default encryption should be enabled", severity: "MEDIUM", resourceType: "AwsAccount" },
   { id: "KMS.4", title: "AWS KMS key rotation should be enabled", severity: "MEDIUM", resourceType: "AwsKmsKey" },
   { id: "GuardDuty.1", title: "GuardDuty should be enabled", severity: "HIGH", resourceType: "AwsAccount" },
-  { id: "Config.1", title: "AWS Config should be enabled and use the service-linked role for resource recording", severity: "MEDIUM", resourceType: "AwsAccount" },
-  { id: "SecretsManager.1", title: "Secrets Manager secrets should have automatic rotation enabled", severity: "MEDIUM", resourceType: "AwsSecretsManagerSecret" },
+  {
+    id: "Config.1",
+    title: "AWS Config should be enabled and use the service-linked role for resource recording",
+    severity: "MEDIUM",
+    resourceType: "AwsAccount",
+  },
+  {
+    id: "SecretsManager.1",
+    title: "Secrets Manager secrets should have automatic rotation enabled",
+    severity: "MEDIUM",
+    resourceType: "AwsSecretsManagerSecret",
+  },
   { id: "RDS.3", title: "RDS DB instances should have encryption at-rest enabled", severity: "MEDIUM", resourceType: "AwsRdsDbInstance" },
 ];
 
@@ -209,7 +224,13 @@ const HOSTILE_ANNOTATION = `Bucket policy allows "*" & <b>anyone</b>`;
 
 /** Names for resources that AWS identifies by name or ARN. */
 const SECRET_NAMES = ["payments/db-credentials", "checkout/stripe-api-key", "data/warehouse-password", "identity/scim-token", "platform/github-app-key"];
-const LOG_GROUP_NAMES = ["/aws/lambda/payments-webhook", "/aws/ecs/checkout-api", "/aws/rds/instance/orders/postgresql", "/aws/vpc/flow-logs", "/platform/audit"];
+const LOG_GROUP_NAMES = [
+  "/aws/lambda/payments-webhook",
+  "/aws/ecs/checkout-api",
+  "/aws/rds/instance/orders/postgresql",
+  "/aws/vpc/flow-logs",
+  "/platform/audit",
+];
 
 /** Deterministic hex digits from a serial (FNV-1a rounds), so ids vary without consuming the random stream. */
 function hexOf(serial: number, length: number): string {

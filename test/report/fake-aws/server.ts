@@ -114,7 +114,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
 
   function requireAggregator(body: Body): void {
     if (body["ConfigurationAggregatorName"] !== org.aggregator) {
-      throw new AwsError(400, "NoSuchConfigurationAggregatorException", `The configuration aggregator ${String(body["ConfigurationAggregatorName"])} does not exist`);
+      throw new AwsError(
+        400,
+        "NoSuchConfigurationAggregatorException",
+        `The configuration aggregator ${String(body["ConfigurationAggregatorName"])} does not exist`,
+      );
     }
   }
 
@@ -196,7 +200,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       const p = page(matching, limitOf(body["Limit"] ?? body["MaxResults"], 100), body["NextToken"]);
       return {
         Results: p.items.map((i) => JSON.stringify(i)),
-        QueryInfo: { SelectFields: ["accountId", "awsRegion", "resourceId", "resourceName", "configuration", "configurationItemCaptureTime"].map((Name) => ({ Name })) },
+        QueryInfo: {
+          SelectFields: ["accountId", "awsRegion", "resourceId", "resourceName", "configuration", "configurationItemCaptureTime"].map((Name) => ({ Name })),
+        },
         NextToken: p.token,
       };
     },
@@ -204,14 +210,20 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
 
   const organizations: Record<string, (body: Body) => unknown> = {
     ListRoots() {
-      return { Roots: [{ Id: org.rootId, Arn: `arn:aws:organizations::${org.accounts[0]!.id}:root/${org.organizationId}/${org.rootId}`, Name: "Root", PolicyTypes: [] }] };
+      return {
+        Roots: [
+          { Id: org.rootId, Arn: `arn:aws:organizations::${org.accounts[0]!.id}:root/${org.organizationId}/${org.rootId}`, Name: "Root", PolicyTypes: [] },
+        ],
+      };
     },
     ListOrganizationalUnitsForParent(body) {
-      const children = org.ous.filter((ou) => ou.parentId === body["ParentId"]).map((ou) => ({
-        Id: ou.id,
-        Arn: `arn:aws:organizations::${org.accounts[0]!.id}:ou/${org.organizationId}/${ou.id}`,
-        Name: ou.name,
-      }));
+      const children = org.ous
+        .filter((ou) => ou.parentId === body["ParentId"])
+        .map((ou) => ({
+          Id: ou.id,
+          Arn: `arn:aws:organizations::${org.accounts[0]!.id}:ou/${org.organizationId}/${ou.id}`,
+          Name: ou.name,
+        }));
       const p = page(children, limitOf(body["MaxResults"], 20), body["NextToken"]);
       return { OrganizationalUnits: p.items, NextToken: p.token };
     },
@@ -246,7 +258,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
 
   function getFindingStatisticsV2(body: Body): unknown {
     const rules = (body["GroupByRules"] ?? []) as Array<{ GroupByField: string }>;
-    return { GroupByResults: findingStatisticsV2(org, rules.map((r) => r.GroupByField)) };
+    return {
+      GroupByResults: findingStatisticsV2(
+        org,
+        rules.map((r) => r.GroupByField),
+      ),
+    };
   }
 
   function throttled(service: string): boolean {
@@ -286,7 +303,10 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     stats.requests++;
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
     const send = (status: number, payload: unknown, errorType?: string) => {
-      const headers: Record<string, string> = { "content-type": rest ? "application/json" : "application/x-amz-json-1.1", "x-amzn-requestid": `req-${stats.requests}` };
+      const headers: Record<string, string> = {
+        "content-type": rest ? "application/json" : "application/x-amz-json-1.1",
+        "x-amzn-requestid": `req-${stats.requests}`,
+      };
       if (errorType) headers["x-amzn-errortype"] = errorType;
       res.writeHead(status, headers).end(JSON.stringify(payload));
     };
