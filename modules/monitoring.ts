@@ -1,14 +1,9 @@
 import { Construct } from "constructs";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter/index.js";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
-import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
-import { BaselineKey } from "./kms-key.js";
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
+import { addAlarmTopic, type AlarmTopicProps } from "./alarm-topic.js";
 import { byCodePoint } from "./order.js";
-import { policyJson } from "./policies/document.js";
-import { keyPolicy } from "./policies/key-policy.js";
-import { alarmTopicPolicy } from "./policies/topic-policy.js";
 
 /**
  * "Make security noisy": CloudTrail metric filters on the organization trail's log
@@ -165,13 +160,10 @@ export interface MonitoredAccount {
   readers?: ExpectedReaders;
 }
 
-export interface SecretAlarmsProps {
-  /** The account holding the trail's log group (and the topic). */
-  accountId: string;
+/** `accountId` is the account holding the trail's log group (and the topic). */
+export interface SecretAlarmsProps extends AlarmTopicProps {
   trailLogGroup: string;
   accounts: MonitoredAccount[];
-  topicName: string;
-  emails: string[];
   namespace: string;
   threshold: number;
   periodSeconds: number;
@@ -183,30 +175,7 @@ export class SecretAccessAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretAlarmsProps) {
     super(scope, id);
-    // SNS encryption with a key CloudWatch may use for this account's alarms only (the AWS-managed SNS key refuses CloudWatch).
-    const key = new BaselineKey(this, "key", {
-      name: "alarms",
-      description: "Security alarm topic encryption (org-baseline)",
-      policy: keyPolicy({
-        accountId: props.accountId,
-        serviceUsers: [
-          {
-            sid: "CloudWatchAlarms",
-            service: "cloudwatch.amazonaws.com",
-            actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-            conditions: { StringEqualsIfExists: { "aws:SourceAccount": props.accountId } },
-          },
-        ],
-      }),
-    });
-    this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: key.arn });
-    new SnsTopicPolicy(this, "topic-policy", {
-      arn: this.topic.arn,
-      policy: policyJson(alarmTopicPolicy({ topicArn: this.topic.arn, accountId: props.accountId })),
-    });
-    for (const email of [...props.emails].sort()) {
-      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, "-")}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
-    }
+    this.topic = addAlarmTopic(this, props);
 
     const dimensions = { Account: "$.recipientAccountId" };
     new CloudwatchLogMetricFilter(this, "denied", {
