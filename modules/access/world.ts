@@ -3,7 +3,7 @@ import { accountOf, evaluate, type AccessRequest, type Decision, type NamedPolic
 import type { ContextValue } from "./conditions.js";
 import { UnsupportedPolicyError } from "./errors.js";
 import { MANAGED_POLICIES, UNKNOWN_BOUNDARY } from "./managed-policies.js";
-import type { Conditions, Statement } from "../policies/document.js";
+import { unescapeTerraformTemplate, type Conditions, type Statement } from "../policies/document.js";
 
 /**
  * The organization as the synthesized stacks will create it: every role, key,
@@ -103,11 +103,16 @@ export interface World {
  * OIDC provider's ARN); the rest stay opaque.
  */
 export function terraformValue(value: string, known: ReadonlyMap<string, string> = new Map()): string {
-  return value.replace(/\$\$\{|%%\{|\$\{((?:[^{}]|\{[^{}]*\})*)\}/g, (match, expr: string | undefined) => {
-    if (match === "$${") return "${";
-    if (match === "%%{") return "%{";
-    return known.get(expr!) ?? `«${expr}»`;
-  });
+  let out = "";
+  let literal = 0;
+  // An escaped `$${` is matched too, only so that it is never read as the start of an interpolation.
+  for (const m of value.matchAll(/\$\$\{|\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)) {
+    const expr = m[1];
+    if (expr === undefined) continue;
+    out += unescapeTerraformTemplate(value.slice(literal, m.index)) + (known.get(expr) ?? `«${expr}»`);
+    literal = m.index + m[0].length;
+  }
+  return out + unescapeTerraformTemplate(value.slice(literal));
 }
 
 /** References whose values follow from the block itself: ARNs of roles and OIDC providers. */

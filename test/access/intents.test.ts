@@ -159,5 +159,7 @@ describe("Terraform strings", () => {
     expect(terraformValue("${data.aws_lambda_function.f.role}")).toBe("«data.aws_lambda_function.f.role»");
     expect(terraformValue("${aws_iam_role.r.arn}", new Map([["aws_iam_role.r.arn", "arn:aws:iam::1:role/r"]]))).toBe("arn:aws:iam::1:role/r");
     expect(terraformValue("%%{literal}")).toBe("%{literal}");
+    // Escapes on both sides of a reference, and an escaped ${ that is not the start of one.
+    expect(terraformValue("$${aws:userid}/${aws_iam_role.r.name}/%%{x}/$${a.b.c}")).toBe("${aws:userid}/«aws_iam_role.r.name»/%{x}/${a.b.c}");
   });
 });
