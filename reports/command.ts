@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load.js";
 import { collectFromAwsCli } from "./collect/aws-cli.js";
 import { loadDrift } from "./collect/drift.js";
 import { stderrProgress } from "./collect/progress.js";
+import { DEFAULT_MAX_DETAIL_CALLS } from "./collect/records.js";
 import { loadSnapshot, saveSnapshot } from "./collect/snapshot-io.js";
 import { FRAMEWORK_IDS, isFrameworkId } from "../modules/controls/frameworks.js";
 import { evaluateGates, type GateSpec } from "./model/gates.js";
@@ -32,6 +33,7 @@ interface ReportOptions {
   securityhub: boolean;
   securityHub?: "cspm" | "v2";
   maxConcurrency?: number;
+  maxDetailCalls?: number;
   fromAwsCli?: string;
   fromSnapshot?: string;
   saveSnapshot?: string;
@@ -54,6 +56,11 @@ function concurrency(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) throw new InvalidArgumentError("expected a whole number of requests from 1 to 64");
   return n;
+}
+
+function detailCalls(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a whole number of calls, 0 or more");
+  return Number(value);
 }
 
 /** `80` (the Config score) or `nist-800-53=80` (a framework's score); repeatable, every gate must hold. */
@@ -84,6 +91,11 @@ export function reportCommand(program: Command): void {
       "--max-concurrency <n>",
       "read live: AWS requests in flight at once (default 8); lower it when other tools share the organization's API limits",
       concurrency,
+    )
+    .option(
+      "--max-detail-calls <n>",
+      `read live: per-resource detail calls at most, worst cells first (default ${DEFAULT_MAX_DETAIL_CALLS}; 0: only what the advanced query lists); scores do not depend on it`,
+      detailCalls,
     )
     .option("--from-aws-cli <dir>", "read JSON files saved by the AWS CLI from this directory")
     .option("--from-snapshot <file>", "read a snapshot saved by --save-snapshot")
@@ -123,6 +135,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
     !opts.securityhub && "--no-securityhub",
     opts.securityHub && "--security-hub",
     opts.maxConcurrency && "--max-concurrency",
+    opts.maxDetailCalls !== undefined && "--max-detail-calls",
   ].filter(Boolean);
   if (opts.aggregator === undefined && liveOnly.length > 0) throw new Error(`report: ${liveOnly.join(", ")} only apply with --aggregator`);
 
@@ -173,6 +186,7 @@ async function collect(opts: ReportOptions): Promise<Snapshot> {
     securityHub: opts.securityhub,
     securityHubV2: opts.securityHub === "v2",
     concurrency: opts.maxConcurrency,
+    maxDetailCalls: opts.maxDetailCalls,
     progress: stderrProgress(),
   });
 }
@@ -207,6 +221,13 @@ function summary(card: Scorecard): string[] {
     `coverage: ${formatCount(c.reportingAccountRegions)} account-regions reporting` +
       (silent ? ` · ${formatCount(silent)} not reporting (no evaluations although every read succeeded; see the report's coverage)` : ""),
   );
+  const left = card.unlisted.leftOut;
+  if (left.cells > 0) {
+    lines.push(
+      `resources: ${formatCount(left.cells)} failing ${left.cells === 1 ? "cell" : "cells"} not listed (${left.atLeast ? "at least " : ""}${formatCount(left.resources)} resources), ` +
+        `bounded by --max-detail-calls ${card.unlisted.bound?.maxCalls ?? "?"}; raise it to list them (scores do not change)`,
+    );
+  }
   if (isPartial(card)) {
     const gaps = card.gaps.reduce((n, g) => n + g.count, 0);
     lines.push(`could not read: ${formatCount(gaps)} reads failed, ${formatCount(s.unreadable)} cells unreadable (counted as no data, never as compliant)`);

@@ -38,6 +38,12 @@ const cellSchema = z.object({
   nonCompliantResources: z.object({ count: z.number(), capExceeded: z.boolean() }).optional(),
   /** Why a cell is NO_DATA. */
   reason: z.string().optional(),
+  /**
+   * NON_COMPLIANT cells whose resources the `--max-detail-calls` bound left out (live): `not-read`
+   * (no detail call made) or `partly-read` (the listing stopped at the bound). A choice, not a
+   * failed read (those are gaps), and not AWS's cap of 100 (`capExceeded`).
+   */
+  detailLeftOut: z.enum(["not-read", "partly-read"]).optional(),
 });
 export type ComplianceCell = z.infer<typeof cellSchema>;
 
@@ -137,6 +143,11 @@ export const snapshotSchema = z.object({
   /** Snapshots saved before coverage was told apart from failed reads have none. */
   notReporting: z.array(notReportingSchema).default([]),
   gaps: z.array(gapSchema),
+  /**
+   * The per-resource detail bound of a live collection (`--max-detail-calls`) and the detail
+   * calls made under it; absent offline and in snapshots saved before the bound existed.
+   */
+  detailBound: z.object({ maxCalls: z.number().int().nonnegative(), calls: z.number().int().nonnegative() }).optional(),
   /** AWS API calls the collection made. */
   apiCalls: z.number().int().nonnegative(),
 });

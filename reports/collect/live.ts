@@ -9,12 +9,15 @@ import {
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetFindingsCommand, GetFindingStatisticsV2Command, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import pLimit from "p-limit";
-import type { CollectionGap, FindingStatistic, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import { controlInfo, severityRank } from "../model/control-info.js";
+import type { CollectionGap, ComplianceCell, FindingStatistic, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
 import { noProgress, type Progress } from "./progress.js";
 import {
   accountFromRow,
   activeAccountIds,
   CellMatrix,
+  DEFAULT_MAX_DETAIL_CALLS,
+  detailReadOrder,
   pairKey,
   parseComplianceItem,
   resourceComplianceQuery,
@@ -48,6 +51,11 @@ export interface LiveOptions {
   progress?: Progress;
   /** Attempts per call, retries included. */
   maxAttempts?: number;
+  /**
+   * Per-rule detail requests at most (`--max-detail-calls`, default DEFAULT_MAX_DETAIL_CALLS; 0: resources
+   * from the advanced query only). The matrix carries the counts, so scores do not depend on it.
+   */
+  maxDetailCalls?: number;
 }
 
 /**
@@ -158,9 +166,13 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       else notReporting.push({ ...pair, reason: silenceReason(sources, pair.accountId, pair.region) });
     }
     matrix.fillUnreadable(unreadable);
-    const cells = matrix.cells();
 
-    const resources = await readNonCompliantResources(configService, aggregator, matrix, limit, progress, gaps);
+    const maxDetailCalls = options.maxDetailCalls ?? DEFAULT_MAX_DETAIL_CALLS;
+    const detail = await readNonCompliantResources(configService, aggregator, matrix, limit, maxDetailCalls, progress, gaps);
+    const cells = matrix.cells().map((cell) => {
+      const leftOut = detail.leftOut.get(cell);
+      return leftOut ? { ...cell, detailLeftOut: leftOut } : cell;
+    });
 
     const snapshot: Snapshot = {
       version: 1,
@@ -168,10 +180,11 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       source: { kind: "live", aggregator, region: options.region },
       accounts,
       cells,
-      resources: resourcesOfCells(cells, resources),
+      resources: resourcesOfCells(cells, detail.resources),
       sources,
       notReporting: sortNotReporting(notReporting),
       gaps: [],
+      detailBound: { maxCalls: maxDetailCalls, calls: detail.calls },
       apiCalls: 0,
     };
     const hub = await securityHubRead;
@@ -354,21 +367,33 @@ async function recheckSilentAccounts(
   return failures;
 }
 
+type DetailLeftOut = NonNullable<ComplianceCell["detailLeftOut"]>;
+
+interface DetailRead {
+  resources: NonCompliantResource[];
+  /** GetAggregateComplianceDetailsByConfigRule requests made (pages included, retries not). */
+  calls: number;
+  /** NON_COMPLIANT cells whose detail the bound left out. */
+  leftOut: Map<ComplianceCell, DetailLeftOut>;
+}
+
 /**
  * Non-compliant resources: the advanced query on AWS::Config::ResourceCompliance per region
- * (rules filtered in code), then per-cell detail calls for NON_COMPLIANT cells it did not
- * cover (accounts that do not record that resource type).
+ * (rules filtered in code), then per-rule detail calls for NON_COMPLIANT cells it did not
+ * cover (accounts that do not record that resource type), at most `maxCalls` of them, worst
+ * cells first: in a large organization they are most of the calls.
  */
 async function readNonCompliantResources(
   client: ConfigServiceClient,
   aggregator: string,
   matrix: CellMatrix,
   limit: Limit,
+  maxCalls: number,
   progress: Progress,
   gaps: CollectionGap[],
-): Promise<NonCompliantResource[]> {
+): Promise<DetailRead> {
   const nonCompliant = matrix.nonCompliant();
-  if (nonCompliant.length === 0) return [];
+  if (nonCompliant.length === 0) return { resources: [], calls: 0, leftOut: new Map() };
   const resources: NonCompliantResource[] = [];
   const regions = [...new Set(nonCompliant.map((n) => n.cell.region))].sort();
   progress.phase("non-compliant resources (advanced query)", regions.length);
@@ -402,49 +427,70 @@ async function readNonCompliantResources(
 
   const covered = new Set(resources.map((r) => `${r.accountId}\u0000${r.region}\u0000${r.rule}`));
   const uncovered = nonCompliant.filter(({ cell }) => !covered.has(`${cell.accountId}\u0000${cell.region}\u0000${cell.rule}`));
-  const calls = uncovered.flatMap(({ cell, ruleNames }) => ruleNames.map((ruleName) => ({ cell, ruleName })));
-  if (calls.length > 0) progress.phase("non-compliant resources (per-rule detail)", calls.length);
-  await Promise.all(
-    calls.map(({ cell, ruleName }) =>
-      limit(async () => {
-        try {
-          await eachPage(
-            (token) =>
-              client.send(
-                new GetAggregateComplianceDetailsByConfigRuleCommand({
-                  ConfigurationAggregatorName: aggregator,
-                  ConfigRuleName: ruleName,
-                  AccountId: cell.accountId,
-                  AwsRegion: cell.region,
-                  ComplianceType: "NON_COMPLIANT",
-                  Limit: 100,
-                  NextToken: token,
-                }),
-              ),
-            (page) => {
-              for (const row of page.AggregateEvaluationResults ?? []) {
-                const resource = resourceFromEvaluation(row);
-                if (resource) resources.push(resource);
-              }
-              return page.NextToken;
-            },
-          );
-        } catch (err) {
-          gaps.push({
-            scope: "resources",
-            operation: "GetAggregateComplianceDetailsByConfigRule",
-            reason: reasonOf(err),
-            accountId: cell.accountId,
-            region: cell.region,
-            rule: cell.rule,
-          });
-        } finally {
-          progress.advance();
-        }
-      }),
-    ),
-  );
-  return resources;
+  const ranks = new Map(uncovered.map(({ cell }) => [cell.rule, severityRank(controlInfo(cell.rule).severity)]));
+  const chains = detailReadOrder(uncovered, (rule) => ranks.get(rule)!).map((read) => ({
+    ...read,
+    started: false,
+    done: false,
+    token: undefined as string | undefined,
+  }));
+  // The bound counts requests (pages included), granted in waves so which cells it keeps does not depend on timing:
+  // every chain's first page in worst-first order, then the next pages of the chains still paging, in the same order.
+  let pending = chains;
+  let calls = 0;
+  if (chains.length > 0) progress.phase("non-compliant resources (per-rule detail)", Math.min(chains.length, maxCalls));
+  while (pending.length > 0 && calls < maxCalls) {
+    const wave = pending.slice(0, maxCalls - calls);
+    calls += wave.length;
+    await Promise.all(
+      wave.map((chain) =>
+        limit(async () => {
+          const { cell, ruleName } = chain;
+          const first = !chain.started;
+          chain.started = true;
+          try {
+            const page = await client.send(
+              new GetAggregateComplianceDetailsByConfigRuleCommand({
+                ConfigurationAggregatorName: aggregator,
+                ConfigRuleName: ruleName,
+                AccountId: cell.accountId,
+                AwsRegion: cell.region,
+                ComplianceType: "NON_COMPLIANT",
+                Limit: 100,
+                NextToken: chain.token,
+              }),
+            );
+            for (const row of page.AggregateEvaluationResults ?? []) {
+              const resource = resourceFromEvaluation(row);
+              if (resource) resources.push(resource);
+            }
+            const next = page.NextToken || undefined;
+            if (next !== undefined && next === chain.token) throw new Error("paging did not advance (the same NextToken came back)");
+            chain.token = next;
+            chain.done = next === undefined;
+          } catch (err) {
+            chain.done = true;
+            gaps.push({
+              scope: "resources",
+              operation: "GetAggregateComplianceDetailsByConfigRule",
+              reason: reasonOf(err),
+              accountId: cell.accountId,
+              region: cell.region,
+              rule: cell.rule,
+            });
+          } finally {
+            if (first) progress.advance();
+          }
+        }),
+      ),
+    );
+    pending = wave.filter((chain) => !chain.done);
+  }
+  // What the bound left out, per cell: nothing read, or a listing cut short (a failed read is a gap, not this).
+  const leftOut = new Map<ComplianceCell, DetailLeftOut>();
+  const read = new Set(chains.filter((c) => c.started).map((c) => c.cell));
+  for (const { cell, done } of chains) if (!done) leftOut.set(cell, read.has(cell) ? "partly-read" : "not-read");
+  return { resources, calls, leftOut };
 }
 
 /** Control results that count for the score: FAILED or PASSED, active, not suppressed. */

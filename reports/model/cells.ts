@@ -22,6 +22,8 @@ export interface Cell {
   ruleNames: string[];
   nonCompliantResources?: { count: number; capExceeded: boolean };
   reason?: string;
+  /** Resources the `--max-detail-calls` bound left out; `not-read` outranks `partly-read`. */
+  detailLeftOut?: "not-read" | "partly-read";
 }
 
 export function cellKey(rule: string, accountId: string, region: string): string {
@@ -43,9 +45,11 @@ export function mergeCells(cells: readonly ComplianceCell[]): Cell[] {
         ruleNames: [c.ruleName],
         ...(c.nonCompliantResources ? { nonCompliantResources: { ...c.nonCompliantResources } } : {}),
         ...(c.reason ? { reason: c.reason } : {}),
+        ...(c.detailLeftOut ? { detailLeftOut: c.detailLeftOut } : {}),
       });
       continue;
     }
+    if (c.detailLeftOut && seen.detailLeftOut !== "not-read") seen.detailLeftOut = c.detailLeftOut;
     if (!seen.ruleNames.includes(c.ruleName)) seen.ruleNames.push(c.ruleName);
     if (PRECEDENCE[c.status] > PRECEDENCE[seen.status]) {
       seen.status = c.status;

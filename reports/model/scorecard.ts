@@ -1,7 +1,7 @@
 import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { CollectionGap, FindingStatistic, Snapshot, SnapshotAccount } from "../snapshot.js";
-import { compare, mergeCells, type Cell } from "./cells.js";
+import { cellKey, compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
 import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
 import { FORMULAS } from "./formulas.js";
@@ -9,7 +9,7 @@ import { frameworkViews } from "./frameworks.js";
 import { count, delta, finish, newCounter, percent, type Counter } from "./score.js";
 import { securityHubScores } from "./security-hub.js";
 import { trendBetween } from "./trend.js";
-import type { AccountRow, Coverage, Freshness, GapGroup, OuRow, RegionRow, ResourceRow, RuleRow, Scorecard, SecurityHubV2View } from "./types.js";
+import type { AccountRow, Coverage, Freshness, GapGroup, OuRow, RegionRow, ResourceRow, RuleRow, Scorecard, SecurityHubV2View, Unlisted } from "./types.js";
 
 export interface ScorecardOptions {
   /** The earlier snapshot `--previous` names: adds the trend. */
@@ -130,10 +130,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
   rules.sort(worstFirst((r) => r.rule));
 
   const resources = resourceRows(snapshot, accountsById, info);
-  const listed = new Set(snapshot.resources.map((r) => `${r.rule}\u0000${r.accountId}\u0000${r.region}`));
-  const unlistedCells = cells.filter(
-    (c) => c.status === "NON_COMPLIANT" && (!listed.has(`${c.rule}\u0000${c.accountId}\u0000${c.region}`) || c.nonCompliantResources?.capExceeded),
-  ).length;
+  const unlisted = unlistedDetail(snapshot, cells);
 
   const total = finish(overall);
   const card: ScoredSnapshot["card"] = {
@@ -157,7 +154,8 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
     regions,
     rules,
     resources,
-    unlistedCells,
+    unlistedCells: unlisted.leftOut.cells + unlisted.capped + unlisted.unread,
+    unlisted,
     securityHub: sh ? sh.view : null,
     securityHubV2: snapshot.securityHubV2 ? securityHubV2View(snapshot.securityHubV2.statistics, accountsById) : null,
     freshness: freshness(snapshot),
@@ -253,6 +251,27 @@ function resourceRows(snapshot: Snapshot, accounts: ReadonlyMap<string, Snapshot
       compare(a.resourceType, b.resourceType) ||
       compare(a.resourceId, b.resourceId),
   );
+}
+
+/** Non-compliant cells whose resources are not all listed, each under the first reason that applies: the bound, AWS's cap, unread. */
+function unlistedDetail(snapshot: Snapshot, cells: readonly Cell[]): Unlisted {
+  const listed = new Map<string, number>();
+  for (const r of snapshot.resources) listed.set(cellKey(r.rule, r.accountId, r.region), (listed.get(cellKey(r.rule, r.accountId, r.region)) ?? 0) + 1);
+  const unlisted: Unlisted = { bound: snapshot.detailBound ?? null, leftOut: { cells: 0, partlyRead: 0, resources: 0, atLeast: false }, capped: 0, unread: 0 };
+  for (const c of cells) {
+    if (c.status !== "NON_COMPLIANT") continue;
+    const shown = listed.get(cellKey(c.rule, c.accountId, c.region)) ?? 0;
+    if (c.detailLeftOut) {
+      const leftOut = unlisted.leftOut;
+      leftOut.cells++;
+      if (c.detailLeftOut === "partly-read") leftOut.partlyRead++;
+      const counted = c.nonCompliantResources;
+      leftOut.resources += Math.max(0, (counted?.count ?? 0) - shown);
+      if (!counted || counted.capExceeded) leftOut.atLeast = true;
+    } else if (c.nonCompliantResources?.capExceeded) unlisted.capped++;
+    else if (shown === 0) unlisted.unread++;
+  }
+  return unlisted;
 }
 
 function securityHubV2View(statistics: readonly FindingStatistic[], accounts: ReadonlyMap<string, SnapshotAccount>): SecurityHubV2View {

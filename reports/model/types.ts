@@ -16,8 +16,10 @@ export interface Scorecard {
   rules: RuleRow[];
   /** Every non-compliant resource, most severe first. */
   resources: ResourceRow[];
-  /** Non-compliant cells whose resources are not all listed (detail unread, or capped by AWS). */
+  /** Non-compliant cells whose resources are not all listed: left out by the bound, capped by AWS, or unread. */
   unlistedCells: number;
+  /** Why: `unlistedCells` split by the first reason that applies to each cell. */
+  unlisted: Unlisted;
   securityHub: SecurityHubView | null;
   /** The new Security Hub's active findings (`--security-hub v2`); shown, not scored. */
   securityHubV2: SecurityHubV2View | null;
@@ -29,6 +31,20 @@ export interface Scorecard {
   /** NIST SP 800-53 r5 and CIS AWS Foundations, from the catalog's mappings. */
   frameworks: FrameworkView[];
   formulas: Formulas;
+}
+
+export interface Unlisted {
+  /** `--max-detail-calls` of a live collection and the detail calls it made; null offline and in older snapshots. */
+  bound: { maxCalls: number; calls: number } | null;
+  /**
+   * Cells whose resources the bound left out (`partlyRead` of them listed in part), and their
+   * non-compliant resources not listed, by Config's count (`atLeast` when AWS capped a count at 100).
+   */
+  leftOut: { cells: number; partlyRead: number; resources: number; atLeast: boolean };
+  /** Cells with more non-compliant resources than the 100 AWS counts and lists through the query. */
+  capped: number;
+  /** Cells without any listed resource although read: a detail read failed (see gaps) or returned nothing. */
+  unread: number;
 }
 
 export type RequirementStatus = "PASSED" | "FAILED" | "NO_DATA";

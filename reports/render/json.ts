@@ -23,6 +23,7 @@ export function renderJson(card: Scorecard): string {
     securityHubV2,
     resources,
     unlistedCells,
+    unlisted,
     trend,
     declared,
     frameworks,
@@ -47,6 +48,7 @@ export function renderJson(card: Scorecard): string {
     securityHubV2,
     resources,
     unlistedCells,
+    unlisted,
     trend,
     declared,
   };

@@ -45,7 +45,7 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     `| Accounts | ${formatCount(s.accounts)} (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) |`,
   );
   out.push(`| Rules | ${formatCount(s.rules)} (${formatCount(s.failingRules)} with failures) in ${formatCount(s.regions)} regions |`);
-  out.push(`| Non-compliant resources | ${formatCount(s.nonCompliantResources)} |`);
+  out.push(`| Non-compliant resources | ${formatCount(s.nonCompliantResources)} listed${unlistedNote(card)} |`);
   const silent = card.coverage.notReporting.length;
   out.push(
     `| Coverage | ${formatPercent(card.coverage.percent)} of cells have data; ${formatCount(card.coverage.reportingAccountRegions)} account-regions reporting` +
@@ -130,6 +130,25 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   }
   out.push("<details><summary>How the scores are computed</summary>", "", ...Object.values(card.formulas).map((f) => `- ${md(f)}`), "", "</details>", "");
   return out.join("\n");
+}
+
+/** Why some failing cells' resources are not listed; the bound's share says how to raise it. */
+function unlistedNote(card: Scorecard): string {
+  const u = card.unlisted;
+  const parts: string[] = [];
+  if (u.leftOut.cells > 0) {
+    parts.push(
+      `${cells(u.leftOut.cells)} (${u.leftOut.atLeast ? "at least " : ""}${formatCount(u.leftOut.resources)} resources) left out by ` +
+        `\`--max-detail-calls${u.bound ? ` ${u.bound.maxCalls}` : ""}\`, worst cells first: raise it to list them (a choice, not a failed read; scores do not change)`,
+    );
+  }
+  if (u.capped > 0) parts.push(`${cells(u.capped)} over the 100 AWS counts`);
+  if (u.unread > 0) parts.push(`${cells(u.unread)} with none listed (detail read failed or empty)`);
+  return parts.length > 0 ? `; ${parts.join("; ")}` : "";
+}
+
+function cells(n: number): string {
+  return `${formatCount(n)} failing ${n === 1 ? "cell" : "cells"}`;
 }
 
 function frameworkRow(f: FrameworkView, limit: number): string {

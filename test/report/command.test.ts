@@ -128,6 +128,8 @@ describe("baseline report: exit codes", () => {
     [["report", "--from-snapshot", "x.json", "--max-concurrency", "2"], "--max-concurrency only apply with --aggregator"],
     [["report", "--aggregator", "a", "--region", "eu-west-1", "--max-concurrency", "0"], "expected a whole number of requests from 1 to 64"],
     [["report", "--aggregator", "a", "--region", "eu-west-1", "--security-hub", "v3"], "Allowed choices are cspm, v2"],
+    [["report", "--from-snapshot", "x.json", "--max-detail-calls", "0"], "--max-detail-calls only apply with --aggregator"],
+    [["report", "--aggregator", "a", "--region", "eu-west-1", "--max-detail-calls", "1.5"], "expected a whole number of calls, 0 or more"],
     [["report", "--from-snapshot", "x.json", "--fail-under", "iso-27001=80"], 'unknown framework "iso-27001": expected one of cis-aws, nist-800-53'],
     [["report", "--from-snapshot", "x.json", "--fail-under", "nist-800-53=high"], "expected a percentage from 0 to 100"],
   ])("1 on invalid input: %j", (args, message) => {
