@@ -6,7 +6,8 @@
 //
 //   node test/bench/report-calls.mjs
 //   env: REPORT_BENCH_ACCOUNTS (1000), REPORT_BENCH_RULES (30), REPORT_BENCH_RATE (requests/s
-//   per service, 20), REPORT_BENCH_NAIVE=skip|full (default: computed, checked on a sample).
+//   per service, 20), REPORT_BENCH_DETAIL (the second run's --max-detail-calls, 100),
+//   REPORT_BENCH_NAIVE=skip|full (default: computed, checked on a sample).
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,27 +45,41 @@ console.log(
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
-// 1. collectLive, rate limited.
-{
+// 1. collectLive, rate limited: with the default detail bound, then with REPORT_BENCH_DETAIL (100) detail calls at most.
+const collect = async (maxDetailCalls) => {
   const server = await startFakeAws({ org, rateLimit: rate });
   const started = performance.now();
-  const snapshot = await collectLive({ aggregator: org.aggregator, region: "eu-west-1", endpointUrl: server.url, securityHub: true, concurrency: 8 });
+  const snapshot = await collectLive({
+    aggregator: org.aggregator,
+    region: "eu-west-1",
+    endpointUrl: server.url,
+    securityHub: true,
+    concurrency: 8,
+    ...(maxDetailCalls === undefined ? {} : { maxDetailCalls }),
+  });
   const wall = performance.now() - started;
   await server.close();
   const byOp = Object.entries(server.stats.byOperation)
     .sort()
     .map(([op, n]) => `${op} ${n}`)
     .join(", ");
+  const leftOut = snapshot.cells.filter((c) => c.detailLeftOut).length;
   console.log(
-    `collectLive (rate limit ${rate} req/s per service): ${snapshot.apiCalls} API calls (${server.stats.throttled} throttled and retried), ` +
-      `wall ${seconds(wall)} s, ${snapshot.cells.length} cells, ${snapshot.resources.length} resources, ${snapshot.gaps.length} gaps`,
+    `collectLive (rate limit ${rate} req/s per service, --max-detail-calls ${snapshot.detailBound.maxCalls}): ${snapshot.apiCalls} API calls ` +
+      `(${server.stats.throttled} throttled and retried), wall ${seconds(wall)} s, ${snapshot.cells.length} cells, ${snapshot.resources.length} resources, ` +
+      `${snapshot.detailBound.calls} detail calls, ${leftOut} failing cells left out by the bound, ${snapshot.gaps.length} gaps`,
   );
   console.log(`  by operation: ${byOp}`);
+  return { snapshot, server };
+};
+{
+  const { snapshot, server } = await collect(undefined);
   globalThis.liveCalls = snapshot.apiCalls;
   globalThis.configCalls = Object.entries(server.stats.byOperation)
     .filter(([op]) => !["GetFindings", "ListRoots", "ListOrganizationalUnitsForParent", "ListAccountsForParent"].includes(op))
     .reduce((n, [, c]) => n + c, 0);
 }
+await collect(Number(process.env.REPORT_BENCH_DETAIL ?? 100));
 
 // 2. The naive pattern: one detail call per rule x account x region, paged (100 a page).
 // Its call count is computed from the organization (pages each cell needs) and checked by

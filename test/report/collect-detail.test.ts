@@ -77,10 +77,7 @@ describe("collectLive with --max-detail-calls", () => {
 
   it("records what the bound left out, apart from failed reads and AWS's cap", () => {
     const leftOut = new Map(snapshot.cells.filter((c) => c.detailLeftOut).map((c) => [key(c), c.detailLeftOut]));
-    const expected = new Map([
-      [key(worstFirst[large]!), "partly-read"],
-      ...worstFirst.slice(BOUND).map((c) => [key(c), "not-read"] as const),
-    ]);
+    const expected = new Map([[key(worstFirst[large]!), "partly-read"], ...worstFirst.slice(BOUND).map((c) => [key(c), "not-read"] as const)]);
     expect(leftOut).toEqual(expected);
   });
 
@@ -99,7 +96,12 @@ describe("collectLive with --max-detail-calls", () => {
       const matrixOnly = await collectLive({ aggregator: org.aggregator, region: HOME, endpointUrl: zero.url, securityHub: false, maxDetailCalls: 0 });
       expect(zero.stats.byOperation[DETAIL]).toBeUndefined();
       expect(matrixOnly.detailBound).toEqual({ maxCalls: 0, calls: 0 });
-      expect(matrixOnly.cells.filter((c) => c.detailLeftOut === "not-read").map(key).sort()).toEqual(worstFirst.map(key).sort());
+      expect(
+        matrixOnly.cells
+          .filter((c) => c.detailLeftOut === "not-read")
+          .map(key)
+          .sort(),
+      ).toEqual(worstFirst.map(key).sort());
       const queried = org.cells.filter((c) => c.status === "NON_COMPLIANT" && recording.get(c.accountId));
       expect(matrixOnly.resources).toHaveLength(queried.reduce((n, c) => n + c.resources.length, 0));
     } finally {
