@@ -4,18 +4,7 @@
 // from other accounts, an endpoint set and 2 log groups. Seeded, so the same N always gives the same file.
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
-
-/** mulberry32: a small seeded generator, so runs are comparable. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../support/random.mjs";
 
 export function generateRealisticOrg(accounts, { example = "config/org.yaml", regions = ["eu-west-1", "eu-central-1"], seed = 16 } = {}) {
   const org = parse(readFileSync(example, "utf8"));

@@ -6,6 +6,7 @@ import { collectFromAwsCli } from "../../reports/collect/aws-cli.js";
 import { InputError } from "../../reports/collect/input-errors.js";
 import { runReport } from "../../reports/command.js";
 import { DEMO_DIR, DEMO_PREVIOUS, DEMO_ROOT } from "./fake-aws/demo.js";
+import { random as prng } from "../support/random.mjs";
 
 /**
  * Report inputs (AWS CLI exports, snapshots) are files users produce and edit. Whatever is in
@@ -117,18 +118,6 @@ describe("coverage of exports from an organization whose accounts do not all use
     expect(card.summary.unreadable).toBe(0);
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing case is reproducible from its number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const REPLACEMENTS: Json[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { a: null }];

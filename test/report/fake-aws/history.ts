@@ -1,4 +1,5 @@
-import { annotationFor, random, resourceIdFor, resourceTypeFor, type GenCell, type GeneratedOrg, type GenFinding } from "./org.js";
+import { random } from "../../support/random.mjs";
+import { annotationFor, resourceIdFor, resourceTypeFor, type GenCell, type GeneratedOrg, type GenFinding } from "./org.js";
 
 export interface EarlierSpec {
   seed: number;

@@ -1,4 +1,5 @@
 import type { ComplianceType } from "../../../reports/snapshot.js";
+import { random } from "../../support/random.mjs";
 
 /**
  * A generated AWS organization for the loopback server, the AWS CLI exports, the demo and
@@ -294,18 +295,6 @@ export function annotationFor(rule: string): string {
   const endpoint = /^service-vpc-endpoint-enabled-(.+)$/.exec(rule);
   if (endpoint) return `The VPC has no interface endpoint for ${endpoint[1]}.`;
   return ANNOTATIONS[rule] ?? `${rule} evaluated NON_COMPLIANT`;
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function suffix(rand: () => number, length: number): string {
