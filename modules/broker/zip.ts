@@ -28,6 +28,23 @@ const DOS_TIME = 0;
 /** Regular file, rw-r--r--, in the high half of the external attributes (made by Unix). */
 const UNIX_FILE_ATTRIBUTES = (0o100644 << 16) >>> 0;
 
+/**
+ * The fields the local header and the central directory share, in the same order from
+ * "version needed" to the name's length (at offset 4 in the one, 6 in the other);
+ * the extra field's length after them stays 0.
+ */
+function writeEntryFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(20, at); // version needed
+  header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  header.writeUInt16LE(0, at + 4); // stored
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14); // compressed
+  header.writeUInt32LE(size, at + 18); // uncompressed
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 export function deterministicZip(entries: ZipEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const locals: Buffer[] = [];
@@ -38,30 +55,13 @@ export function deterministicZip(entries: ZipEntry[]): Buffer {
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, crc, data.length, fileName.length);
     locals.push(local, fileName, data);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, spec 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
+    writeEntryFields(central, 6, crc, data.length, fileName.length);
     central.writeUInt32LE(UNIX_FILE_ATTRIBUTES, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, fileName);

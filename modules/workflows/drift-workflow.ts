@@ -2,13 +2,9 @@ import type { ResolvedOrg } from "../../config/model.js";
 import { usesRef } from "./actions.js";
 import { branchGuardScript, combineDriftScript, driftIssuesScript, driftPlanScript, driftSummaryScript } from "./drift-scripts.js";
 import type { Job, WorkflowFile } from "./model.js";
-import { cliCommand, initScript, selectStacksScript, showScript } from "./scripts.js";
-import { entriesJson, planEntry, type Shard } from "./shards.js";
-import { script } from "./shell.js";
+import type { Shard } from "./shards.js";
 import type { WorkflowSettings } from "./settings.js";
-import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel, terraformStep } from "./steps.js";
-
-const STACK_DIR = `"synth/stacks/$STACK"`;
+import { checkoutStep, nodeSteps, selectStacksStep, shardLabel, STACK_DIR, stackPlanJob, synthesizeStep, uploadStep, uploadSynthStep } from "./steps.js";
 
 /** First line of a drift issue's body; the stack name and ` -->` follow. */
 export const DRIFT_MARKER_PREFIX = "<!-- org-baseline-drift:";
@@ -39,7 +35,7 @@ export function driftWorkflow(org: ResolvedOrg, shard: Shard, settings: Workflow
 }
 
 function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): Job {
-  const { pipelines, configPath } = settings;
+  const { pipelines } = settings;
   return {
     name: "synthesize",
     "runs-on": pipelines.runner,
@@ -50,59 +46,27 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
       { name: `On ${pipelines.github.branch}`, env: { BRANCH: pipelines.github.branch }, run: branchGuardScript() },
       checkoutStep(settings),
       ...nodeSteps(settings),
-      { name: "Synthesize", run: script(cliCommand(pipelines.cli, ["synth", "--config", configPath, "--out", "cdktf.out", "--quiet"])) },
-      {
-        name: "Select the stacks",
-        id: "stacks",
-        env: { STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))), SHARD: String(shard.index), HEAD_SHA: "${{ github.sha }}" },
-        run: selectStacksScript({ changedOnly: false, baseDir: "", baseSynth: "" }),
-      },
-      {
-        name: "Upload the synthesized stacks",
-        if: "steps.stacks.outputs.count != '0'",
-        uses: usesRef("actions/upload-artifact", settings.pins),
-        with: { name: "baseline-synth", path: "${{ runner.temp }}/synth/", "if-no-files-found": "error", "retention-days": 1, overwrite: true },
-      },
+      synthesizeStep(settings),
+      selectStacksStep(org, shard, "${{ github.sha }}", { changedOnly: false, baseDir: "", baseSynth: "" }),
+      uploadSynthStep(settings),
     ],
   };
 }
 
 function driftJob(settings: WorkflowSettings): Job {
-  const { pipelines } = settings;
-  return {
+  return stackPlanJob(settings, {
     name: "drift ${{ matrix.stack }}",
-    needs: ["synth"],
-    if: "needs.synth.outputs.count != '0'",
-    "runs-on": pipelines.runner,
-    "timeout-minutes": 60,
-    permissions: { "id-token": "write" },
-    strategy: { "fail-fast": false, "max-parallel": pipelines.maxParallel, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" },
-    env: { STACK: "${{ matrix.stack }}" },
-    steps: [
-      { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
-      setupTerraformStep(settings),
-      assumeRoleStep(settings, "Assume the plan role (OIDC)", "drift", MATRIX_TARGET),
-      terraformStep(settings, { name: "terraform init", run: initScript(STACK_DIR) }),
-      terraformStep(settings, { name: "terraform plan (read-only, detailed exit code)", id: "plan", run: driftPlanScript(STACK_DIR) }),
-      terraformStep(settings, { name: "terraform show", run: showScript(STACK_DIR) }),
+    purpose: "drift",
+    plan: { name: "terraform plan (read-only, detailed exit code)", id: "plan", run: driftPlanScript(STACK_DIR) },
+    after: [
       {
         name: "Record the drift",
         env: { ACCOUNT_ID: "${{ matrix.accountId }}", REGION: "${{ matrix.region }}", EXITCODE: "${{ steps.plan.outputs.exitcode }}" },
         run: driftSummaryScript(STACK_DIR),
       },
-      {
-        name: "Upload the drift record",
-        uses: usesRef("actions/upload-artifact", settings.pins),
-        with: {
-          name: "drift-${{ matrix.stack }}",
-          path: "drift/",
-          "if-no-files-found": "error",
-          "retention-days": pipelines.artifactRetentionDays,
-          overwrite: true,
-        },
-      },
+      uploadStep(settings, "Upload the drift record", { name: "drift-${{ matrix.stack }}", path: "drift/" }),
     ],
-  };
+  });
 }
 
 function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
@@ -130,17 +94,7 @@ function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
         },
         run: combineDriftScript(),
       },
-      {
-        name: "Upload the drift summary",
-        uses: usesRef("actions/upload-artifact", settings.pins),
-        with: {
-          name: "drift-summary",
-          path: "out/drift-summary.json",
-          "if-no-files-found": "error",
-          "retention-days": pipelines.artifactRetentionDays,
-          overwrite: true,
-        },
-      },
+      uploadStep(settings, "Upload the drift summary", { name: "drift-summary", path: "out/drift-summary.json" }),
     ],
   };
 }

@@ -3,14 +3,24 @@ import { reportGateAccount } from "../../config/checks/workflows.js";
 import { pipelineRoles } from "../naming.js";
 import { usesRef } from "./actions.js";
 import type { Job, Step, WorkflowFile } from "./model.js";
-import { bundleScript, cliCommand, type RawWord, commentScript, initScript, planScript, reportGateScript, selectStacksScript, showScript } from "./scripts.js";
-import { entriesJson, planEntry, type Shard } from "./shards.js";
+import { bundleScript, cliCommand, type RawWord, commentScript, planScript, reportGateScript } from "./scripts.js";
+import type { Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
-import { assumeRoleStep, checkoutStep, MATRIX_TARGET, nodeSteps, setupTerraformStep, shardLabel, terraformStep } from "./steps.js";
+import {
+  assumeRoleStep,
+  checkoutStep,
+  nodeSteps,
+  selectStacksStep,
+  shardLabel,
+  STACK_DIR,
+  stackPlanJob,
+  synthesizeStep,
+  uploadStep,
+  uploadSynthStep,
+} from "./steps.js";
 
 const BASE_DIR = ".baseline-base";
-const STACK_DIR = `"synth/stacks/$STACK"`;
 
 /** Pull requests: synthesize once, then plan every stack as its account's OIDC plan role. */
 export function planWorkflow(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): WorkflowFile {
@@ -39,7 +49,7 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
     checkoutStep(settings),
     ...nodeSteps(settings),
     { name: "Workflows match the config", run: script(cli("workflow", "--config", configPath, "--out", ".github/workflows", "--check")) },
-    { name: "Synthesize", run: script(cli("synth", "--config", configPath, "--out", "cdktf.out", "--quiet")) },
+    synthesizeStep(settings),
   ];
   // The stacks were just synthesized into cdktf.out: check them there rather than synthesizing again.
   if (pipelines.check) steps.push({ name: "Preflight check", run: script(cli("check", "--config", configPath, "--out", "cdktf.out", "--no-synth")) });
@@ -47,37 +57,19 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
     steps.push({ ...checkoutStep(settings, { ref: "${{ github.event.pull_request.base.sha }}", path: BASE_DIR }), name: "Check out the base branch" });
   }
   steps.push(
-    {
-      name: pipelines.changedStacksOnly ? "Select the changed stacks" : "Select the stacks",
-      id: "stacks",
-      env: {
-        STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))),
-        SHARD: String(shard.index),
-        HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
-      },
-      run: selectStacksScript({
+    selectStacksStep(
+      org,
+      shard,
+      "${{ github.event.pull_request.head.sha }}",
+      {
         changedOnly: pipelines.changedStacksOnly,
         baseDir: BASE_DIR,
-        baseSynth: cliCommand(pipelines.cli, ["synth", "--config", configPath, "--out", { raw: '"$RUNNER_TEMP/base-out"' }, "--quiet"]),
-      }),
-    },
-    {
-      name: "Upload the synthesized stacks",
-      if: "steps.stacks.outputs.count != '0'",
-      uses: usesRef("actions/upload-artifact", settings.pins),
-      with: { name: "baseline-synth", path: "${{ runner.temp }}/synth/", "if-no-files-found": "error", "retention-days": 1, overwrite: true },
-    },
-    {
-      name: "Upload the plan manifest",
-      uses: usesRef("actions/upload-artifact", settings.pins),
-      with: {
-        name: "plan-manifest",
-        path: "${{ runner.temp }}/manifest.json",
-        "if-no-files-found": "error",
-        "retention-days": pipelines.artifactRetentionDays,
-        overwrite: true,
+        baseSynth: cli("synth", "--config", configPath, "--out", { raw: '"$RUNNER_TEMP/base-out"' }, "--quiet"),
       },
-    },
+      pipelines.changedStacksOnly ? "Select the changed stacks" : "Select the stacks",
+    ),
+    uploadSynthStep(settings),
+    uploadStep(settings, "Upload the plan manifest", { name: "plan-manifest", path: "${{ runner.temp }}/manifest.json" }),
   );
   return {
     name: "synthesize",
@@ -91,23 +83,12 @@ function synthJob(org: ResolvedOrg, shard: Shard, settings: WorkflowSettings): J
 
 function planJob(settings: WorkflowSettings): Job {
   const { pipelines } = settings;
-  return {
+  return stackPlanJob(settings, {
     name: "plan ${{ matrix.stack }}",
-    needs: ["synth"],
-    if: "needs.synth.outputs.count != '0'",
-    "runs-on": pipelines.runner,
-    "timeout-minutes": 60,
-    permissions: { "id-token": "write" },
+    purpose: "plan",
     concurrency: { group: `${pipelines.workflowPrefix}-plan-\${{ github.event.pull_request.number }}-\${{ matrix.stack }}`, "cancel-in-progress": false },
-    strategy: { "fail-fast": false, "max-parallel": pipelines.maxParallel, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" },
-    env: { STACK: "${{ matrix.stack }}" },
-    steps: [
-      { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
-      setupTerraformStep(settings),
-      assumeRoleStep(settings, "Assume the plan role (OIDC)", "plan", MATRIX_TARGET),
-      terraformStep(settings, { name: "terraform init", run: initScript(STACK_DIR) }),
-      terraformStep(settings, { name: "terraform plan", run: planScript(STACK_DIR) }),
-      terraformStep(settings, { name: "terraform show", run: showScript(STACK_DIR) }),
+    plan: { name: "terraform plan", run: planScript(STACK_DIR) },
+    after: [
       {
         name: "Summarize and bundle the plan",
         env: {
@@ -120,31 +101,10 @@ function planJob(settings: WorkflowSettings): Job {
         },
         run: bundleScript(STACK_DIR),
       },
-      {
-        name: "Upload the plan",
-        uses: usesRef("actions/upload-artifact", settings.pins),
-        with: {
-          name: "plan-${{ matrix.stack }}",
-          path: "bundle/",
-          "if-no-files-found": "error",
-          "include-hidden-files": true,
-          "retention-days": pipelines.artifactRetentionDays,
-          overwrite: true,
-        },
-      },
-      {
-        name: "Upload the plan summary",
-        uses: usesRef("actions/upload-artifact", settings.pins),
-        with: {
-          name: "summary-${{ matrix.stack }}",
-          path: "summary/",
-          "if-no-files-found": "error",
-          "retention-days": pipelines.artifactRetentionDays,
-          overwrite: true,
-        },
-      },
+      uploadStep(settings, "Upload the plan", { name: "plan-${{ matrix.stack }}", path: "bundle/", includeHidden: true }),
+      uploadStep(settings, "Upload the plan summary", { name: "summary-${{ matrix.stack }}", path: "summary/" }),
     ],
-  };
+  });
 }
 
 function commentJob(shard: Shard, settings: WorkflowSettings): Job {

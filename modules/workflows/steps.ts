@@ -1,10 +1,12 @@
+import type { ResolvedOrg } from "../../config/model.js";
 import { usesRef } from "./actions.js";
-import type { Step } from "./model.js";
-import type { Shard } from "./shards.js";
+import type { Job, Step } from "./model.js";
+import { cliCommand, initScript, selectStacksScript, showScript } from "./scripts.js";
+import { entriesJson, planEntry, type Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
 
-/** Steps and labels the plan and apply workflows share. */
+/** Steps, jobs and labels the plan, drift and apply workflows share. */
 
 export function shardLabel(shard: Shard): string {
   return shard.count === 1 ? "" : ` (stacks ${shard.index} of ${shard.count})`;
@@ -50,4 +52,97 @@ export function nodeSteps(settings: WorkflowSettings): Step[] {
 export function terraformStep(settings: WorkflowSettings, step: Step): Step {
   const env = { ...step.env, ...settings.terraformEnv };
   return Object.keys(env).length > 0 ? { ...step, env } : step;
+}
+
+/** Synthesizes the config into cdktf.out, once per run, in the synth job. */
+export function synthesizeStep(settings: WorkflowSettings): Step {
+  return { name: "Synthesize", run: script(cliCommand(settings.pipelines.cli, ["synth", "--config", settings.configPath, "--out", "cdktf.out", "--quiet"])) };
+}
+
+/**
+ * Picks the shard's stacks to plan (all, or those that changed against the base) and
+ * copies them for the matrix jobs; its outputs are the tree, the count and the matrix.
+ */
+export function selectStacksStep(
+  org: ResolvedOrg,
+  shard: Shard,
+  headSha: string,
+  select: Parameters<typeof selectStacksScript>[0],
+  name = "Select the stacks",
+): Step {
+  return {
+    name,
+    id: "stacks",
+    env: { STACKS: entriesJson(shard.stacks.map((s) => planEntry(org, s))), SHARD: String(shard.index), HEAD_SHA: headSha },
+    run: selectStacksScript(select),
+  };
+}
+
+/**
+ * An artifact upload that fails when the files are missing and replaces the artifact of
+ * an earlier attempt of the run; kept for the pipelines' retention unless `retentionDays` says.
+ */
+export function uploadStep(
+  settings: WorkflowSettings,
+  name: string,
+  artifact: { name: string; path: string; includeHidden?: boolean; retentionDays?: number },
+  condition?: string,
+): Step {
+  return {
+    name,
+    ...(condition ? { if: condition } : {}),
+    uses: usesRef("actions/upload-artifact", settings.pins),
+    with: {
+      name: artifact.name,
+      path: artifact.path,
+      "if-no-files-found": "error",
+      ...(artifact.includeHidden ? { "include-hidden-files": true } : {}),
+      "retention-days": artifact.retentionDays ?? settings.pipelines.artifactRetentionDays,
+      overwrite: true,
+    },
+  };
+}
+
+/** The synth job's hand-off to the matrix jobs: only the selected stacks, for the run alone. */
+export function uploadSynthStep(settings: WorkflowSettings): Step {
+  return uploadStep(
+    settings,
+    "Upload the synthesized stacks",
+    { name: "baseline-synth", path: "${{ runner.temp }}/synth/", retentionDays: 1 },
+    "steps.stacks.outputs.count != '0'",
+  );
+}
+
+/** Where a matrix job finds its stack in the downloaded synthesis. */
+export const STACK_DIR = `"synth/stacks/$STACK"`;
+
+/**
+ * One job per selected stack (plan and drift): the synthesized stack, Terraform, the
+ * account's plan role through OIDC, init, `plan` (the caller's step), show, then `after`.
+ */
+export function stackPlanJob(
+  settings: WorkflowSettings,
+  job: { name: string; purpose: string; plan: Step; after: Step[]; concurrency?: Job["concurrency"] },
+): Job {
+  const { pipelines } = settings;
+  return {
+    name: job.name,
+    needs: ["synth"],
+    if: "needs.synth.outputs.count != '0'",
+    "runs-on": pipelines.runner,
+    "timeout-minutes": 60,
+    permissions: { "id-token": "write" },
+    ...(job.concurrency ? { concurrency: job.concurrency } : {}),
+    strategy: { "fail-fast": false, "max-parallel": pipelines.maxParallel, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" },
+    env: { STACK: "${{ matrix.stack }}" },
+    steps: [
+      { name: "Download the synthesized stacks", uses: usesRef("actions/download-artifact", settings.pins), with: { name: "baseline-synth", path: "synth" } },
+      setupTerraformStep(settings),
+      assumeRoleStep(settings, "Assume the plan role (OIDC)", job.purpose, MATRIX_TARGET),
+      terraformStep(settings, { name: "terraform init", run: initScript(STACK_DIR) }),
+      terraformStep(settings, job.plan),
+      terraformStep(settings, { name: "terraform show", run: showScript(STACK_DIR) }),
+      ...job.after,
+    ],
+  };
 }
