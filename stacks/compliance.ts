@@ -1,13 +1,16 @@
+import { AccessAnalyzerDelegatedAdmin, AccessAnalyzers } from "../modules/access-analyzer.js";
+import { ACCESS_ANALYZER_OUTPUT, type AccessAnalyzerDeclaration } from "../modules/controls/access-analyzer-predicates.js";
 import { activeControls } from "../modules/controls/active.js";
 import { EXTERNAL_RECORDER_OUTPUT, EXTERNAL_RECORDER_VALUE } from "../modules/controls/predicates.js";
 import { ConfigAggregator, ConfigDelegatedAdmin, ConfigRecorder, ConfigRules } from "../modules/config-rules.js";
 import { SecurityHub, SecurityHubAdministration, SecurityHubDelegatedAdmin } from "../modules/security-hub.js";
 import type { Capability } from "./capabilities.js";
-import { TerraformOutput } from "./platform.js";
+import { TerraformOutput, Token } from "./platform.js";
 
 /**
  * AWS Config (recorder, the catalog's rules, the organization aggregator) and Security Hub
- * (standards, reasoned exceptions, delegated administration, cross-region aggregation).
+ * (standards, reasoned exceptions, delegated administration, cross-region aggregation), and
+ * IAM Access Analyzer's organization analyzers in the security account.
  */
 export const complianceCapability: Capability = (scope, { org, stack }) => {
   const { account, region, isHomeRegion } = stack;
@@ -59,6 +62,7 @@ export const complianceCapability: Capability = (scope, { org, stack }) => {
 
   if (isManagement && isHomeRegion && security) {
     new ConfigDelegatedAdmin(scope, "config-delegated-admin", { securityAccountId: security.id });
+    new AccessAnalyzerDelegatedAdmin(scope, "access-analyzer-delegated-admin", { securityAccountId: security.id });
     new SecurityHubDelegatedAdmin(scope, "security-hub-delegated-admin", { securityAccountId: security.id, regions: org.regions, dependsOn: hub.account });
   }
   if (isSecurity) {
@@ -68,6 +72,24 @@ export const complianceCapability: Capability = (scope, { org, stack }) => {
       regions: org.regions,
       memberAccountIds: org.accounts.filter((a) => a.id !== account.id && a.regions.includes(region)).map((a) => a.id),
       account: hub.account,
+    });
+  }
+
+  if (isSecurity) {
+    const analyzers = compliance.accessAnalyzer;
+    // An excluded control is neither deployed nor checked.
+    const active = (id: string) => controls.some((c) => c.control.id === id);
+    const externalAccess = active("ACCESS-ANALYZER-EXTERNAL");
+    const unusedAccess = isHomeRegion && active("ACCESS-ANALYZER-UNUSED") ? analyzers.unusedAccess : undefined;
+    new AccessAnalyzers(scope, "access-analyzer", {
+      ...(externalAccess ? { externalAccess: analyzers.externalAccess } : {}),
+      ...(unusedAccess ? { unusedAccess } : {}),
+    });
+    const declaration: AccessAnalyzerDeclaration = { externalAccess, unusedAccessDays: unusedAccess?.trackingPeriodDays ?? null };
+    new TerraformOutput(scope, ACCESS_ANALYZER_OUTPUT, {
+      // As a token: cdktf inspects a plain object output with the deprecated util.isArray, which warns on Node 22+.
+      value: Token.asAny(declaration),
+      description: "IAM Access Analyzer analyzers the config asks of this stack (checked by `baseline check`)",
     });
   }
 };

@@ -73,6 +73,26 @@ const securityHub = z.strictObject({
     .default([]),
 });
 
+const analyzerName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/, "an analyzer name: a letter, then letters, digits, _ . and -");
+
+/**
+ * IAM Access Analyzer, with the organization as zone of trust, in the security account (the
+ * delegated administrator). The external-access analyzer is the ACCESS-ANALYZER-EXTERNAL control:
+ * leave it out through `config.rules.exclude`, with a reason, like any other control.
+ */
+const accessAnalyzer = z.strictObject({
+  /** One per region of the security account: an analyzer only sees the resources of its region. */
+  externalAccess: z.strictObject({ name: analyzerName.default("org-baseline-external-access") }).prefault({}),
+  /** Unused roles, keys, passwords and permissions (charged per role and user analyzed): omit to create none. */
+  unusedAccess: z
+    .strictObject({
+      name: analyzerName.default("org-baseline-unused-access"),
+      /** Access not used for this many days is a finding (AWS accepts 1 to 365). */
+      trackingPeriodDays: z.number().int().min(1, "at least 1 day").max(365, "at most 365 days").default(90),
+    })
+    .optional(),
+});
+
 const monitoring = z.strictObject({
   /** Where the organization trail delivers to CloudWatch Logs (e.g. Control Tower's `aws-controltower/CloudTrailLogs`). */
   trail: z.strictObject({
@@ -112,11 +132,13 @@ export const complianceSchema = z
     config: config.prefault({}),
     exceptions: z.array(exception).default([]),
     securityHub: securityHub.prefault({}),
+    accessAnalyzer: accessAnalyzer.prefault({}),
     /** "Make security noisy": secret-access alarms; omit to create none. */
     monitoring: monitoring.optional(),
   })
   .prefault({});
 
 export type ComplianceConfig = z.infer<typeof complianceSchema>;
+export type AccessAnalyzerConfig = z.infer<typeof accessAnalyzer>;
 export type MonitoringConfig = z.infer<typeof monitoring>;
 export type ExceptionConfig = z.infer<typeof exception>;

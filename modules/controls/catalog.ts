@@ -1,5 +1,6 @@
 import type { GuardrailId } from "../../config/sections/guardrails.js";
 import type { RequirementId } from "./frameworks.js";
+import * as aa from "./access-analyzer-predicates.js";
 import * as g from "./guardrail-predicates.js";
 import * as p from "./predicates.js";
 import * as values from "./value-predicates.js";
@@ -375,6 +376,28 @@ export const controls: Control[] = [
       "Set `compliance.config.recorder` so the baseline creates the recorder and delivery channel, or list the account in `controlTowerAccounts` when Control Tower already records there.",
     docUrl: "https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html#config-1",
     check: (stack) => p.configEnabled(stack),
+  },
+  {
+    id: "ACCESS-ANALYZER-EXTERNAL",
+    title: "IAM Access Analyzer watches every region for access from outside the organization",
+    severity: "HIGH",
+    securityHubControls: [],
+    frameworks: { "nist-800-53": ["AC-6", "CA-7"], "cis-aws": ["1.20"] },
+    remediation:
+      "Deploy the security account's stack in every region: it creates the organization external-access analyzer, once the management stack has made the security account the delegated administrator for access-analyzer.amazonaws.com.",
+    docUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-external.html",
+    check: (stack) => aa.externalAccessAnalyzer(stack),
+  },
+  {
+    id: "ACCESS-ANALYZER-UNUSED",
+    title: "IAM Access Analyzer tracks unused roles and permissions across the organization",
+    severity: "MEDIUM",
+    securityHubControls: [],
+    frameworks: { "nist-800-53": ["AC-2", "AC-6"] },
+    remediation:
+      "Set `compliance.accessAnalyzer.unusedAccess` (tracking period in days) and deploy the security account's home-region stack: it creates the organization unused-access analyzer.",
+    docUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-unused.html",
+    check: (stack) => aa.unusedAccessAnalyzer(stack),
   },
   {
     id: "TERRAFORM-TEMPLATES",

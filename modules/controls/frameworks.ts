@@ -42,6 +42,7 @@ export const FRAMEWORKS = {
       "1.12": "Ensure credentials unused for 45 days or greater are disabled",
       "1.14": "Ensure access keys are rotated every 90 days or less",
       "1.16": 'Ensure IAM policies that allow full "*:*" administrative privileges are not attached',
+      "1.20": "Ensure that IAM Access analyzer is enabled for all regions",
       "3.5": "Ensure AWS Config is enabled in all regions",
       "3.8": "Ensure rotation for customer-created symmetric CMKs is enabled",
       "4.16": "Ensure AWS Security Hub is enabled",

@@ -64,6 +64,7 @@ describe("controls catalog", () => {
       ["IAM-NO-ADMIN", ["1.16"]],
       ["SECURITYHUB-ENABLED", ["4.16"]],
       ["CONFIG-ENABLED", ["3.5"]],
+      ["ACCESS-ANALYZER-EXTERNAL", ["1.20"]],
       ["IAM-ACCESS-KEYS-ROTATED", ["1.14"]],
       ["IAM-UNUSED-CREDENTIALS", ["1.12"]],
       ["IAM-ROOT-ACCESS-KEY", ["1.4"]],

@@ -1,5 +1,6 @@
 import type { ResolvedOrg } from "../../config/model.js";
 import { GUARDRAILS_OUTPUT, guardrailDeclaration } from "../../modules/controls/guardrail-predicates.js";
+import { ACCESS_ANALYZER_OUTPUT } from "../../modules/controls/access-analyzer-predicates.js";
 import type { SynthesizedStack } from "../../modules/controls/types.js";
 import { planGuardrails } from "../../modules/guardrail-plan.js";
 
@@ -121,7 +122,20 @@ export function goodStack(): SynthesizedStack {
         },
         aws_config_configuration_recorder_status: { rec: { name: "${aws_config_configuration_recorder.rec.name}", is_enabled: true } },
         aws_config_delivery_channel: { rec: { s3_bucket_name: "bucket" } },
+        aws_organizations_delegated_administrator: {
+          hub: { account_id: "555555555555", service_principal: "securityhub.amazonaws.com" },
+          analyzer: { account_id: "555555555555", service_principal: "access-analyzer.amazonaws.com" },
+        },
+        aws_accessanalyzer_analyzer: {
+          external: { analyzer_name: "org-baseline-external-access", type: "ORGANIZATION" },
+          unused: {
+            analyzer_name: "org-baseline-unused-access",
+            type: "ORGANIZATION_UNUSED_ACCESS",
+            configuration: { unused_access: { unused_access_age: 90 } },
+          },
+        },
       },
+      output: { [ACCESS_ANALYZER_OUTPUT]: { value: { externalAccess: true, unusedAccessDays: 90 } } },
       variable: { db_first_value: { type: "string", ephemeral: true, sensitive: true } },
       ephemeral: { aws_secretsmanager_random_password: { url: { password_length: 32 } } },
     },

@@ -178,6 +178,24 @@ breakers["GUARDRAIL-NO-STANDING-CREDENTIALS"]!.push({
   })(),
   why: /attached to 0 of the 1 declared targets \(\/\)/,
 });
+breakers["ACCESS-ANALYZER-EXTERNAL"] = [
+  {
+    stack: broken((r) => delete r.aws_accessanalyzer_analyzer!.external),
+    why: /no aws_accessanalyzer_analyzer of type ORGANIZATION: .*aws_accessanalyzer_analyzer.unused is ORGANIZATION_UNUSED_ACCESS/,
+  },
+  { stack: broken((r) => (r.aws_accessanalyzer_analyzer!.external!.type = "ACCOUNT")), why: /external is ACCOUNT/ },
+  {
+    stack: broken((r) => delete r.aws_organizations_delegated_administrator!.analyzer),
+    why: /delegated for securityhub.amazonaws.com but not for access-analyzer/,
+  },
+];
+breakers["ACCESS-ANALYZER-UNUSED"] = [
+  { stack: broken((r) => delete r.aws_accessanalyzer_analyzer!.unused), why: /no aws_accessanalyzer_analyzer of type ORGANIZATION_UNUSED_ACCESS/ },
+  {
+    stack: broken((r) => (r.aws_accessanalyzer_analyzer!.unused!.configuration = [{ unused_access: [{ unused_access_age: 30 }] }])),
+    why: /over 30 days; the config asks for 90/,
+  },
+];
 breakers["IAM-ACCESS-KEYS-ROTATED"] = [{ stack: broken((r) => (r.aws_iam_access_key = { ci: { user: "ci" } })), why: /never expires/ }];
 breakers["IAM-UNUSED-CREDENTIALS"] = [
   { stack: broken((r) => (r.aws_iam_user = { ci: { name: "ci" } })), why: /an IAM user or its credential/ },
@@ -227,6 +245,16 @@ describe("catalog predicates", () => {
     const stack = broken((r) => delete r.aws_config_configuration_recorder);
     stack.json.output = { config_recorder: { value: "external" } };
     expect(controls.find((c) => c.id === "CONFIG-ENABLED")!.check(stack, {})).toEqual([]);
+  });
+
+  it("the analyzers are required only where a stack declares them (the security account's stacks)", () => {
+    const stack = broken((r) => delete r.aws_accessanalyzer_analyzer);
+    const check = (id: string) => controls.find((c) => c.id === id)!.check(stack, {});
+    stack.json.output = { org_baseline_access_analyzer: { value: { externalAccess: true, unusedAccessDays: null } } };
+    expect(check("ACCESS-ANALYZER-UNUSED")).toEqual([]);
+    expect(check("ACCESS-ANALYZER-EXTERNAL")).toHaveLength(1);
+    delete stack.json.output;
+    expect(check("ACCESS-ANALYZER-EXTERNAL")).toEqual([]);
   });
 
   it("thresholds come from the effective parameters", () => {
