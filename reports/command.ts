@@ -6,6 +6,7 @@ import { collectFromAwsCli } from "./collect/aws-cli.js";
 import { loadDrift } from "./collect/drift.js";
 import { stderrProgress } from "./collect/progress.js";
 import { DEFAULT_MAX_DETAIL_CALLS } from "./collect/records.js";
+import { loadHistory } from "./collect/history-io.js";
 import { loadSnapshot, saveSnapshot } from "./collect/snapshot-io.js";
 import { FRAMEWORK_IDS, isFrameworkId } from "../modules/controls/frameworks.js";
 import { evaluateGates, type GateSpec } from "./model/gates.js";
@@ -38,6 +39,7 @@ interface ReportOptions {
   fromSnapshot?: string;
   saveSnapshot?: string;
   previous?: string;
+  history?: string;
   config?: string;
   html?: string;
   json?: string;
@@ -101,6 +103,10 @@ export function reportCommand(program: Command): void {
     .option("--from-snapshot <file>", "read a snapshot saved by --save-snapshot")
     .option("--save-snapshot <file>", "write the normalized data collected")
     .option("--previous <file>", "an earlier snapshot: adds what changed since")
+    .option(
+      "--history <dir>",
+      "a folder of snapshots saved by --save-snapshot (*.json): adds the score over time of the organization, each OU and each account",
+    )
     .option("--config <file>", "organization config: adds declared vs observed")
     .option("--drift <path>", "drift-summary.json of the drift workflow, or a folder of them: drifted stacks in declared vs observed (needs --config)")
     .option("--html <file>", "write the self-contained HTML scorecard")
@@ -144,13 +150,19 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   if (opts.drift && !org) throw new Error("report: --drift needs --config: drift is shown against the declared stacks");
   const drift = opts.drift ? loadDrift(opts.drift) : undefined;
   const previous = opts.previous ? loadSnapshot(opts.previous) : undefined;
+  const history = opts.history ? loadHistory(opts.history) : undefined;
   const snapshot = await collect(opts);
   if (opts.saveSnapshot) {
     mkdirSync(dirname(opts.saveSnapshot), { recursive: true });
     saveSnapshot(opts.saveSnapshot, snapshot);
   }
 
-  const card = buildScorecard(snapshot, { previous, declared: org ? { org, ...(drift ? { drift } : {}) } : undefined });
+  const card = buildScorecard(snapshot, {
+    previous,
+    previousFile: opts.previous,
+    history,
+    declared: org ? { org, ...(drift ? { drift } : {}) } : undefined,
+  });
   const gates = evaluateGates(card, opts.failUnder ?? []);
   const files: Array<{ path: string; content: string }> = [];
   if (opts.html) {
@@ -205,6 +217,14 @@ function summary(card: Scorecard): string[] {
     `${formatCount(s.accounts)} accounts (${formatCount(card.coverage.reportingAccounts)} reporting, ${formatCount(s.failingAccounts)} with failures) · ` +
       `${formatCount(s.rules)} rules · ${formatCount(s.regions)} regions · ${formatCount(s.nonCompliantResources)} non-compliant resources`,
   ];
+  if (card.history) {
+    const h = card.history;
+    lines.push(
+      `history: ${formatCount(h.snapshots.length)} snapshots since ${formatTime(h.snapshots[0]!.collectedAt)}, Config score ${formatPercent(h.organization.first)} then` +
+        `${h.organization.change === null ? "" : ` (${formatDelta(h.organization.change)} to now)`}` +
+        (h.duplicates.length > 0 ? ` · ${formatCount(h.duplicates.length)} duplicate files left out` : ""),
+    );
+  }
   if (card.frameworks.length > 0) {
     lines.push(card.frameworks.map((f) => `${f.title} ${formatPercent(f.score)} (${f.passed} passed, ${f.failed} failed, ${f.noData} no data)`).join(" · "));
   }

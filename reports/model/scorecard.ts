@@ -5,6 +5,7 @@ import { cellKey, compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
 import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
 import { FORMULAS } from "./formulas.js";
+import { buildHistory, pointOfCard, type HistoryPoint } from "./history.js";
 import { frameworkViews } from "./frameworks.js";
 import { count, delta, finish, newCounter, percent, type Counter } from "./score.js";
 import { securityHubScores } from "./security-hub.js";
@@ -12,8 +13,12 @@ import { trendBetween } from "./trend.js";
 import type { AccountRow, Coverage, Freshness, GapGroup, OuRow, RegionRow, ResourceRow, RuleRow, Scorecard, SecurityHubV2View, Unlisted } from "./types.js";
 
 export interface ScorecardOptions {
-  /** The earlier snapshot `--previous` names: adds the trend. */
+  /** The earlier snapshot `--previous` names: adds the trend (and a point of the history). */
   previous?: Snapshot;
+  /** Where `previous` was read from, to name it in the history. */
+  previousFile?: string;
+  /** `--history DIR`: the saved snapshots' scores (collect/history-io.ts); adds the history. */
+  history?: readonly HistoryPoint[];
   /** The organization config `--config` names: adds declared vs observed. */
   declared?: DeclaredInput;
   /** Controls catalog lookup; defaults to modules/controls/catalog.ts. */
@@ -41,14 +46,21 @@ export function buildScorecard(snapshot: Snapshot, options: ScorecardOptions = {
   const trend = before ? trendBetween(before, core) : null;
   const declared = options.declared ? declaredVsObserved(options.declared, core.cells, core.card.accounts) : null;
   const frameworks = frameworkViews(options.controls ?? catalog, core.card.rules, core.card.securityHub);
-  const card = { ...core.card, trend, declared, frameworks };
+  const history = options.history
+    ? buildHistory(
+        before ? [...options.history, pointOfCard(before.card, options.previousFile ?? "--previous")] : options.history,
+        pointOfCard(core.card, null),
+        core.card,
+      )
+    : null;
+  const card = { ...core.card, trend, history, declared, frameworks };
   if (options.declared) card.coverage = { ...card.coverage, notReporting: declaredNotReporting(options.declared, core.cells, card.coverage.notReporting) };
   return card;
 }
 
 /** A scorecard without trend or declared view, plus the merged cells the trend compares. */
 export interface ScoredSnapshot {
-  card: Omit<Scorecard, "trend" | "declared" | "frameworks">;
+  card: Omit<Scorecard, "trend" | "history" | "declared" | "frameworks">;
   cells: Cell[];
 }
 
@@ -167,7 +179,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
 }
 
 /** Accounts from Organizations plus any account Config reports that Organizations did not list. */
-function accountIndex(known: readonly SnapshotAccount[], cells: readonly Cell[]): Map<string, SnapshotAccount> {
+export function accountIndex(known: readonly SnapshotAccount[], cells: readonly Cell[]): Map<string, SnapshotAccount> {
   const index = new Map<string, SnapshotAccount>();
   for (const a of known) index.set(a.accountId, { ...index.get(a.accountId), ...a });
   for (const c of cells) if (!index.has(c.accountId)) index.set(c.accountId, { accountId: c.accountId });
@@ -185,11 +197,7 @@ function worstFirst<T extends { score: number | null }>(key: (row: T) => string)
 /** Every OU path and its ancestors, each rolling up the cells of the accounts at or below it. */
 function ouRows(cells: readonly Cell[], accounts: ReadonlyMap<string, SnapshotAccount>): OuRow[] {
   const ouOf = (accountId: string): string => accounts.get(accountId)?.ou ?? UNKNOWN_OU;
-  const ancestorsOf = memo((ou: string): string[] => {
-    if (ou === UNKNOWN_OU) return [UNKNOWN_OU];
-    const parts = ou.split("/").filter(Boolean);
-    return ["/", ...parts.map((_, i) => "/" + parts.slice(0, i + 1).join("/"))];
-  });
+  const ancestorsOf = memo(ouAncestors);
   const rows = new Map<string, Counter & { accounts: Set<string> }>();
   const row = (ou: string) => {
     let r = rows.get(ou);
@@ -210,6 +218,13 @@ function ouRows(cells: readonly Cell[], accounts: ReadonlyMap<string, SnapshotAc
       };
     })
     .sort((a, b) => (a.ou === UNKNOWN_OU ? 1 : 0) - (b.ou === UNKNOWN_OU ? 1 : 0) || compareOuPaths(a.ou, b.ou));
+}
+
+/** The OUs an account at `ou` counts in: the root, every OU on the way down, and `ou` itself. */
+export function ouAncestors(ou: string): string[] {
+  if (ou === UNKNOWN_OU) return [UNKNOWN_OU];
+  const parts = ou.split("/").filter(Boolean);
+  return ["/", ...parts.map((_, i) => "/" + parts.slice(0, i + 1).join("/"))];
 }
 
 /** Tree order: a parent right before its children. */

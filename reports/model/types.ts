@@ -27,6 +27,8 @@ export interface Scorecard {
   coverage: Coverage;
   gaps: GapGroup[];
   trend: Trend | null;
+  /** `--history DIR`: the score over time; null without it. */
+  history: History | null;
   declared: DeclaredVsObserved | null;
   /** NIST SP 800-53 r5 and CIS AWS Foundations, from the catalog's mappings. */
   frameworks: FrameworkView[];
@@ -225,6 +227,26 @@ export interface Trend {
   newlyFailing: CellRef[];
   /** Cells COMPLIANT now that were NON_COMPLIANT before. */
   fixed: CellRef[];
+}
+
+/** One row's score in every snapshot of a history, aligned with `History.snapshots`. */
+export interface HistorySeries {
+  /** null where the row had no score (no counted cell, or not there yet). */
+  scores: Array<number | null>;
+  /** The oldest score the row has. */
+  first: number | null;
+  /** This report's score − `first`; null when the row has no earlier score. */
+  change: number | null;
+}
+
+/** `--history DIR`: saved snapshots (plus `--previous` and this report's own), oldest first. */
+export interface History {
+  snapshots: Array<{ collectedAt: string; file: string | null; current: boolean; score: number | null; securityHub: number | null }>;
+  /** Files left out as the same snapshot as another (same instant, same scores). */
+  duplicates: string[];
+  organization: HistorySeries;
+  ous: Array<HistorySeries & { ou: string; name: string; depth: number }>;
+  accounts: Array<HistorySeries & { accountId: string; name: string | null; ou: string | null }>;
 }
 
 /** `--drift`: the drift workflow's read-only plans against the declared stacks. */

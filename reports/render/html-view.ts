@@ -1,6 +1,7 @@
 import type { GateResult } from "../model/gates.js";
 import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
 import { band, formatTime, type Band } from "./format.js";
+import { historyView } from "./history-view.js";
 
 /** How many rows the HTML shows where a list can grow with the organization; the JSON has them all. */
 export const HTML_CAPS = {
@@ -54,6 +55,7 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     resources: cap(card.resources, HTML_CAPS.resources),
     newlyFailing: card.trend ? cap(card.trend.newlyFailing, HTML_CAPS.trendCells) : null,
     fixed: card.trend ? cap(card.trend.fixed, HTML_CAPS.trendCells) : null,
+    history: card.history ? historyView(card.history) : null,
     regionsNotReporting: card.declared ? cap(card.declared.regionsNotReporting, HTML_CAPS.regionsNotReporting) : null,
     controlsNotObserved: card.declared
       ? card.declared.controlsNotObserved.map((c) => ({ ...c, missingShown: cap(c.missing, HTML_CAPS.missingPerControl) }))

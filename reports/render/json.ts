@@ -25,6 +25,7 @@ export function renderJson(card: Scorecard): string {
     unlistedCells,
     unlisted,
     trend,
+    history,
     declared,
     frameworks,
   } = card;
@@ -50,6 +51,7 @@ export function renderJson(card: Scorecard): string {
     unlistedCells,
     unlisted,
     trend,
+    history,
     declared,
   };
   return JSON.stringify(doc, null, 2) + "\n";

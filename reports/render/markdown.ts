@@ -1,5 +1,6 @@
 import type { GateResult } from "../model/gates.js";
-import type { AccountRow, FrameworkView, RuleRow, Scorecard } from "../model/types.js";
+import { delta } from "../model/score.js";
+import type { AccountRow, FrameworkView, History, RuleRow, Scorecard } from "../model/types.js";
 import { formatCount, formatDelta, formatPercent, formatTime, safeUrl } from "./format.js";
 
 export interface MarkdownOptions {
@@ -82,6 +83,7 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
       out.push(`- fixed: ${md(c.title)} in ${md(c.accountName ?? c.accountId)} (${md(c.accountId)}) ${md(c.region)}`);
     out.push("");
   }
+  if (card.history) out.push(...historyTable(card.history, limit));
   if (card.declared) {
     const d = card.declared;
     out.push(
@@ -149,6 +151,21 @@ function unlistedNote(card: Scorecard): string {
 
 function cells(n: number): string {
   return `${formatCount(n)} failing ${n === 1 ? "cell" : "cells"}`;
+}
+
+/** The organization's score per snapshot, newest first (the `limit` newest; the JSON has all). */
+function historyTable(history: History, limit: number): string[] {
+  const rows = history.snapshots.map((s, i) => ({ ...s, change: i > 0 ? delta(s.score, history.snapshots[i - 1]!.score) : null }));
+  const shown = rows.slice(-limit).reverse();
+  const out = [`### History`, "", "| Collected | Config score | Change | Security Hub CSPM | Snapshot |", "|---|--:|--:|--:|---|"];
+  for (const s of shown) {
+    out.push(
+      `| ${formatTime(s.collectedAt)} | ${formatPercent(s.score)} | ${formatDelta(s.change)} | ${formatPercent(s.securityHub)} | ${s.current ? "this report" : md(s.file ?? "")} |`,
+    );
+  }
+  if (rows.length > limit) out.push("", `${formatCount(rows.length - limit)} older snapshots in the JSON report.`);
+  out.push("");
+  return out;
 }
 
 function frameworkRow(f: FrameworkView, limit: number): string {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load.js";
 import { evaluateGates } from "../../reports/model/gates.js";
+import { historyPoint } from "../../reports/model/history.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderHtml } from "../../reports/render/html.js";
 import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
@@ -12,6 +13,8 @@ import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTR
 /** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = resolve("test-results/report");
+/** A saved snapshot's file name is shown too, and a folder can hold any name. */
+const HOSTILE_FILE = `history/<img src=x onerror=alert(3)>.json`;
 
 describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
   let browser: Browser;
@@ -26,6 +29,10 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
       lookup: testLookup,
       controls: TEST_CONTROLS,
       previous: previousSnapshot(),
+      history: [
+        historyPoint({ ...previousSnapshot(), collectedAt: "2026-10-30T10:00:00.000Z" }, HOSTILE_FILE),
+        historyPoint({ ...currentSnapshot(), collectedAt: "2026-11-06T10:00:00.000Z" }, "history/20261106T100000Z.json"),
+      ],
       declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
     });
     const file = join(ARTIFACTS, "scorecard.html");
@@ -126,6 +133,30 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     const rows = page.locator("#sh-v2-table tbody tr");
     expect(await rows.count()).toBe(2);
     expect(await rows.first().locator(".name").textContent()).toBe(EVIL_NAME);
+  });
+
+  it("draws the score over time for the organization, each OU and each account, file names as text", async () => {
+    // The filter box debounces: wait until an earlier test's cleared filter shows every row again.
+    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(5);
+    const chart = page.locator("#history svg.history-chart");
+    expect(await chart.locator("title").first().textContent()).toMatch(/^Config score over 4 snapshots: first \d+\.\d%, now \d+\.\d%$/);
+    expect(await chart.locator("circle.point").count()).toBe(4);
+    expect(await chart.locator("circle.point.now").count()).toBe(1);
+    expect(await page.locator("#history-ous-table tbody tr svg.spark path").count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator("#history-accounts-table tbody tr").count()).toBe(5);
+    expect(await page.locator("#history-accounts-table .name", { hasText: EVIL_NAME }).count()).toBe(1);
+    const box = await page.locator("#history-accounts-table tbody tr svg.spark").first().boundingBox();
+    expect(box && box.width > 100 && box.height > 20).toBe(true);
+    await page.locator("#history details.history-points summary").click();
+    expect(await page.locator("#history-snapshots-table tbody tr code").allTextContents()).toEqual([
+      "--previous",
+      "history/20261106T100000Z.json",
+      HOSTILE_FILE,
+    ]);
+    await page.fill("#filter", "payments-prod");
+    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(1);
+    await page.fill("#filter", "");
+    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(5);
   });
 
   it("sorts severities by rank", async () => {

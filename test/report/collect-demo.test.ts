@@ -10,6 +10,7 @@ import { buildScorecard } from "../../reports/model/scorecard.js";
 import {
   DEMO_CONFIG,
   DEMO_DIR,
+  DEMO_HISTORY,
   DEMO_NEW_ACCOUNT,
   DEMO_NOT_DEPLOYED,
   DEMO_PREVIOUS,
@@ -26,6 +27,9 @@ const demoFiles = (root: string) => [
     .filter((n) => n.endsWith(".json"))
     .map((n) => `aws-cli/${n}`),
   ...readdirSync(root).filter((n) => n.endsWith(".json")),
+  ...readdirSync(join(root, DEMO_HISTORY))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => `${DEMO_HISTORY}/${n}`),
 ];
 
 describe("demo data (reports/demo)", () => {

@@ -18,6 +18,8 @@ export const DEMO_ROOT = "reports/demo";
 export const DEMO_DIR = `${DEMO_ROOT}/aws-cli`;
 export const DEMO_PREVIOUS = "previous-snapshot.json";
 export const DEMO_CONFIG = `${DEMO_ROOT}/org.yaml`;
+/** Saved snapshots before the previous one (`--history`), named as the pipeline's report gate names them. */
+export const DEMO_HISTORY = "history";
 
 /** A catalog control still being rolled out: declared by the config, not deployed yet. */
 export const DEMO_NOT_DEPLOYED = "secretsmanager-secret-unused";
@@ -48,18 +50,42 @@ export function demoPreviousOrg(org: GeneratedOrg = demoOrg()): GeneratedOrg {
   return earlierOrg(org, { seed: 7, days: 7, newAccounts: [newAccount.id] });
 }
 
-/** Writes the exports to `<root>/aws-cli/` and the previous snapshot to `<root>/previous-snapshot.json`; returns the paths under root. */
+/**
+ * The weeks before the previous snapshot, oldest first: each a week earlier than the next and
+ * somewhat worse again, so the history shows the organization improving (with its ups and downs).
+ */
+export function demoHistoryOrgs(previous: GeneratedOrg = demoPreviousOrg()): GeneratedOrg[] {
+  const weeks: GeneratedOrg[] = [];
+  let later = previous;
+  for (const seed of [8, 9, 10]) weeks.unshift((later = earlierOrg(later, { seed, days: 7 })));
+  return weeks;
+}
+
+/** `20261115T100000Z.json`: the name the pipeline's report gate saves a snapshot under. */
+export function snapshotFileName(collectedAt: string): string {
+  return `${collectedAt.slice(0, 19).replace(/[-:]/g, "")}Z.json`;
+}
+
+/**
+ * Writes the exports to `<root>/aws-cli/`, the previous snapshot to `<root>/previous-snapshot.json`
+ * and the weeks before it to `<root>/history/`; returns the paths under root.
+ */
 export function writeDemo(root: string): string[] {
   const org = demoOrg();
   const exports = writeAwsCliExports(org, join(root, "aws-cli")).map((name) => `aws-cli/${name}`);
-  // The previous snapshot is what the report collected from that week's exports.
-  const scratch = mkdtempSync(join(tmpdir(), "demo-previous-"));
-  try {
-    writeAwsCliExports(demoPreviousOrg(org), scratch);
-    mkdirSync(root, { recursive: true });
-    saveSnapshot(join(root, DEMO_PREVIOUS), collectFromAwsCli(scratch));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return [...exports, DEMO_PREVIOUS];
+  const previous = demoPreviousOrg(org);
+  mkdirSync(join(root, DEMO_HISTORY), { recursive: true });
+  // Each saved snapshot is what the report collected from that week's exports.
+  const save = (earlier: GeneratedOrg, name: string) => {
+    const scratch = mkdtempSync(join(tmpdir(), "demo-previous-"));
+    try {
+      writeAwsCliExports(earlier, scratch);
+      saveSnapshot(join(root, name), collectFromAwsCli(scratch));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    return name;
+  };
+  const history = demoHistoryOrgs(previous).map((week) => save(week, `${DEMO_HISTORY}/${snapshotFileName(week.asOf)}`));
+  return [...exports, save(previous, DEMO_PREVIOUS), ...history];
 }
