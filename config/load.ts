@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
 import type { z } from "zod";
 import { configChecks } from "./checks/index.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "./errors.js";
 import { resolve, type ResolvedOrg } from "./model.js";
 import { Names } from "./checks/names.js";
-import { PositionIndex } from "./positions.js";
+import { PositionIndex, yamlPackage } from "./positions.js";
 import { salvage, type Salvaged } from "./salvage.js";
+import { parsePlainYaml } from "./plain-yaml.js";
 import { orgSchema } from "./schema.js";
 import { decodeConfig, tooDeep } from "./text.js";
 import { didYouMean, keyOwnersAt, knownKeysAt } from "./suggest.js";
@@ -62,6 +63,12 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
       },
     ]);
   }
+  // A valid file, the common case, is read without positions; any problem is found again below, located.
+  const plain = parsePlainYaml(text);
+  const valid = plain && withoutProblems(plain.value, file);
+  if (valid) return valid;
+
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const positions = new PositionIndex(doc, lines);
@@ -117,6 +124,33 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
   return resolve(parsed.data, file);
 }
 
+/** The resolved organization if `data` passes the schema and every check, else undefined (the caller then reports). */
+function withoutProblems(data: unknown, file: string): ResolvedOrg | undefined {
+  const parsed = orgSchema.safeParse(data);
+  if (!parsed.success) return undefined;
+  let clean = true;
+  const report = (): void => {
+    clean = false;
+  };
+  const names = new Names(parsed.data, report, undefined, (path) => hasPath(data, path));
+  for (const check of configChecks) check(parsed.data, report, names, file);
+  return clean ? resolve(parsed.data, file) : undefined;
+}
+
+/** Whether the file's data has this path, as PositionIndex.has answers for the document. */
+function hasPath(data: unknown, path: readonly PathSegment[]): boolean {
+  let node = data;
+  for (const seg of path) {
+    if (Array.isArray(node)) {
+      if (typeof seg !== "number" || seg >= node.length) return false;
+      node = node[seg];
+    } else if (typeof node === "object" && node !== null && typeof seg === "string" && Object.prototype.hasOwnProperty.call(node, seg)) {
+      node = (node as Record<string, unknown>)[seg];
+    } else return false;
+  }
+  return true;
+}
+
 /** YAML the config never needs and the loader would otherwise misread: unknown tags, self-containing aliases. */
 function yamlProblems(doc: Document, at: (offset: number, message: string) => ConfigIssue): ConfigIssue[] {
   const problems = doc.warnings
@@ -125,7 +159,7 @@ function yamlProblems(doc: Document, at: (offset: number, message: string) => Co
       const tag = (/tag: (\S+)/.exec(w.message)?.[1] ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
       return at(w.pos[0], `unknown YAML tag ${tag}: the config takes plain values (strings, numbers, true/false, lists and mappings)`);
     });
-  visit(doc, {
+  yamlPackage().visit(doc, {
     Alias(_, alias, path) {
       const target = alias.resolve(doc);
       if (target && path.includes(target as Node)) {
@@ -137,6 +171,7 @@ function yamlProblems(doc: Document, at: (offset: number, message: string) => Co
 }
 
 function firstAlias(doc: Document): number {
+  const { visit } = yamlPackage();
   let offset = 0;
   visit(doc, {
     Alias(_, alias) {

@@ -1,5 +1,16 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, LineCounter, Node } from "yaml";
 import type { PathSegment } from "./errors.js";
+
+let yamlModule: typeof import("yaml") | undefined;
+
+/**
+ * The `yaml` package, loaded on first use: a valid config is read by plain-yaml.ts, so
+ * `validate` and `synth` only load the positioned parser when there is a problem to locate.
+ */
+export function yamlPackage(): typeof import("yaml") {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
 
 export interface Position {
   line: number;
@@ -17,6 +28,7 @@ export class PositionIndex {
   ) {}
 
   at(path: readonly PathSegment[], { key = false }: { key?: boolean } = {}): Position {
+    const { isMap, isPair, isSeq } = yamlPackage();
     let node: unknown = this.doc.contents;
     let offset = rangeStart(node) ?? 0;
     for (const seg of path) {
@@ -39,6 +51,7 @@ export class PositionIndex {
 
   /** Whether the file itself has this path (a default the user never wrote has none). */
   has(path: readonly PathSegment[]): boolean {
+    const { isMap, isPair, isSeq } = yamlPackage();
     let node: unknown = this.doc.contents;
     for (const seg of path) {
       if (isMap(node)) {
@@ -66,5 +79,5 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 function scalarValue(node: unknown): unknown {
-  return isScalar(node) ? node.value : node;
+  return yamlPackage().isScalar(node) ? node.value : node;
 }
