@@ -5,6 +5,7 @@ import { parseDocument } from "yaml";
 import { parsePlainYaml } from "../../config/plain-yaml.js";
 import { generateOrg } from "../bench/generate-org.mjs";
 import { generateRealisticOrg } from "../bench/generate-realistic-org.mjs";
+import { random as seeded } from "../support/random.mjs";
 
 /** What the loader's full path reads: the `yaml` package's document, refused on any error or warning. */
 function full(text: string): { value: unknown } | undefined {
@@ -66,7 +67,7 @@ describe("the plain YAML fast reader", () => {
   });
 
   it("reads random documents built from YAML's tricky tokens exactly as the yaml package does, or steps aside", () => {
-    const random = mulberry32(16);
+    const random = seeded(16);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     let accepted = 0;
     const runs = 4000;
@@ -167,13 +168,4 @@ function block(lines: string[], indent: number, depth: number, random: () => num
       if (random() < 0.03) lines.push(`${pad}  continued`);
     }
   }
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
