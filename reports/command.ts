@@ -18,6 +18,7 @@ import { formatCount, formatDelta, formatPercent, formatTime } from "./render/fo
 import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
+import { renderOscal } from "./render/oscal.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** `baseline report` exit codes (0 ok, 1 invalid input or failure, as every command). */
@@ -45,6 +46,7 @@ interface ReportOptions {
   json?: string;
   csv?: string;
   markdown?: string;
+  oscal?: string;
   failUnder?: GateSpec[];
 }
 
@@ -113,6 +115,7 @@ export function reportCommand(program: Command): void {
     .option("--json <file>", "write the full scorecard as JSON")
     .option("--csv <file>", "write one row per non-compliant resource")
     .option("--markdown <file>", "write a summary for a pull request or CI step summary")
+    .option("--oscal <file>", "write the NIST SP 800-53 r5 view as OSCAL assessment-results JSON")
     .option(
       "--fail-under <[framework=]pct>",
       `exit ${EXIT_GATE_FAILED} when the overall Config score (or a framework's: ${FRAMEWORK_IDS.map((f) => `${f}=PCT`).join(", ")}) is below this percentage; repeatable`,
@@ -173,6 +176,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
   if (opts.json) files.push({ path: opts.json, content: renderJson(card) });
   if (opts.csv) files.push({ path: opts.csv, content: renderCsv(card) });
   if (opts.markdown) files.push({ path: opts.markdown, content: renderMarkdown(card, { gates }) });
+  if (opts.oscal) files.push({ path: opts.oscal, content: renderOscal(card) });
   writeFilesAtomically(files);
 
   for (const line of summary(card)) out(line);
