@@ -17,7 +17,7 @@ export function explain(org: ResolvedOrg, stacks: readonly SynthesizedStack[], r
   const intents = deriveIntents(org);
   const subjects = [...new Set(intents.map((i) => i.subject))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const mine = intents.filter((i) => i.subject === resource);
-  const world = buildWorld(stacks, org.config.organization.id);
+  const world = buildWorld(stacks, org);
   return { resource, rows: proveIntents(world, mine).map(describeResult), subjects };
 }
 

@@ -1,92 +1,27 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
 import type { GuardrailId } from "../../config/sections/guardrails.js";
 import { AWS_REGIONS } from "../../config/regions.js";
-import { GUARDRAILS_OUTPUT } from "../controls/guardrail-predicates.js";
-import type { SynthesizedStack } from "../controls/types.js";
-import { allowedRegions, githubSubjectPatterns, normalizeOuPath, thirdPartyAccounts, type PolicyType } from "../guardrail-plan.js";
+import { allowedRegions, githubSubjectPatterns, normalizeOuPath, thirdPartyAccounts } from "../guardrail-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
 import type { Principal } from "../policies/document.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
-import { ADMINISTRATOR, OUTSIDER, PROOF_OUTSIDER_ORG, outsiderAccount, proveIntents, strangerArn, type Intent, type IntentResult } from "./intents.js";
-import { buildWorld, keyArn, secretArn, terraformValue, type OrganizationPolicies, type World } from "./world.js";
+import { ADMINISTRATOR, OUTSIDER, PROOF_OUTSIDER_ORG, outsiderAccount, strangerArn, type Intent } from "./intents.js";
+import { keyArn, levelsOf, secretArn } from "./world.js";
 
 /**
- * Guardrail intents: what the organization's SCPs and RCPs must decide, proven against the
- * policies the management stack synthesizes. A member account's administrators cannot mint
+ * Guardrail intents: what the organization's SCPs and RCPs must decide, proven with the
+ * access intents in the same world (whose SCPs and RCPs are the management stack's). A member account's administrators cannot mint
  * standing credentials or undo the baseline, while the deploy role and the pipelines still
  * can do their work; outsiders cannot reach resources even where a resource policy was
  * loosened; and the management account, which no SCP binds, is called out explicitly.
  *
- * The requests carry the context AWS always sends (`aws:RequestedRegion`,
- * `aws:SecureTransport`, and `aws:SourceOrgID` with `aws:SourceAccount`), since the
- * guardrails test exactly those keys.
+ * The world fills in the context AWS always sends (the requested region from the resource,
+ * TLS, the source's organization for an in-organization `aws:SourceAccount`); a request on
+ * no resource (`*`) says which region it was sent to, and the outsider its organization.
  */
 
-const FULL_AWS_ACCESS: NamedPolicy = { name: "FullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
-const RCP_FULL_AWS_ACCESS: NamedPolicy = {
-  name: "RCPFullAWSAccess (AWS managed)",
-  document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] },
-};
-
-/** The OU path of each level from the root down to the account's OU: `/`, `/Workloads`, `/Workloads/Prod`. */
-export function levelsOf(ou: string): string[] {
-  const parts = normalizeOuPath(ou).split("/").filter(Boolean);
-  return ["/", ...parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`)];
-}
-
-/**
- * The SCPs and RCPs on each account's path, read from the synthesized management stack:
- * policies by their content, attachments by their target (the root, or an OU found by name
- * under its parent). AWS's full-access policies stay attached at every level, as by default.
- */
-export function organizationPolicies(stacks: readonly SynthesizedStack[], org: ResolvedOrg): OrganizationPolicies | undefined {
-  const management = stacks.find((s) => s.json.output?.[GUARDRAILS_OUTPUT] !== undefined);
-  if (!management) return undefined;
-  const data = management.json.data ?? {};
-  const pathOf = new Map<string, string>();
-  for (const id of Object.keys(data.aws_organizations_organization ?? {})) pathOf.set(`\${data.aws_organizations_organization.${id}.roots[0].id}`, "/");
-  const ous = Object.entries(data.aws_organizations_organizational_unit ?? {});
-  // Parents before children: resolve until no OU is left (each pass resolves at least one level).
-  for (let pass = 0; pass <= ous.length; pass++) {
-    for (const [id, ou] of ous) {
-      const parent = pathOf.get(ou.parent_id as string);
-      if (parent !== undefined) pathOf.set(`\${data.aws_organizations_organizational_unit.${id}.id}`, `${parent === "/" ? "" : parent}/${ou.name as string}`);
-    }
-  }
-  const attached = new Map<string, { type: PolicyType; policy: NamedPolicy }[]>();
-  const policies = management.json.resource?.aws_organizations_policy ?? {};
-  for (const a of Object.values(management.json.resource?.aws_organizations_policy_attachment ?? {})) {
-    const address = /^\$\{aws_organizations_policy\.([^.]+)\.id\}$/.exec(a.policy_id as string)?.[1];
-    const policy = address ? policies[address] : undefined;
-    const target = pathOf.get(a.target_id as string);
-    if (!policy || target === undefined) continue;
-    const list = attached.get(target) ?? [];
-    list.push({
-      type: policy.type as PolicyType,
-      policy: {
-        name: `${policy.type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP"} ${policy.name as string}`,
-        document: terraformValue(policy.content as string),
-      },
-    });
-    attached.set(target, list);
-  }
-  const chain = (type: PolicyType, full: NamedPolicy) => (accountId: string) => {
-    const account = org.accountById.get(accountId);
-    if (!account) return undefined;
-    const levels = levelsOf(account.ou).map((path) => [full, ...(attached.get(path) ?? []).filter((p) => p.type === type).map((p) => p.policy)]);
-    return [...levels, [full]];
-  };
-  return {
-    managementAccount: org.managementAccount?.id,
-    scps: chain("SERVICE_CONTROL_POLICY", FULL_AWS_ACCESS),
-    rcps: chain("RESOURCE_CONTROL_POLICY", RCP_FULL_AWS_ACCESS),
-  };
-}
-
-/** The synthesized world with the organization's guardrails in its decision chain. */
-export function guardedWorld(stacks: readonly SynthesizedStack[], org: ResolvedOrg): World {
-  return { ...buildWorld(stacks, org.config.organization.id), organization: organizationPolicies(stacks, org) };
-}
+/** Where a request on no particular resource (`Resource: *`) was sent. */
+const sentTo = (region: string) => ({ "aws:RequestedRegion": region });
 
 const allowAll = (name: string, principal: Principal, action: string): NamedPolicy => ({
   name,
@@ -120,7 +55,6 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
 
   const management = org.managementAccount;
   if (management) {
-    const region = management.homeRegion;
     add(
       management,
       "management-account",
@@ -130,7 +64,6 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         principal: { arn: strangerArn(management.id) },
         action: "iam:CreateAccessKey",
         resource: { arn: `arn:aws:iam::${management.id}:user/proof-user` },
-        context: { "aws:RequestedRegion": region },
       },
       { identity: ADMINISTRATOR },
     );
@@ -138,11 +71,17 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
 
   for (const account of org.accounts.filter((a) => a.role !== "management")) {
     const region = account.homeRegion;
-    const ctx = (r: string = region) => ({ "aws:RequestedRegion": r, "aws:SecureTransport": true });
     const stranger = { arn: strangerArn(account.id) };
     const deployRole = { arn: account.deployRoleArn };
-    const as = (principal: AccessRequest["principal"], action: string, arn: string, title: string, expect: Intent["expect"], id: string, context = ctx()) =>
-      add(account, id, title, expect, { principal, action, resource: { arn }, context }, { identity: ADMINISTRATOR });
+    const as = (principal: AccessRequest["principal"], action: string, arn: string, title: string, expect: Intent["expect"], id: string) =>
+      add(
+        account,
+        id,
+        title,
+        expect,
+        { principal, action, resource: { arn }, ...(arn === "*" ? { context: sentTo(region) } : {}) },
+        { identity: ADMINISTRATOR },
+      );
 
     if (applies(org, "noStandingCredentials", account)) {
       const user = `arn:aws:iam::${account.id}:user/proof-user`;
@@ -215,7 +154,6 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         principal: { arn: pipelines.apply },
         action: "sts:AssumeRole",
         resource: { arn: account.deployRoleArn },
-        context: ctx(),
       });
     }
 
@@ -234,15 +172,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
     }
     if (applies(org, "regionDeny", account) && !excepted(org, "regionDeny", account)) {
       const instance = (r: string) => `arn:aws:ec2:${r}:${account.id}:instance/*`;
-      as(
-        stranger,
-        "ec2:RunInstances",
-        instance(offRegion),
-        `nobody in ${account.name} launches anything in ${offRegion}`,
-        "deny",
-        "regionDeny",
-        ctx(offRegion),
-      );
+      as(stranger, "ec2:RunInstances", instance(offRegion), `nobody in ${account.name} launches anything in ${offRegion}`, "deny", "regionDeny");
       as(stranger, "ec2:RunInstances", instance(region), `an administrator of ${account.name} still works in ${region}`, "allow", "regionDeny");
       as(
         deployRole,
@@ -251,7 +181,6 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         `global services stay reachable from ${account.name} (IAM through us-east-1)`,
         "allow",
         "regionDeny",
-        ctx("us-east-1"),
       );
     }
 
@@ -268,7 +197,6 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
           principal: { arn: `arn:aws:iam::${outsider}:role/proof/outsider`, orgId: PROOF_OUTSIDER_ORG },
           action: "secretsmanager:GetSecretValue",
           resource: { arn: loosened },
-          context: ctx(),
         },
         { identity: OUTSIDER, resourcePolicy: loosenedPolicy },
       );
@@ -285,7 +213,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
               principal: { arn: trusted.arn },
               action: "sts:AssumeRole",
               resource: { arn: roleArn(account.id, role.name, role.path) },
-              context: { ...ctx(), ...(role.externalId ? { "sts:ExternalId": role.externalId } : {}) },
+              ...(role.externalId ? { context: { "sts:ExternalId": role.externalId } } : {}),
             },
             { identity: OUTSIDER },
           );
@@ -295,7 +223,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
     if (applies(org, "confusedDeputy", account) && !excepted(org, "confusedDeputy", account)) {
       const bucket = { arn: `arn:aws:s3:::proof-bucket-${account.id}/AWSLogs/object`, account: account.id, orgId };
       const bucketPolicy = allowAll("a bucket policy trusting a service by name only", { Service: "cloudtrail.amazonaws.com" }, "s3:PutObject");
-      const service = (sourceAccount: string, sourceOrg: string, expect: Intent["expect"], title: string) =>
+      const service = (sourceAccount: string, sourceOrg: Record<string, string>, expect: Intent["expect"], title: string) =>
         add(
           account,
           "confusedDeputy",
@@ -305,17 +233,17 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
             principal: { service: "cloudtrail.amazonaws.com" },
             action: "s3:PutObject",
             resource: bucket,
-            context: { ...ctx(), "aws:SourceAccount": sourceAccount, "aws:SourceOrgID": sourceOrg },
+            context: { "aws:SourceAccount": sourceAccount, ...sourceOrg },
           },
           { resourcePolicy: bucketPolicy },
         );
       service(
         outsider,
-        PROOF_OUTSIDER_ORG,
+        { "aws:SourceOrgID": PROOF_OUTSIDER_ORG },
         "deny",
         `an AWS service acting for another organization cannot write to ${account.name}'s bucket (confused deputy)`,
       );
-      service(account.id, orgId, "allow", `an AWS service acting for ${account.name} still writes to its bucket`);
+      service(account.id, {}, "allow", `an AWS service acting for ${account.name} still writes to its bucket`);
     }
     if (applies(org, "secureTransport", account) && !excepted(org, "secureTransport", account)) {
       add(
@@ -327,7 +255,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
           principal: deployRole,
           action: "secretsmanager:GetSecretValue",
           resource: { arn: loosened },
-          context: { ...ctx(), "aws:SecureTransport": false },
+          context: { "aws:SecureTransport": false },
         },
         { identity: ADMINISTRATOR, resourcePolicy: loosenedPolicy },
       );
@@ -346,7 +274,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
             principal: { federated: provider(host) },
             action: "sts:AssumeRoleWithWebIdentity",
             resource: { arn: federatedRole },
-            context: { ...ctx(), [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
+            context: { [`${host}:sub`]: sub, [`${host}:aud`]: "sts.amazonaws.com" },
           },
           { resourcePolicy: trustAny(host) },
         );
@@ -376,9 +304,4 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
     }
   }
   return intents;
-}
-
-/** Proves the guardrail intents against the synthesized stacks, the organization's policies in the chain. */
-export function proveGuardrails(org: ResolvedOrg, stacks: readonly SynthesizedStack[]): IntentResult[] {
-  return proveIntents(guardedWorld(stacks, org), guardrailIntents(org));
 }

@@ -1,4 +1,5 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
+import { githubSubjectPatterns } from "../guardrail-plan.js";
 import { GITHUB_OIDC_HOST } from "../naming.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
 import { OUTSIDER, PROOF_OUTSIDER_ORG, outsiderAccount, type Intent } from "./intents.js";
@@ -8,7 +9,9 @@ import { OUTSIDER, PROOF_OUTSIDER_ORG, outsiderAccount, type Intent } from "./in
  * organization resource, the AWS-owned resources and resource-less calls the
  * service needs pass, federated STS calls pass; principals and resources of other
  * organizations are refused. Only the endpoint policy is under test: the caller's
- * identity and the resource's policy are taken as allowing everything.
+ * identity and the resource's policy are taken as allowing everything. What must pass is
+ * proven under the organization's SCPs and RCPs too (they must not block it); what must be
+ * refused without them, so that the endpoint policy is what refuses it.
  */
 
 interface Probe {
@@ -58,6 +61,13 @@ const OPEN_RESOURCE: NamedPolicy = {
 
 export function endpointIntents(org: ResolvedOrg): Intent[] {
   const orgId = org.config.organization.id;
+  // A GitHub token carries its workflow's subject, here of a declared owner, which the guardrails let through.
+  // With no owner declared they let no GitHub token through (a guardrail intent says so): the endpoint alone is proven.
+  const githubOwner = githubSubjectPatterns(org)[0];
+  const githubToken = {
+    [`${GITHUB_OIDC_HOST}:sub`]: (githubOwner ?? "repo:proof-owner/*").replace(/\*$/, "proof:ref:refs/heads/main"),
+    [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+  };
   const outsider = outsiderAccount(org);
   const intents: Intent[] = [];
   for (const account of org.accounts) {
@@ -66,10 +76,11 @@ export function endpointIntents(org: ResolvedOrg): Intent[] {
         const probes = PROBES[service];
         if (!probes) continue;
         const subject = `${account.name}/endpoint/${set.name}-${service}`;
-        const options = (identity: readonly NamedPolicy[]) => ({
+        const options = (identity: readonly NamedPolicy[], withoutGuardrails: boolean) => ({
           identity,
           endpointOf: { account: account.id, region: set.region, service },
           resourcePolicy: OPEN_RESOURCE,
+          ...(withoutGuardrails ? { withoutGuardrails } : {}),
         });
         const member = (a: ResolvedAccount) => ({ arn: `arn:aws:iam::${a.id}:role/proof/workload`, orgId });
         const request = (principal: AccessRequest["principal"], probe: Probe, resourceAccount: string, resourceOrg?: string): AccessRequest => {
@@ -82,8 +93,8 @@ export function endpointIntents(org: ResolvedOrg): Intent[] {
             resource: { arn, account: named ? resourceAccount : undefined, orgId: arn === "*" ? undefined : resourceOrg },
           };
         };
-        const add = (title: string, expect: Intent["expect"], req: AccessRequest, identity = ALLOW_EVERYTHING) =>
-          intents.push({ subject, title, expect, request: req, options: options(identity) });
+        const add = (title: string, expect: Intent["expect"], req: AccessRequest, identity = ALLOW_EVERYTHING, withoutGuardrails = expect === "deny") =>
+          intents.push({ subject, title, expect, request: req, options: options(identity, withoutGuardrails) });
 
         const other = org.accounts.find((a) => a.id !== account.id) ?? account;
         add(`a principal of ${account.name} ${probes.org.what} of ${other.name}`, "allow", request(member(account), probes.org, other.id, orgId));
@@ -105,11 +116,19 @@ export function endpointIntents(org: ResolvedOrg): Intent[] {
             ["AssumeRoleWithWebIdentity", `arn:aws:iam::${account.id}:oidc-provider/${GITHUB_OIDC_HOST}`],
             ["AssumeRoleWithSAML", `arn:aws:iam::${account.id}:saml-provider/corporate-idp`],
           ] as const) {
-            add(`a federated caller (${kind}) gets credentials for a role of ${account.name}`, "allow", {
-              principal: { federated: provider },
-              action: `sts:${kind}`,
-              resource: { arn: `arn:aws:iam::${account.id}:role/probe`, orgId },
-            });
+            const web = kind === "AssumeRoleWithWebIdentity";
+            add(
+              `a federated caller (${kind}) gets credentials for a role of ${account.name}`,
+              "allow",
+              {
+                principal: { federated: provider },
+                action: `sts:${kind}`,
+                resource: { arn: `arn:aws:iam::${account.id}:role/probe`, orgId },
+                ...(web ? { context: githubToken } : {}),
+              },
+              ALLOW_EVERYTHING,
+              web && !githubOwner,
+            );
           }
         }
       }

@@ -3,6 +3,7 @@ import type { AccessRequest, Decision, NamedPolicy } from "./evaluate.js";
 import { UnsupportedPolicyError } from "./errors.js";
 import { accessIntents } from "./intents-access.js";
 import { endpointIntents } from "./intents-endpoints.js";
+import { guardrailIntents } from "./guardrail-intents.js";
 import { identityIntents } from "./intents-identity.js";
 import { valueIntents } from "./intents-values.js";
 import { ask, type AskOptions, type World } from "./world.js";
@@ -30,7 +31,7 @@ export interface Intent {
 
 export type IntentSource = (org: ResolvedOrg) => Intent[];
 
-export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents, valueIntents, accessIntents];
+export const INTENT_SOURCES: readonly IntentSource[] = [identityIntents, endpointIntents, valueIntents, accessIntents, guardrailIntents];
 
 export interface IntentResult {
   intent: Intent;

@@ -4,7 +4,7 @@ import type { AccessRequest, DecidingStatement } from "./evaluate.js";
 import { deriveIntents, proveIntents, type IntentResult } from "./intents.js";
 import { buildWorld } from "./world.js";
 
-/** The access proof of `baseline check`: every intent of the config, decided against the synthesized stacks. */
+/** The access proof of `baseline check`: every intent of the config (the guardrails' included), decided against the synthesized stacks and the organization's SCPs and RCPs. */
 
 export interface ProvenIntent {
   subject: string;
@@ -21,6 +21,8 @@ export interface ProvenIntent {
 export interface AccessProof {
   passed: boolean;
   intents: number;
+  /** Whether the organization's SCPs and RCPs were in the decisions (the management stack generates them). */
+  guardrails: boolean;
   failures: ProvenIntent[];
 }
 
@@ -48,10 +50,10 @@ export function describeResult(r: IntentResult): ProvenIntent {
 }
 
 export function proveAccess(org: ResolvedOrg, stacks: readonly SynthesizedStack[]): AccessProof {
-  const world = buildWorld(stacks, org.config.organization.id);
+  const world = buildWorld(stacks, org);
   const results = proveIntents(world, deriveIntents(org));
   const failures = results.filter((r) => !r.passed).map(describeResult);
-  return { passed: failures.length === 0, intents: results.length, failures };
+  return { passed: failures.length === 0, intents: results.length, guardrails: world.organization !== undefined, failures };
 }
 
 export function formatProof(proof: AccessProof): string {
@@ -66,7 +68,9 @@ export function formatProof(proof: AccessProof): string {
   });
   lines.push(
     proof.passed
-      ? `access proven: ${proof.intents} intents hold (declared access allowed; strangers, outsiders, wrong tags and missing conditions denied)`
+      ? proof.guardrails
+        ? `access proven: ${proof.intents} intents hold under the organization's SCPs and RCPs (declared access allowed; strangers, outsiders, wrong tags and missing conditions denied; member accounts cannot mint credentials or undo the baseline, plain HTTP and undeclared issuers denied, deploy and apply roles unaffected; the management account is not subject to SCPs)`
+        : `access proven: ${proof.intents} intents hold (declared access allowed; strangers, outsiders, wrong tags and missing conditions denied)`
       : `access proof failed: ${proof.failures.length} of ${proof.intents} intents do not hold`,
   );
   return lines.join("\n");

@@ -1,4 +1,7 @@
+import type { ResolvedOrg } from "../../config/model.js";
+import { GUARDRAILS_OUTPUT } from "../controls/guardrail-predicates.js";
 import type { SynthesizedStack } from "../controls/types.js";
+import { normalizeOuPath, type PolicyType } from "../guardrail-plan.js";
 import { accountOf, evaluate, type AccessRequest, type Decision, type NamedPolicy, type PolicySet, type ResourceKind } from "./evaluate.js";
 import type { ContextValue } from "./conditions.js";
 import { UnsupportedPolicyError } from "./errors.js";
@@ -158,7 +161,12 @@ function stackFacts(stack: SynthesizedStack): StackFacts {
 
 const blocks = (stack: SynthesizedStack, type: string) => Object.entries(stack.json.resource?.[type] ?? {});
 
-export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): World {
+/**
+ * The world of the synthesized stacks, the organization's SCPs and RCPs (from the
+ * management stack, when it generates guardrails) in every decision.
+ */
+export function buildWorld(stacks: readonly SynthesizedStack[], org: ResolvedOrg): World {
+  const orgId = org.config.organization.id;
   const roles = new Map<string, WorldRole>();
   const keys: WorldKey[] = [];
   const secrets: WorldSecret[] = [];
@@ -276,7 +284,68 @@ export function buildWorld(stacks: readonly SynthesizedStack[], orgId: string): 
       secret.keys[region] = alias ? keyByAlias.get(`${secret.account}/${region}/${alias}`) : undefined;
     }
   }
-  return { orgId, accounts, roles, keys, secrets, endpoints, functions };
+  return { orgId, accounts, roles, keys, secrets, endpoints, functions, organization: organizationPolicies(stacks, org) };
+}
+
+const FULL_AWS_ACCESS: NamedPolicy = { name: "FullAWSAccess (AWS managed)", document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+const RCP_FULL_AWS_ACCESS: NamedPolicy = {
+  name: "RCPFullAWSAccess (AWS managed)",
+  document: { Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] },
+};
+
+/** The OU path of each level from the root down to the account's OU: `/`, `/Workloads`, `/Workloads/Prod`. */
+export function levelsOf(ou: string): string[] {
+  const parts = normalizeOuPath(ou).split("/").filter(Boolean);
+  return ["/", ...parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`)];
+}
+
+/**
+ * The SCPs and RCPs on each account's path, read from the synthesized management stack:
+ * policies by their content, attachments by their target (the root, or an OU found by name
+ * under its parent). AWS's full-access policies stay attached at every level, as by default.
+ */
+export function organizationPolicies(stacks: readonly SynthesizedStack[], org: ResolvedOrg): OrganizationPolicies | undefined {
+  const management = stacks.find((s) => s.json.output?.[GUARDRAILS_OUTPUT] !== undefined);
+  if (!management) return undefined;
+  const data = management.json.data ?? {};
+  const pathOf = new Map<string, string>();
+  for (const id of Object.keys(data.aws_organizations_organization ?? {})) pathOf.set(`\${data.aws_organizations_organization.${id}.roots[0].id}`, "/");
+  const ous = Object.entries(data.aws_organizations_organizational_unit ?? {});
+  // Parents before children: resolve until no OU is left (each pass resolves at least one level).
+  for (let pass = 0; pass <= ous.length; pass++) {
+    for (const [id, ou] of ous) {
+      const parent = pathOf.get(ou.parent_id as string);
+      if (parent !== undefined) pathOf.set(`\${data.aws_organizations_organizational_unit.${id}.id}`, `${parent === "/" ? "" : parent}/${ou.name as string}`);
+    }
+  }
+  const attached = new Map<string, { type: PolicyType; policy: NamedPolicy }[]>();
+  const policies = management.json.resource?.aws_organizations_policy ?? {};
+  for (const a of Object.values(management.json.resource?.aws_organizations_policy_attachment ?? {})) {
+    const address = /^\$\{aws_organizations_policy\.([^.]+)\.id\}$/.exec(a.policy_id as string)?.[1];
+    const policy = address ? policies[address] : undefined;
+    const target = pathOf.get(a.target_id as string);
+    if (!policy || target === undefined) continue;
+    const list = attached.get(target) ?? [];
+    list.push({
+      type: policy.type as PolicyType,
+      policy: {
+        name: `${policy.type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP"} ${policy.name as string}`,
+        document: terraformValue(policy.content as string),
+      },
+    });
+    attached.set(target, list);
+  }
+  const chain = (type: PolicyType, full: NamedPolicy) => (accountId: string) => {
+    const account = org.accountById.get(accountId);
+    if (!account) return undefined;
+    const levels = levelsOf(account.ou).map((path) => [full, ...(attached.get(path) ?? []).filter((p) => p.type === type).map((p) => p.policy)]);
+    return [...levels, [full]];
+  };
+  return {
+    managementAccount: org.managementAccount?.id,
+    scps: chain("SERVICE_CONTROL_POLICY", FULL_AWS_ACCESS),
+    rcps: chain("RESOURCE_CONTROL_POLICY", RCP_FULL_AWS_ACCESS),
+  };
 }
 
 /**
@@ -376,7 +445,19 @@ export interface Resolved {
   request: AccessRequest;
 }
 
-/** The policies that apply to a request in this world, and the request with what the world knows filled in. */
+/** IAM (and STS's global endpoint) answer in us-east-1: the requested region of a call on an IAM resource. */
+const IAM_REGION = "us-east-1";
+
+/** The region of a regional resource's ARN (`arn:aws:secretsmanager:eu-west-1:...`). */
+function regionOf(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):/.exec(arn)?.[1];
+}
+
+/**
+ * The policies that apply to a request in this world (the organization's SCPs and RCPs
+ * included), and the request with what the world knows filled in: the principal's and
+ * resource's organization and tags, the requested region, the source's organization.
+ */
 export function policiesFor(world: World, request: AccessRequest, options: AskOptions = {}): Resolved {
   const rotating = options.rotationRoleOf;
   const principalArn = rotating
@@ -397,6 +478,11 @@ export function policiesFor(world: World, request: AccessRequest, options: AskOp
   let resourcePolicy: NamedPolicy | undefined;
   let resourceTags: Record<string, string> = {};
   const context: Record<string, ContextValue | undefined> = {};
+  // What AWS sends with every request: the region it went to, and for a service acting for a resource the organization of its account.
+  const region = regionOf(resourceArn) ?? options.endpointOf?.region ?? (resourceArn.startsWith("arn:aws:iam::") ? IAM_REGION : undefined);
+  if (region) context["aws:RequestedRegion"] = region;
+  const sourceAccount = request.context?.["aws:SourceAccount"];
+  if (typeof sourceAccount === "string" && world.accounts.has(sourceAccount)) context["aws:SourceOrgID"] = world.orgId;
   const target = world.roles.get(resourceArn);
   if (target && request.action.startsWith("sts:")) {
     kind = "role-trust";

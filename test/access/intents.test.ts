@@ -23,7 +23,7 @@ function synthesized(config: string): { org: ResolvedOrg; stacks: SynthesizedSta
 }
 
 function failing(org: ResolvedOrg, stacks: readonly SynthesizedStack[]): string[] {
-  const results = proveIntents(buildWorld(stacks, org.config.organization.id), deriveIntents(org));
+  const results = proveIntents(buildWorld(stacks, org), deriveIntents(org));
   return results.filter((r) => !r.passed).map((r) => `${r.intent.subject}: ${r.intent.title}${r.error ? ` [${r.error}]` : ""}`);
 }
 

@@ -22,7 +22,7 @@ function measure(label, config) {
   const stacks = readSynthesized(out);
   const read = seconds(t);
   t = process.hrtime.bigint();
-  const world = buildWorld(stacks, org.config.organization.id);
+  const world = buildWorld(stacks, org);
   const build = seconds(t);
   t = process.hrtime.bigint();
   const intents = deriveIntents(org);

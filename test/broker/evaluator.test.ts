@@ -83,11 +83,11 @@ describe("access intents proven on the synthesized example", () => {
         "deny a principal of another organization cannot call the broker",
       ]),
     );
-    expect(failures(buildWorld(stacks, org.config.organization.id))).toEqual([]);
+    expect(failures(buildWorld(stacks, org))).toEqual([]);
   });
 
   it("decides by the synthesized documents: the function URL permission of the requester account and the requester's own statement", () => {
-    const world = buildWorld(stacks, org.config.organization.id);
+    const world = buildWorld(stacks, org);
     const decision = ask(world, {
       principal: { arn: "arn:aws:iam::555555555555:role/payments-oncall" },
       action: "lambda:InvokeFunctionUrl",
@@ -107,9 +107,7 @@ describe("access intents proven on the synthesized example", () => {
       }
     });
     // Only the role that trusts the broker becomes reachable: every other role's trust still refuses it.
-    expect(failures(buildWorld(widened, org.config.organization.id))).toEqual([
-      "the broker cannot assume payments-prod/payments-auditor, which it does not broker",
-    ]);
+    expect(failures(buildWorld(widened, org))).toEqual(["the broker cannot assume payments-prod/payments-auditor, which it does not broker"]);
   });
 
   it("fail when the function URL is opened to an account without requesters", () => {
@@ -122,9 +120,7 @@ describe("access intents proven on the synthesized example", () => {
         function_url_auth_type: "AWS_IAM",
       };
     });
-    expect(failures(buildWorld(opened, org.config.organization.id))).toEqual([
-      "a stranger of shared-services (no requesters there) with lambda:* cannot call the broker",
-    ]);
+    expect(failures(buildWorld(opened, org))).toEqual(["a stranger of shared-services (no requesters there) with lambda:* cannot call the broker"]);
   });
 
   it("are part of the whole proof `baseline check` runs", async () => {

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/load.js";
 import type { ResolvedOrg } from "../../config/model.js";
-import { guardedWorld, guardrailIntents, levelsOf, organizationPolicies, proveGuardrails } from "../../modules/access/guardrail-intents.js";
-import { proveIntents } from "../../modules/access/intents.js";
-import { ask } from "../../modules/access/world.js";
+import { guardrailIntents } from "../../modules/access/guardrail-intents.js";
+import { deriveIntents, proveIntents } from "../../modules/access/intents.js";
+import { proveAccess } from "../../modules/access/prove.js";
+import { ask, buildWorld, levelsOf, organizationPolicies, policiesFor } from "../../modules/access/world.js";
 import { readSynthesized } from "../../modules/controls/check.js";
 import type { SynthesizedStack } from "../../modules/controls/types.js";
 import { GUARDRAIL_IDS, GUARDRAILS } from "../../modules/guardrail-plan.js";
@@ -44,12 +45,13 @@ function withoutStatement(stacks: readonly SynthesizedStack[], sid: string): Syn
 
 /** Denials only the guardrails make: without them the baseline's own policies would allow the request. */
 function guardedOnly(org: ResolvedOrg) {
-  const world = guardedWorld(synthesized.get(org)!, org);
+  const world = buildWorld(synthesized.get(org)!, org);
   const intents = guardrailIntents(org).filter((i) => i.expect === "deny" && ask(world, i.request, { ...i.options, withoutGuardrails: true }).allowed);
   expect(intents.length).toBeGreaterThan(20);
   return intents;
 }
 
+const proveGuardrails = (org: ResolvedOrg, stacks: readonly SynthesizedStack[]) => proveIntents(buildWorld(stacks, org), guardrailIntents(org));
 const failing = (org: ResolvedOrg, stacks: readonly SynthesizedStack[]) => proveGuardrails(org, stacks).filter((r) => !r.passed);
 
 describe("guardrails proven with the access evaluator", () => {
@@ -73,7 +75,7 @@ describe("guardrails proven with the access evaluator", () => {
   });
 
   it("an outside principal cannot read a secret even where the secret's policy allows everyone", () => {
-    const world = guardedWorld(synthesized.get(example)!, example);
+    const world = buildWorld(synthesized.get(example)!, example);
     const intent = guardrailIntents(example).find((i) => i.subject === "payments-prod/guardrail/resourcePerimeter" && i.expect === "deny")!;
     expect(ask(world, intent.request, intent.options).decidedBy.map((d) => d.sid)).toEqual(["EnforceOrgIdentities"]);
     // Without the RCP, the loosened policy lets the outsider in: the guardrail is what stops it.
@@ -103,6 +105,37 @@ describe("guardrails proven with the access evaluator", () => {
     expect(intent.expect).toBe("allow");
     expect(intent.title).toMatch(/not subject to SCPs/);
     expect(organizationPolicies(synthesized.get(example)!, example)!.managementAccount).toBe("111111111111");
+  });
+
+  it("one proof: the access intents and the guardrail intents hold together, the access intents under the SCPs and RCPs", () => {
+    const stacks = synthesized.get(example)!;
+    const proof = proveAccess(example, stacks);
+    expect(proof.failures.map((f) => `${f.subject}: ${f.title} -> ${f.reason}`)).toEqual([]);
+    expect(proof.intents).toBe(proveIntents(buildWorld(stacks, example), guardrailIntents(example)).length + 374);
+    // A declared reader's read goes through the region deny: the world takes the region from the secret's ARN.
+    const world = buildWorld(stacks, example);
+    const read = deriveIntents(example).find((i) => i.expect === "allow" && i.request.action === "secretsmanager:GetSecretValue")!;
+    expect(ask(world, read.request, read.options).allowed).toBe(true);
+    const elsewhere = { ...read.request, resource: { arn: read.request.resource.arn.replace(/:(eu-[a-z]+-\d):/, ":ap-south-1:") } };
+    expect(ask(world, elsewhere, read.options).decidedBy.map((d) => d.sid)).toContain("DenyOutsideAllowedRegions");
+  });
+
+  it("the world fills in what AWS sends: the requested region (resource ARN, endpoint, IAM's us-east-1) and an in-organization source's organization", () => {
+    const world = buildWorld(synthesized.get(example)!, example);
+    const context = (resource: string, extra: Record<string, string> = {}, endpointOf?: { account: string; region: string; service: string }) =>
+      policiesFor(
+        world,
+        { principal: { service: "cloudtrail.amazonaws.com" }, action: "s3:PutObject", resource: { arn: resource }, context: extra },
+        { endpointOf },
+      ).request.context!;
+    expect(context("arn:aws:kms:eu-central-1:555555555555:key/k")["aws:RequestedRegion"]).toBe("eu-central-1");
+    expect(context("arn:aws:iam::555555555555:role/r")["aws:RequestedRegion"]).toBe("us-east-1");
+    expect(context("*", {}, { account: "555555555555", region: "eu-west-1", service: "s3" })["aws:RequestedRegion"]).toBe("eu-west-1");
+    expect(context("arn:aws:s3:::bucket/key")["aws:RequestedRegion"]).toBeUndefined();
+    expect(context("arn:aws:s3:::bucket/key", { "aws:SourceAccount": "555555555555" })["aws:SourceOrgID"]).toBe(example.config.organization.id);
+    expect(context("arn:aws:s3:::bucket/key", { "aws:SourceAccount": "999999999999" })["aws:SourceOrgID"]).toBeUndefined();
+    // What the request says wins over what the world derives.
+    expect(context("arn:aws:kms:eu-central-1:555555555555:key/k", { "aws:RequestedRegion": "us-west-2" })["aws:RequestedRegion"]).toBe("us-west-2");
   });
 
   it("an account's chain has one level per OU from the root, AWS's full-access policy at each, guardrails where attached", () => {
@@ -179,7 +212,7 @@ describe("mutations: a removed deny fails the proof", () => {
 
   it("proving against stacks without the management stack finds no guardrails and fails every denial", () => {
     const members = synthesized.get(example)!.filter((s) => !s.name.startsWith("management-"));
-    const results = proveIntents(guardedWorld(members, example), guardrailIntents(example));
+    const results = proveIntents(buildWorld(members, example), guardrailIntents(example));
     expect(results.filter((r) => !r.passed).map((r) => r.intent.title)).toEqual(guardedOnly(example).map((i) => i.title));
   });
 });

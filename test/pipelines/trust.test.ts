@@ -76,7 +76,7 @@ function jobContext(workflow: Workflow, job: Job, environment: string | undefine
 function checkTrust(org: ResolvedOrg, name: string): void {
   const outdir = join(root, name);
   synthesizeInto(org, outdir);
-  const world = buildWorld(readSynthesized(outdir), org.config.organization.id);
+  const world = buildWorld(readSynthesized(outdir), org);
   const files = generate(org);
   const plan = byName(files, "baseline-plan.yml").workflow;
   const apply = byName(files, "baseline-apply.yml").workflow;
