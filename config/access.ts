@@ -25,8 +25,8 @@ export interface ResolvedBroker {
   functionArn: string;
   logGroupName: string;
   runtime: string;
-  /** Undefined: the account environment's retention. */
-  retentionDays?: number;
+  /** Its own, else its account environment's retention. */
+  retentionDays: number;
   deniedAlarmThreshold: number;
 }
 
@@ -106,7 +106,7 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
     functionArn: brokerFunctionArn(region, brokerAccount.id, access.broker.functionName),
     logGroupName: brokerLogGroupName(access.broker.functionName),
     runtime: access.broker.runtime,
-    ...(access.broker.retentionDays !== undefined ? { retentionDays: access.broker.retentionDays } : {}),
+    retentionDays: access.broker.retentionDays ?? brokerAccount.retentionDays,
     deniedAlarmThreshold: access.broker.deniedAlarmThreshold,
   };
 

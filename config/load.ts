@@ -3,7 +3,7 @@ import type { Document, Node } from "yaml";
 import type { z } from "zod";
 import { configChecks } from "./checks/index.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "./errors.js";
-import { resolve, type ResolvedOrg } from "./model.js";
+import { resolve, resolveAccounts, type ResolvedAccount, type ResolvedOrg } from "./model.js";
 import { Names } from "./checks/names.js";
 import { PositionIndex, yamlPackage } from "./positions.js";
 import { salvage, type Salvaged } from "./salvage.js";
@@ -111,17 +111,19 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
     salvaged = salvage(data, parsed.error.issues);
   }
   const config = parsed.success ? parsed.data : salvaged?.config;
+  let accounts: ResolvedAccount[] | undefined;
   if (config) {
+    accounts = resolveAccounts(config);
     const report = (path: PathSegment[], message: string): void => {
       const where = salvaged ? salvaged.original(path) : path;
       if (!salvaged?.touchesRefused(where, message)) problems.push(issue(where, message));
     };
-    const names = new Names(config, report, salvaged?.refused, (path) => positions.has(path));
-    for (const check of configChecks) check(config, report, names, file);
+    const names = new Names(accounts, report, salvaged?.refused, (path) => positions.has(salvaged ? salvaged.original(path) : path));
+    for (const check of configChecks) check({ config, accounts, source: file }, report, names);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
-  return resolve(parsed.data, file);
+  return resolve(parsed.data, file, accounts);
 }
 
 /** The resolved organization if `data` passes the schema and every check, else undefined (the caller then reports). */
@@ -132,9 +134,10 @@ function withoutProblems(data: unknown, file: string): ResolvedOrg | undefined {
   const report = (): void => {
     clean = false;
   };
-  const names = new Names(parsed.data, report, undefined, (path) => hasPath(data, path));
-  for (const check of configChecks) check(parsed.data, report, names, file);
-  return clean ? resolve(parsed.data, file) : undefined;
+  const accounts = resolveAccounts(parsed.data);
+  const names = new Names(accounts, report, undefined, (path) => hasPath(data, path));
+  for (const check of configChecks) check({ config: parsed.data, accounts, source: file }, report, names);
+  return clean ? resolve(parsed.data, file, accounts) : undefined;
 }
 
 /** Whether the file's data has this path, as PositionIndex.has answers for the document. */

@@ -4,9 +4,50 @@ import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
 import { guardrailsSchema, type GuardrailsConfig } from "./sections/guardrails.js";
+import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "./sections/identity.js";
+import type { KeyConfig } from "./sections/keys.js";
+import { daysFor, type LogGroupConfig } from "./sections/logs.js";
+import type { ParameterHierarchyConfig } from "./sections/parameters.js";
+import type { SecretConfig } from "./sections/secrets.js";
+
+/*
+ * The config with every default resolved once: builders, reports and the loader's checks
+ * read these fields and never re-derive a default. Entities keep the order of the
+ * config, so a check reports at `accounts[i].keys[j]`; positions are looked up only when a
+ * problem is reported. (No path is stored: an entity's content alone keys incremental synthesis.)
+ */
+
+/** A role with its ARN and session bound (its own, else its kind's default). */
+export type ResolvedRole = RoleConfig & {
+  arn: string;
+  sessionBound: number;
+};
+
+/** A key with the regions it is created in (its own, else every region of its account). */
+export interface ResolvedKey extends Omit<KeyConfig, "regions"> {
+  regions: AwsRegion[];
+}
+
+/** A secret with its primary region (its own, else the account's home region) and every region holding it. */
+export interface ResolvedSecret extends Omit<SecretConfig, "region"> {
+  region: AwsRegion;
+  /** The primary region, then the replicas. */
+  regions: AwsRegion[];
+}
+
+/** A log group with its regions (its own, else every region of its account) and retention (its own, else its environment's). */
+export interface ResolvedLogGroup extends Omit<LogGroupConfig, "regions" | "retentionDays"> {
+  regions: AwsRegion[];
+  retentionDays: number;
+}
+
+/** A Parameter Store hierarchy with its regions (its own, else the account's home region). */
+export interface ResolvedHierarchy extends Omit<ParameterHierarchyConfig, "regions"> {
+  regions: AwsRegion[];
+}
 
 /** An account with every default and derived value resolved. */
-export interface ResolvedAccount extends Omit<AccountConfig, "regions" | "homeRegion" | "tags"> {
+export interface ResolvedAccount extends Omit<AccountConfig, "regions" | "homeRegion" | "tags" | "roles" | "keys" | "secrets" | "logGroups" | "parameters"> {
   regions: AwsRegion[];
   /** Where account-global resources (IAM) live. */
   homeRegion: AwsRegion;
@@ -14,6 +55,13 @@ export interface ResolvedAccount extends Omit<AccountConfig, "regions" | "homeRe
   tags: Record<string, string>;
   deployRoleArn: string;
   permissionBoundaryArn: string;
+  /** Days its environment keeps logs (`logs.retentionDays`). */
+  retentionDays: number;
+  roles: ResolvedRole[];
+  keys: ResolvedKey[];
+  secrets: ResolvedSecret[];
+  logGroups: ResolvedLogGroup[];
+  parameters: ResolvedHierarchy[];
 }
 
 /** One Terraform stack: one account in one region. */
@@ -41,6 +89,8 @@ export interface ResolvedOrg {
   access: ResolvedAccess | undefined;
   /** The account with role `management`, where the organization's policies live, if any. */
   managementAccount: ResolvedAccount | undefined;
+  /** The stack where the monitored trail lands (`compliance.monitoring.trail`: its region, else its account's home region), if any. */
+  trailStack: string | undefined;
   /**
    * The guardrails with every default: all on unless the config switches one off. Undefined
    * when the config declares no management account and no `guardrails` section, so there is
@@ -60,23 +110,49 @@ export function stackName(accountName: string, region: string): string {
   return `${accountName}-${region}`;
 }
 
-export function resolve(config: OrgConfig, source: string): ResolvedOrg {
-  const accounts = config.accounts.map((account): ResolvedAccount => {
-    const regions = (account.regions ?? config.defaults.regions) as AwsRegion[];
-    const boundary = config.permissionBoundary;
+/** Every account with its defaults resolved; pure, so the loader's checks run over it even for a config the schema refused in part. */
+export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
+  const boundary = config.permissionBoundary;
+  return config.accounts.map((account): ResolvedAccount => {
+    const regions = account.regions ?? config.defaults.regions;
+    const homeRegion = account.homeRegion ?? regions[0]!;
+    const retentionDays = daysFor(config.logs.retentionDays, account.environment);
     return {
       ...account,
       regions,
-      homeRegion: (account.homeRegion ?? regions[0]) as AwsRegion,
+      homeRegion,
       tags: { ...config.tags, Environment: account.environment, ...account.tags },
       deployRoleArn: `arn:aws:iam::${account.id}:role/${account.deployRoleName ?? config.deployRole.name}`,
       permissionBoundaryArn: `arn:aws:iam::${account.id}:policy${boundary.path}${boundary.name}`,
+      retentionDays,
+      roles: account.roles.map((r) => ({
+        ...r,
+        arn: `arn:aws:iam::${account.id}:role${r.path}${r.name}`,
+        sessionBound: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
+      })),
+      keys: account.keys.map((k) => ({ ...k, regions: k.regions ?? regions })),
+      secrets: account.secrets.map((s) => {
+        const region = s.region ?? homeRegion;
+        return { ...s, region, regions: [region, ...s.replicaRegions] };
+      }),
+      logGroups: account.logGroups.map((g) => ({
+        ...g,
+        regions: g.regions ?? regions,
+        retentionDays: g.retentionDays ?? retentionDays,
+      })),
+      parameters: account.parameters.map((h) => ({ ...h, regions: h.regions ?? [homeRegion] })),
     };
   });
+}
+
+/** The organization resolved; `accounts` when the loader has already resolved them for its checks. */
+export function resolve(config: OrgConfig, source: string, accounts = resolveAccounts(config)): ResolvedOrg {
   const stacks = accounts.flatMap((account) =>
     account.regions.map((region) => ({ name: stackName(account.name, region), account, region, isHomeRegion: region === account.homeRegion })),
   );
   const managementAccount = accounts.find((a) => a.role === "management");
+  const trail = config.compliance.monitoring?.trail;
+  const trailAccount = trail && accounts.find((a) => a.name === trail.account);
   const bundles = new Map<string, string>();
   return {
     source,
@@ -89,6 +165,7 @@ export function resolve(config: OrgConfig, source: string): ResolvedOrg {
     regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
     access: resolveAccess(config, accounts),
     managementAccount,
+    trailStack: trail && trailAccount ? stackName(trailAccount.name, trail.region ?? trailAccount.homeRegion) : undefined,
     guardrails: config.guardrails ?? (managementAccount ? guardrailsSchema.parse({}) : undefined),
     certificateBundle: (path: string) => {
       let pem = bundles.get(path);

@@ -1,7 +1,8 @@
 import { generatedStatementsFor } from "../config/access.js";
-import type { ResolvedAccount, ResolvedOrg } from "../config/model.js";
+import type { ResolvedAccount, ResolvedOrg, ResolvedRole } from "../config/model.js";
+import type { AwsRegion } from "../config/regions.js";
 import type { KeyConfig } from "../config/sections/keys.js";
-import { DEFAULT_SESSION_SECONDS, IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
+import { IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
 import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../config/sections/refs.js";
 import type { SecretConfig } from "../config/sections/secrets.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
@@ -87,7 +88,7 @@ export interface IdentityPlan {
   /** `githubProvider` is the provider's ARN as the stack has it, so the roles depend on the provider resource. */
   /** `trustAnchors`: each Roles Anywhere role's trust anchor ARN as the stack has it (by role name). */
   roles(account: ResolvedAccount, githubProvider?: string, trustAnchors?: ReadonlyMap<string, string>): PlannedRole[];
-  keys(account: ResolvedAccount, region: string): PlannedKey[];
+  keys(account: ResolvedAccount, region: AwsRegion): PlannedKey[];
   secrets(account: ResolvedAccount, region: string): PlannedSecret[];
   parameters(account: ResolvedAccount, region: string): PlannedHierarchy[];
   /** Trust anchors of the account's Roles Anywhere roles (home region). */
@@ -137,7 +138,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     const owner = account(ref.account);
     const key = owner.keys.find((k) => k.name === ref.name);
     if (!key) throw new Error(`unknown key ${ref.name} in account ${ref.account}`);
-    return { account: owner, key, regions: key.regions ?? owner.regions };
+    return { account: owner, key, regions: key.regions };
   };
 
   // Secrets and their readers, from both sides: `readers` on the secret and `grants.secrets` on roles.
@@ -145,8 +146,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   const secretId = (ref: QualifiedRef) => `${ref.account}/${ref.name}`;
   for (const a of org.accounts) {
     for (const s of a.secrets) {
-      const region = s.region ?? a.homeRegion;
-      const entry: SecretEntry = { account: a, secret: s, region, regions: [region, ...s.replicaRegions], readerArns: new Set(), tagReaders: [] };
+      const entry: SecretEntry = { account: a, secret: s, region: s.region, regions: s.regions, readerArns: new Set(), tagReaders: [] };
       for (const reader of s.readers) {
         if (reader.role !== undefined) entry.readerArns.add(arnOf(qualifyRole(reader.role, a.name)));
         if (reader.tags) entry.tagReaders.push({ tags: reader.tags, accountIds: reader.accounts ? reader.accounts.map((n) => account(n).id) : allAccountIds });
@@ -161,7 +161,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     for (const k of a.keys) {
       for (const u of k.users) {
         const arn = arnOf(qualifyRole(u.role, a.name));
-        const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions, via: u.via, access: u.access };
+        const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions, via: u.via, access: u.access };
         entriesOf(keysUsedBy, arn, () => []).push(grant);
       }
     }
@@ -172,7 +172,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   for (const a of org.accounts) {
     for (const k of a.keys) {
       for (const ref of k.administrators) {
-        entriesOf(keysAdministeredBy, arnOf(qualifyRole(ref, a.name)), () => []).push({ accountId: a.id, keyName: k.name, regions: k.regions ?? a.regions });
+        entriesOf(keysAdministeredBy, arnOf(qualifyRole(ref, a.name)), () => []).push({ accountId: a.id, keyName: k.name, regions: k.regions });
       }
     }
   }
@@ -196,7 +196,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   const parametersReadBy = new Map<string, ParameterReadGrant[]>();
   for (const a of org.accounts) {
     for (const h of a.parameters) {
-      const regions = h.regions ?? [a.homeRegion];
+      const regions = h.regions;
       const readers = new Set<string>();
       for (const reader of h.readers) {
         if (reader.role !== undefined) readers.add(arnOf({ account: a.name, name: reader.role }));
@@ -269,7 +269,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         }),
         ...(keysUsedBy.get(arn) ?? []),
       ];
-      const sessionBound = r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind];
+      const sessionBound = r.sessionBound;
       const mfa = r.kind === "human" || r.kind === "break-glass";
       const policy = identityPolicy({
         ...(mfa && sessionBound < IAM_MIN_SESSION_SECONDS ? { mfaSessionBound: sessionBound } : {}),
@@ -310,7 +310,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     });
   }
 
-  function trustOf(r: RoleConfig, a: ResolvedAccount, providerArn: string, trustAnchors?: ReadonlyMap<string, string>): PolicyDocument {
+  function trustOf(r: ResolvedRole, a: ResolvedAccount, providerArn: string, trustAnchors?: ReadonlyMap<string, string>): PolicyDocument {
     // A trusted role declared in config keeps its path; others (e.g. Identity Center roles) are named at the root path.
     const principalArn = (p: { account: string; role: string } | { arn: string }) => {
       if ("arn" in p) return p.arn;
@@ -336,7 +336,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         return humanTrust({
           organizationId: orgId,
           principalArns: r.trusted.map(principalArn),
-          maxMfaAgeSeconds: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
+          maxMfaAgeSeconds: r.sessionBound,
         });
       case "brokered":
         return brokeredTrust({ organizationId: orgId, brokerArn: principalArn(r.broker), sessionTagKeys: r.sessionTags });
@@ -347,9 +347,9 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     }
   }
 
-  function keys(a: ResolvedAccount, region: string): PlannedKey[] {
+  function keys(a: ResolvedAccount, region: AwsRegion): PlannedKey[] {
     return a.keys
-      .filter((k) => (k.regions ?? a.regions).includes(region as never))
+      .filter((k) => k.regions.includes(region))
       .map((k) => {
         const input = keyPolicyInput(a, k, region);
         const policyWith = (rotationRoleArns: readonly string[]) =>

@@ -46,7 +46,7 @@ export function expectedSecretReaders(org: ResolvedOrg): Map<string, ExpectedRea
 
 function rotationFunctions(account: ResolvedAccount): string[] {
   return account.secrets.flatMap((s) => {
-    if (s.rotation?.template) return [rotationFunctionName(account.id, s.region ?? account.homeRegion, s.name)];
+    if (s.rotation?.template) return [rotationFunctionName(account.id, s.region, s.name)];
     const given = s.rotation?.lambdaArn?.split(":function:")[1];
     return given ? [given] : [];
   });

@@ -59,13 +59,12 @@ export function stackKeys(org: ResolvedOrg): Map<string, string> {
   const { accounts: _accounts, ...settings } = org.config;
   const orgWide = hash({ settings, access: org.access, security: org.securityAccount?.id ?? null });
   const everyAccount = hash({ accounts: org.accounts.map((a) => [a.id, a.name, a.role, a.regions, a.homeRegion]), regions: org.regions });
-  const monitoring = org.config.compliance.monitoring;
   let readers: string | undefined;
   const keys = new Map<string, string>();
   for (const stack of org.stacks) {
     const { account, region } = stack;
     const listsAccounts = account.role === "management" || account.id === org.securityAccount?.id;
-    const isTrail = monitoring !== undefined && monitoring.trail.account === account.name && region === (monitoring.trail.region ?? account.homeRegion);
+    const isTrail = org.trailStack === stack.name;
     if (isTrail) readers ??= hash(expectedSecretReaders(org));
     keys.set(
       stack.name,

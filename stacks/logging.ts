@@ -1,4 +1,3 @@
-import { daysFor } from "../config/sections/logs.js";
 import { LogGroups, type LogGroupSpec } from "../modules/log-groups.js";
 import { SecretAccessAlarms } from "../modules/monitoring.js";
 import { PrivilegedAccessAlarms, privilegedPaths } from "../modules/privileged-alarms.js";
@@ -15,18 +14,13 @@ import type { StackContext } from "./context.js";
  */
 export function logGroupSpecs({ org, stack }: StackContext): LogGroupSpec[] {
   const { account, region } = stack;
-  const fallback = daysFor(org.config.logs.retentionDays, account.environment);
-  const declared = account.logGroups
-    .filter((g) => (g.regions ?? account.regions).includes(region))
-    .map((g) => ({ name: g.name, retentionDays: g.retentionDays ?? fallback, tags: g.tags }));
+  const declared = account.logGroups.filter((g) => g.regions.includes(region)).map((g) => ({ name: g.name, retentionDays: g.retentionDays, tags: g.tags }));
   const rotation = account.secrets
-    .filter((s) => s.rotation?.template && (s.region ?? account.homeRegion) === region)
-    .map((s) => ({ name: `/aws/lambda/${rotationFunctionName(account.id, region, s.name)}`, retentionDays: fallback }));
+    .filter((s) => s.rotation?.template && s.region === region)
+    .map((s) => ({ name: `/aws/lambda/${rotationFunctionName(account.id, region, s.name)}`, retentionDays: account.retentionDays }));
   const broker = org.access?.broker;
   const brokerLog =
-    broker && broker.accountId === account.id && broker.region === region
-      ? [{ name: broker.logGroupName, retentionDays: broker.retentionDays ?? fallback }]
-      : [];
+    broker && broker.accountId === account.id && broker.region === region ? [{ name: broker.logGroupName, retentionDays: broker.retentionDays }] : [];
   return [...declared, ...rotation, ...brokerLog];
 }
 
@@ -42,8 +36,7 @@ export const loggingCapability: Capability = (scope, ctx) => {
   }
 
   const monitoring = org.config.compliance.monitoring;
-  if (!monitoring || monitoring.trail.account !== stack.account.name) return;
-  if (stack.region !== (monitoring.trail.region ?? stack.account.homeRegion)) return;
+  if (!monitoring || org.trailStack !== stack.name) return;
   const readers = expectedSecretReaders(org);
   const secretAlarms = new SecretAccessAlarms(scope, SECRET_ALARMS_ID, {
     accountId: stack.account.id,

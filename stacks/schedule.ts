@@ -23,20 +23,19 @@ export function stackCost(org: ResolvedOrg, stack: StackSpec): number {
     cost += org.config.pipelines ? 8 : 0;
     for (const role of account.roles) cost += 2 + role.managedPolicies.length;
   }
-  for (const key of account.keys) if ((key.regions ?? account.regions).includes(region)) cost += 3;
+  for (const key of account.keys) if (key.regions.includes(region)) cost += 3;
   for (const secret of account.secrets) {
-    if ((secret.region ?? account.homeRegion) === region) cost += 3 + (secret.rotation ? 3 : 0);
+    if (secret.region === region) cost += 3 + (secret.rotation ? 3 : 0);
   }
   for (const endpoint of account.endpoints) if (endpoint.region === region) cost += 2 + endpoint.services.length + endpoint.gateways.length;
   let logGroups = 0;
-  for (const group of account.logGroups) if ((group.regions ?? account.regions).includes(region)) logGroups++;
+  for (const group of account.logGroups) if (group.regions.includes(region)) logGroups++;
   if (logGroups > 0) cost += 3 + logGroups;
   const { compliance } = org.config;
   const isSecurity = org.securityAccount?.id === account.id;
   if (compliance.config.rules.mode === "account" || isSecurity) cost += activeControls(compliance).length;
   if (isSecurity) cost += org.accounts.length;
-  const monitoring = compliance.monitoring;
-  if (monitoring && monitoring.trail.account === account.name && region === (monitoring.trail.region ?? account.homeRegion)) {
+  if (org.trailStack === stack.name) {
     cost += 2 * org.accounts.length;
   }
   return cost;

@@ -2,7 +2,7 @@ import { rolesTagged, sessionPolicyDocument } from "../access.js";
 import { BROKER_STS_ACTIONS } from "../../modules/policies/broker-policy.js";
 import { actionMatches, statementProblems } from "../../modules/policies/identity-policy.js";
 import { policyJson } from "../../modules/policies/document.js";
-import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "../sections/identity.js";
+import type { RoleConfig } from "../sections/identity.js";
 import type { PathSegment } from "../errors.js";
 import type { OrgConfig } from "../schema.js";
 import { didYouMean } from "../suggest.js";
@@ -21,7 +21,7 @@ export const MIN_BROKERED_SECONDS = 900;
  * requesters, a duration within the role's bound, a valid ticket pattern and a
  * declared, safe session policy.
  */
-export const accessChecks: ConfigCheck = (config, report) => {
+export const accessChecks: ConfigCheck = ({ config, accounts }, report) => {
   const brokerRefs = checkBrokerRefs(config, report);
   const access = config.access;
   // A broker's sts permissions come from access: so a path or name typo cannot slip through a literal ARN.
@@ -108,7 +108,7 @@ export const accessChecks: ConfigCheck = (config, report) => {
 
   access.rules.forEach((rule, k) => {
     const r = (...rest: PathSegment[]) => at("rules", k, ...rest);
-    const account = config.accounts.find((a) => a.name === rule.role.account);
+    const account = accounts.find((a) => a.name === rule.role.account);
     let bound: number | undefined;
     if (!account) report(r("role", "account"), unknownAccount(config, rule.role.account));
     else {
@@ -120,7 +120,7 @@ export const accessChecks: ConfigCheck = (config, report) => {
           `${role.name} is a ${role.kind} role: the broker hands out only brokered roles (kind: brokered), which trust nothing but the broker`,
         );
       else {
-        bound = role.maxSessionDuration ?? DEFAULT_SESSION_SECONDS.brokered;
+        bound = role.sessionBound;
         if (role.broker.account !== access.broker.account || role.broker.role !== access.broker.role) {
           report(
             r("role"),

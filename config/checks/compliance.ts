@@ -4,11 +4,11 @@ import type { OrgConfig } from "../schema.js";
 import type { PathSegment } from "../errors.js";
 
 /** Accounts and controls the compliance section names exist; organization-level pieces have a home. */
-export const complianceChecks: ConfigCheck = (config, report, names) => {
+export const complianceChecks: ConfigCheck = ({ config, accounts }, report, names) => {
   const { compliance } = config;
   const knownAccount = (name: string, path: PathSegment[]) => names.account(name, path, { lead: "no account named" });
 
-  const security = config.accounts.flatMap((a, i) => (a.role === "security" ? [i] : []));
+  const security = accounts.flatMap((a, i) => (a.role === "security" ? [i] : []));
   for (const i of security.slice(1)) {
     report(["accounts", i, "role"], `accounts[${security[0]}] is already the security account (Config aggregator, Security Hub administrator)`);
   }
@@ -20,13 +20,12 @@ export const complianceChecks: ConfigCheck = (config, report, names) => {
   }
   if (security.length > 0 && compliance.config.rules.mode === "organization") {
     // Organization rules are regional and created from the security account: a region it lacks gets no rules.
-    const securityAccount = config.accounts[security[0]!]!;
-    const covered = securityAccount.regions ?? config.defaults.regions;
-    config.accounts.forEach((account, i) => {
-      const missing = (account.regions ?? config.defaults.regions).filter((r) => !covered.includes(r));
+    const securityAccount = accounts[security[0]!]!;
+    accounts.forEach((account, i) => {
+      const missing = account.regions.filter((r) => !securityAccount.regions.includes(r));
       if (missing.length > 0) {
         report(
-          ["accounts", i, account.regions ? "regions" : "name"],
+          ["accounts", i, names.written(["accounts", i, "regions"]) ? "regions" : "name"],
           `${missing.join(", ")} would get no organization Config rules: add the region(s) to the security account ${securityAccount.name}`,
         );
       }
@@ -52,12 +51,10 @@ export const complianceChecks: ConfigCheck = (config, report, names) => {
   const monitoring = compliance.monitoring;
   const trailAccount = monitoring && knownAccount(monitoring.trail.account, ["compliance", "monitoring", "trail", "account"]);
   if (monitoring && trailAccount && monitoring.trail.region) {
-    const account = trailAccount;
-    const regions = account.regions ?? config.defaults.regions;
-    if (!regions.includes(monitoring.trail.region)) {
+    if (!trailAccount.regions.includes(monitoring.trail.region)) {
       report(
         ["compliance", "monitoring", "trail", "region"],
-        `region ${monitoring.trail.region} is not one of ${account.name}'s regions (${regions.join(", ")})`,
+        `region ${monitoring.trail.region} is not one of ${trailAccount.name}'s regions (${trailAccount.regions.join(", ")})`,
       );
     }
   }

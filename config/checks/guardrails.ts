@@ -8,7 +8,7 @@ import type { ConfigCheck } from "./types.js";
  * Guardrails name accounts and OUs that exist, fit AWS's limits (checked here, not at apply),
  * and cannot lock out the deploy role or the pipelines.
  */
-export const guardrailChecks: ConfigCheck = (config, report) => {
+export const guardrailChecks: ConfigCheck = ({ config }, report) => {
   const declared = config.guardrails;
   if (declared === undefined) return;
   let org: ReturnType<typeof resolve>;

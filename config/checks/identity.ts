@@ -1,6 +1,7 @@
 import { IAM_MIN_SESSION_SECONDS, SESSION_RANGE, type PrincipalConfig, type RoleConfig } from "../sections/identity.js";
 import { qualifyKey, qualifySecret } from "../sections/refs.js";
-import type { AccountConfig, OrgConfig } from "../schema.js";
+import type { ResolvedAccount } from "../model.js";
+import type { OrgConfig } from "../schema.js";
 import { statementProblems } from "../../modules/policies/identity-policy.js";
 import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
 import { outboundTokenProblem } from "../../modules/policies/value-policies.js";
@@ -16,8 +17,8 @@ const ADMIN_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess"];
  * OIDC subjects, grants that point at existing things, and hand-written statements
  * that stay off the must-never list (policy-safety.md).
  */
-export const identityChecks: ConfigCheck = (config, report, names) => {
-  const orgIds = new Set(config.accounts.map((a) => a.id));
+export const identityChecks: ConfigCheck = ({ config, accounts }, report, names) => {
+  const orgIds = new Set(accounts.map((a) => a.id));
   const pipelineNames = config.pipelines ? [config.pipelines.planRoleName, config.pipelines.applyRoleName] : [];
   if (
     config.pipelines &&
@@ -30,7 +31,7 @@ export const identityChecks: ConfigCheck = (config, report, names) => {
   if (config.pipelines && config.pipelines.planRoleName === config.pipelines.applyRoleName) {
     report(["pipelines", "applyRoleName"], "the apply role must differ from the read-only plan role");
   }
-  config.accounts.forEach((account, i) => {
+  accounts.forEach((account, i) => {
     const seen = new Map<string, number>();
     account.roles.forEach((role, j) => {
       const at = (...rest: PathSegment[]): PathSegment[] => ["accounts", i, "roles", j, ...rest];
@@ -150,7 +151,7 @@ export function principalArnProblem(arn: string): string | undefined {
 function checkGrants(
   config: OrgConfig,
   names: Names,
-  account: AccountConfig,
+  account: ResolvedAccount,
   role: RoleConfig,
   at: (...rest: PathSegment[]) => PathSegment[],
   report: Report,

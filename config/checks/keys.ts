@@ -2,11 +2,11 @@ import { qualifyRole } from "../sections/refs.js";
 import type { ConfigCheck } from "./types.js";
 
 /** KMS keys: unique names per account, regions of the account, administrators and users that exist. */
-export const keyChecks: ConfigCheck = (config, report, names) => {
+export const keyChecks: ConfigCheck = ({ config, accounts }, report, names) => {
   // Aliases the baseline itself creates in every account-region (logs and alarm keys).
   const reserved = new Set([config.logs.keyName, "alarms"]);
-  config.accounts.forEach((account, i) => {
-    const regions = account.regions ?? config.defaults.regions;
+  accounts.forEach((account, i) => {
+    const { regions } = account;
     const seen = new Map<string, number>();
     account.keys.forEach((key, j) => {
       const at = ["accounts", i, "keys", j] as const;
@@ -16,7 +16,7 @@ export const keyChecks: ConfigCheck = (config, report, names) => {
       else seen.set(key.name, j);
       if (reserved.has(key.name))
         report([...at, "name"], `key name ${JSON.stringify(key.name)} is taken: the baseline creates alias/org-baseline/${key.name} itself`);
-      (key.regions ?? []).forEach((region, k) => {
+      key.regions.forEach((region, k) => {
         if (!regions.includes(region)) report([...at, "regions", k], `region ${region} is not one of this account's regions (${regions.join(", ")})`);
       });
       key.administrators.forEach((name, k) => names.role(account, name, [...at, "administrators", k]));

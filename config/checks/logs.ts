@@ -19,9 +19,9 @@ export function retentionFloor(config: OrgConfig): (environment: string) => { da
 }
 
 /** Retention never goes under the environment's floor; log groups are unique and in the account's regions. */
-export const logsChecks: ConfigCheck = (config, report, names) => {
+export const logsChecks: ConfigCheck = ({ config, accounts }, report, names) => {
   const { logs } = config;
-  const environments = [...new Set(config.accounts.map((a) => a.environment))].sort();
+  const environments = [...new Set(accounts.map((a) => a.environment))].sort();
   const floorOf = retentionFloor(config);
   for (const field of ["retentionDays", "minimumRetentionDays"] as const) {
     for (const env of Object.keys(logs[field])) {
@@ -41,19 +41,20 @@ export const logsChecks: ConfigCheck = (config, report, names) => {
       );
     }
   }
-  config.accounts.forEach((account, i) => {
-    const regions = account.regions ?? config.defaults.regions;
-    const names = new Map<string, number>();
+  accounts.forEach((account, i) => {
+    const { regions } = account;
+    const seen = new Map<string, number>();
     account.logGroups.forEach((group, j) => {
       const at = ["accounts", i, "logGroups", j] as const;
-      const first = names.get(group.name);
-      if (first === undefined) names.set(group.name, j);
+      const first = seen.get(group.name);
+      if (first === undefined) seen.set(group.name, j);
       else report([...at, "name"], `log group ${group.name} is already declared by logGroups[${first}]`);
-      (group.regions ?? []).forEach((r, k) => {
+      group.regions.forEach((r, k) => {
         if (!regions.includes(r)) report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
       });
       const floor = floorOf(account.environment);
-      if (group.retentionDays !== undefined && group.retentionDays < floor.days) {
+      // The environment's own retention under its floor is reported once, at logs.retentionDays.
+      if (group.retentionDays < floor.days && names.written([...at, "retentionDays"])) {
         report([...at, "retentionDays"], `${group.retentionDays} days is under the ${account.environment} minimum of ${floor.days} (${floor.source})`);
       }
     });

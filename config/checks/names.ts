@@ -1,5 +1,5 @@
 import type { PathSegment } from "../errors.js";
-import type { AccountConfig, OrgConfig } from "../schema.js";
+import type { ResolvedAccount, ResolvedKey, ResolvedLogGroup, ResolvedRole, ResolvedSecret } from "../model.js";
 import { didYouMean } from "../suggest.js";
 import type { Report } from "./types.js";
 
@@ -17,17 +17,17 @@ export function suggestion(name: string, known: Iterable<string>): string {
  * and a name whose entry the schema refused is not reported again.
  */
 export class Names {
-  private readonly accounts: ReadonlyMap<string, AccountConfig>;
+  private readonly accounts: ReadonlyMap<string, ResolvedAccount>;
   private readonly sections = new Map<string, ReadonlyMap<string, Named>>();
 
   constructor(
-    config: OrgConfig,
+    accounts: readonly ResolvedAccount[],
     private readonly report: Report,
     private readonly refused: (list: string, name: string) => boolean = () => false,
     /** Whether the file has this path; false for a value the schema defaulted. */
     readonly written: (path: readonly PathSegment[]) => boolean = () => true,
   ) {
-    this.accounts = new Map(config.accounts.map((a) => [a.name, a]));
+    this.accounts = new Map(accounts.map((a) => [a.name, a]));
   }
 
   accountNames(): string[] {
@@ -35,7 +35,7 @@ export class Names {
   }
 
   /** The account named `name`, or undefined after reporting it: `<lead> "name" (did you mean ...)<why>`. */
-  account(name: string, path: PathSegment[], { lead = "unknown account", why = "" }: { lead?: string; why?: string } = {}): AccountConfig | undefined {
+  account(name: string, path: PathSegment[], { lead = "unknown account", why = "" }: { lead?: string; why?: string } = {}): ResolvedAccount | undefined {
     const account = this.accounts.get(name);
     if (!account && !this.refused("accounts", name)) this.report(path, `${lead} ${JSON.stringify(name)}${suggestion(name, this.accounts.keys())}${why}`);
     return account;
@@ -46,23 +46,23 @@ export class Names {
     return this.accounts.has(name);
   }
 
-  role(owner: AccountConfig, name: string, path: PathSegment[], lead = "role") {
-    return this.entry(owner, "roles", name, path, lead) as AccountConfig["roles"][number] | undefined;
+  role(owner: ResolvedAccount, name: string, path: PathSegment[], lead = "role") {
+    return this.entry(owner, "roles", name, path, lead) as ResolvedRole | undefined;
   }
 
-  key(owner: AccountConfig, name: string, path: PathSegment[], lead = "key") {
-    return this.entry(owner, "keys", name, path, lead) as AccountConfig["keys"][number] | undefined;
+  key(owner: ResolvedAccount, name: string, path: PathSegment[], lead = "key") {
+    return this.entry(owner, "keys", name, path, lead) as ResolvedKey | undefined;
   }
 
-  secret(owner: AccountConfig, name: string, path: PathSegment[], lead = "secret") {
-    return this.entry(owner, "secrets", name, path, lead) as AccountConfig["secrets"][number] | undefined;
+  secret(owner: ResolvedAccount, name: string, path: PathSegment[], lead = "secret") {
+    return this.entry(owner, "secrets", name, path, lead) as ResolvedSecret | undefined;
   }
 
-  logGroup(owner: AccountConfig, name: string, path: PathSegment[], lead = "log group") {
-    return this.entry(owner, "logGroups", name, path, lead) as AccountConfig["logGroups"][number] | undefined;
+  logGroup(owner: ResolvedAccount, name: string, path: PathSegment[], lead = "log group") {
+    return this.entry(owner, "logGroups", name, path, lead) as ResolvedLogGroup | undefined;
   }
 
-  private entry(owner: AccountConfig, section: Section, name: string, path: PathSegment[], lead: string): Named | undefined {
+  private entry(owner: ResolvedAccount, section: Section, name: string, path: PathSegment[], lead: string): Named | undefined {
     const list = `${owner.name}/${section}`;
     let byName = this.sections.get(list);
     if (!byName) {

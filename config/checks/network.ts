@@ -4,9 +4,9 @@ import type { ConfigCheck } from "./types.js";
  * VPC endpoint sets: a region the account deploys to, exactly one way of naming the VPC,
  * somebody allowed to reach the endpoints, and no duplicates.
  */
-export const networkChecks: ConfigCheck = (config, report) => {
-  config.accounts.forEach((account, i) => {
-    const regions = account.regions ?? config.defaults.regions;
+export const networkChecks: ConfigCheck = ({ accounts }, report) => {
+  accounts.forEach((account, i) => {
+    const { regions } = account;
     const seen = new Map<string, number>();
     account.endpoints.forEach((set, j) => {
       const at = ["accounts", i, "endpoints", j] as const;

@@ -12,7 +12,7 @@ const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE----
  * next to the config and holds certificates only (never a private key), declared
  * workload certificates matched exactly, and a session policy off the must-never list.
  */
-export const rolesAnywhereChecks: ConfigCheck = (config, report, _names, source) => {
+export const rolesAnywhereChecks: ConfigCheck = ({ config, source }, report) => {
   config.accounts.forEach((account, i) => {
     account.roles.forEach((role, j) => {
       if (role.kind !== "roles-anywhere") return;

@@ -8,25 +8,25 @@ import type { ConfigCheck } from "./types.js";
  * secret (or a replica) lives, readers that exist, cross-account reading only with
  * a customer-managed key, and a complete rotation.
  */
-export const secretChecks: ConfigCheck = (config, report, names) => {
+export const secretChecks: ConfigCheck = ({ accounts }, report, names) => {
   // Secrets that roles of other accounts are granted: read across accounts as much as by a reader.
   const grantedAcross = new Set<string>();
-  for (const other of config.accounts) {
+  for (const other of accounts) {
     for (const role of other.roles) {
       for (const ref of role.grants.secrets) if (typeof ref !== "string" && ref.account !== other.name) grantedAcross.add(`${ref.account}/${ref.name}`);
     }
   }
-  config.accounts.forEach((account, i) => {
-    const regions = account.regions ?? config.defaults.regions;
-    const home = account.homeRegion ?? regions[0]!;
+  accounts.forEach((account, i) => {
+    const { regions } = account;
     const seen = new Map<string, number>();
     account.secrets.forEach((secret, j) => {
       const at: PathSegment[] = ["accounts", i, "secrets", j];
       const first = seen.get(secret.name);
       if (first !== undefined) report([...at, "name"], `duplicate secret name ${JSON.stringify(secret.name)}: already used by secrets[${first}]`);
       else seen.set(secret.name, j);
-      const region = secret.region ?? home;
-      if (secret.region && !regions.includes(secret.region))
+      const { region } = secret;
+      // A defaulted region is the home region, whose own check reports it.
+      if (!regions.includes(region) && names.written([...at, "region"]))
         report([...at, "region"], `region ${secret.region} is not one of this account's regions (${regions.join(", ")})`);
       secret.replicaRegions.forEach((r, k) => {
         if (r === region) report([...at, "replicaRegions", k], `${r} is the secret's own region; a replica goes to another region`);
@@ -41,9 +41,8 @@ export const secretChecks: ConfigCheck = (config, report, names) => {
       if (secret.key) {
         const key = names.key(account, secret.key, [...at, "key"]);
         if (key) {
-          const keyRegions = key.regions ?? regions;
-          for (const r of [region, ...secret.replicaRegions]) {
-            if (!keyRegions.includes(r))
+          for (const r of secret.regions) {
+            if (!key.regions.includes(r))
               report(
                 [...at, "key"],
                 `key ${secret.key} is not created in ${r}, where this secret ${r === region ? "lives" : "has a replica"}; add ${r} to the key's regions`,

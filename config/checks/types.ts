@@ -1,13 +1,24 @@
 import type { PathSegment } from "../errors.js";
+import type { ResolvedAccount } from "../model.js";
 import type { OrgConfig } from "../schema.js";
 import type { Names } from "./names.js";
 
 export type Report = (path: PathSegment[], message: string) => void;
 
 /**
+ * What the checks read: the config as written (or what of it passed the schema), its
+ * accounts resolved once (same order as `config.accounts`, so `accounts[i]` reports at
+ * `accounts.i`), and the config file, for files named relative to it.
+ */
+export interface CheckedConfig {
+  config: OrgConfig;
+  accounts: readonly ResolvedAccount[];
+  source: string;
+}
+
+/**
  * A rule over the whole config (or what of it passed the schema): cross-references,
  * uniqueness and safety refusals that one field's schema cannot express. Names are
- * looked up through `names`, which suggests the closest one for a typo. `source` is
- * the config file, for files named relative to it.
+ * looked up through `names`, which suggests the closest one for a typo.
  */
-export type ConfigCheck = (config: OrgConfig, report: Report, names: Names, source: string) => void;
+export type ConfigCheck = (checked: CheckedConfig, report: Report, names: Names) => void;

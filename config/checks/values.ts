@@ -1,7 +1,8 @@
 import type { PathSegment } from "../errors.js";
-import type { AccountConfig, OrgConfig } from "../schema.js";
+import type { ResolvedAccount } from "../model.js";
 import { credentialWord, MAX_PARAMETER_DEPTH, parameterName, TIER_MAX_BYTES } from "../sections/parameters.js";
 import type { InitialValueConfig } from "../sections/values.js";
+import type { Names } from "./names.js";
 import type { ConfigCheck, Report } from "./types.js";
 
 /** Write-only values need Terraform 1.11; the pipelines' pinned version must be at least that. */
@@ -12,9 +13,9 @@ export const WRITE_ONLY_MIN_TERRAFORM = "1.11.0";
  * and existing keys and readers, SecureString values never in config, no
  * credential-looking plain String, and a Terraform version that supports write-only arguments.
  */
-export const valueChecks: ConfigCheck = (config, report) => {
+export const valueChecks: ConfigCheck = ({ config, accounts }, report, names) => {
   let usesWriteOnly = false;
-  config.accounts.forEach((account, i) => {
+  accounts.forEach((account, i) => {
     const variables = new Map<string, string>();
     const initial = (value: InitialValueConfig, at: PathSegment[]) => {
       usesWriteOnly = true;
@@ -27,7 +28,7 @@ export const valueChecks: ConfigCheck = (config, report) => {
     account.secrets.forEach((secret, j) => {
       if (secret.initialValue) initial(secret.initialValue, ["accounts", i, "secrets", j, "initialValue"]);
     });
-    checkHierarchies(config, account, i, report, initial);
+    checkHierarchies(account, i, report, names, initial);
   });
   const version = config.pipelines?.terraformVersion;
   if (usesWriteOnly && version && compareVersions(version, WRITE_ONLY_MIN_TERRAFORM) < 0) {
@@ -39,30 +40,31 @@ export const valueChecks: ConfigCheck = (config, report) => {
 };
 
 function checkHierarchies(
-  config: OrgConfig,
-  account: AccountConfig,
+  account: ResolvedAccount,
   i: number,
   report: Report,
+  names: Names,
   initial: (v: InitialValueConfig, at: PathSegment[]) => void,
 ): void {
-  const regions = account.regions ?? config.defaults.regions;
-  const names = new Map<string, string>();
+  const { regions } = account;
+  const fullNames = new Map<string, string>();
   account.parameters.forEach((h, j) => {
     const at: PathSegment[] = ["accounts", i, "parameters", j];
     if (/^\/(aws|ssm)/i.test(h.path)) report([...at, "path"], "names beginning with aws or ssm are reserved by Parameter Store");
     if (h.path.split("/").some((segment) => segment === "." || segment === ".."))
       report([...at, "path"], "a . or .. segment is kept literally by Parameter Store; name the hierarchy plainly");
-    (h.regions ?? []).forEach((r, k) => {
-      if (!regions.includes(r)) report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
+    h.regions.forEach((r, k) => {
+      // A defaulted region is the home region, whose own check reports it.
+      if (!regions.includes(r) && names.written([...at, "regions"]))
+        report([...at, "regions", k], `region ${r} is not one of this account's regions (${regions.join(", ")})`);
     });
     const hasSecure = h.parameters.some((p) => p.type === "SecureString");
     if (h.key) {
       const key = account.keys.find((k) => k.name === h.key);
       if (!key) report([...at, "key"], `key ${JSON.stringify(h.key)} does not exist in this account's keys`);
       else {
-        const keyRegions = key.regions ?? regions;
-        for (const r of h.regions ?? [account.homeRegion ?? regions[0]!]) {
-          if (!keyRegions.includes(r))
+        for (const r of h.regions) {
+          if (!key.regions.includes(r))
             report([...at, "key"], `key ${h.key} is not created in ${r}, where these parameters live; add ${r} to the key's regions`);
         }
       }
@@ -91,9 +93,9 @@ function checkHierarchies(
     h.parameters.forEach((p, k) => {
       const pat: PathSegment[] = [...at, "parameters", k];
       const full = parameterName(h.path, p.name);
-      const first = names.get(full);
+      const first = fullNames.get(full);
       if (first !== undefined) report([...pat, "name"], `duplicate parameter ${full}: already declared at ${first}`);
-      else names.set(full, pat.join("."));
+      else fullNames.set(full, pat.join("."));
       if (full.split("/").some((segment) => segment === "." || segment === ".."))
         report([...pat, "name"], `${full} has a . or .. segment: Parameter Store keeps it literally, so it reads like a path outside the hierarchy but is not`);
       if (full.split("/").length - 1 > MAX_PARAMETER_DEPTH)

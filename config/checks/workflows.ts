@@ -11,7 +11,7 @@ export function reportGateAccount(config: OrgConfig): AccountConfig | undefined 
 }
 
 /** The pipelines section names accounts that exist, and the ids its subject form needs. */
-export const workflowChecks: ConfigCheck = (config, report, names) => {
+export const workflowChecks: ConfigCheck = ({ config }, report, names) => {
   if (config.pipelines) subjectFormatChecks(config.pipelines.github, report);
   // The workflows hand the HCP token to terraform as TF_TOKEN_<host>, which only an ASCII host name can spell.
   if (config.pipelines && config.backend.type === "hcp" && !/^[A-Za-z0-9.-]+$/.test(config.backend.hostname)) {

@@ -115,14 +115,14 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         { action: "securityhub:DisableSecurityHub", arn: "*", what: "disable Security Hub" },
         { action: "cloudtrail:StopLogging", arn: `arn:aws:cloudtrail:${region}:${account.id}:trail/proof-trail`, what: "stop a trail" },
       ];
-      const key = account.keys.find((k) => (k.regions ?? account.regions).includes(region));
+      const key = account.keys.find((k) => k.regions.includes(region));
       if (key)
         targets.push({
           action: "kms:ScheduleKeyDeletion",
           arn: keyArn(region, account.id, keyAliasName(key.name)),
           what: `schedule deletion of key ${key.name}`,
         });
-      const secret = account.secrets.find((s) => (s.region ?? account.homeRegion) === region);
+      const secret = account.secrets.find((s) => s.region === region);
       if (secret)
         targets.push({
           action: "secretsmanager:PutResourcePolicy",

@@ -67,8 +67,6 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
     // Secrets: declared readers read and decrypt in every region; nobody else does.
     for (const secret of account.secrets) {
       const subject = `${account.name}/secret/${secret.name}`;
-      const primary = secret.region ?? account.homeRegion;
-      const regions = [primary, ...secret.replicaRegions];
       const readers = new Map<string, string>();
       for (const r of secret.readers) {
         if (r.role === undefined) continue;
@@ -93,7 +91,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         }
         return requests;
       };
-      for (const region of regions) {
+      for (const region of secret.regions) {
         for (const [arn, who] of readers) {
           for (const r of read({ arn }, region))
             add(subject, `${who} ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`, "allow", r);
@@ -162,11 +160,11 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           subject,
           `a stranger of reader account ${org.accountById.get(reader)?.name ?? reader} cannot read it`,
           "deny",
-          read({ arn: strangerArn(reader) }, primary)[0]!,
+          read({ arn: strangerArn(reader) }, secret.region)[0]!,
           STRANGER,
         );
       }
-      for (const region of regions) {
+      for (const region of secret.regions) {
         for (const r of SECRET_ADMIN_ACTIONS) {
           add(
             subject,
@@ -179,7 +177,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
       }
       if (secret.rotation) {
         // The rotation function's role is known only at apply: the world names it by its Terraform reference.
-        intents.push(...rotationIntents(account, secret.name, primary, keyArnIn(primary), subject));
+        intents.push(...rotationIntents(account, secret.name, secret.region, keyArnIn(secret.region), subject));
       }
     }
 
@@ -198,7 +196,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           access: g.access,
         });
       }
-      for (const region of key.regions ?? account.regions) {
+      for (const region of key.regions) {
         const arn = keyArn(region, account.id, keyAliasName(key.name));
         for (const [id, u] of users) {
           const principal = { arn: id.split(" ")[0]! };
@@ -299,7 +297,7 @@ function logsIntents(org: ResolvedOrg, account: ResolvedAccount, outsider: strin
   const out: Intent[] = [];
   const keyName = org.config.logs.keyName;
   for (const region of account.regions) {
-    const groups = account.logGroups.filter((g) => (g.regions ?? account.regions).includes(region));
+    const groups = account.logGroups.filter((g) => g.regions.includes(region));
     if (!groups.length) continue;
     const subject = `${account.name}/key/${keyName}`;
     const arn = keyArn(region, account.id, keyAliasName(keyName));
