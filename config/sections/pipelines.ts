@@ -77,6 +77,11 @@ export const pipelinesSchema = z
         failUnder: z.number().min(0).max(100),
         /** Account whose plan role reads the aggregator; default: the account with role security. */
         account: z.string().optional(),
+        /**
+         * Keep a score history of this many days: each gate run restores the saved snapshots (an
+         * artifact), draws them with `--history` and saves its own (`--save-snapshot`), one per UTC day.
+         */
+        historyDays: z.number().int().min(1).max(400).optional(),
       })
       .optional(),
     /** Exact Terraform CLI version (>= 1.10 for S3 native locking; >= 1.11 for write-only values, see config/checks/values.ts). */

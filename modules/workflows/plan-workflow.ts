@@ -3,7 +3,7 @@ import { reportGateAccount } from "../../config/checks/workflows.js";
 import { pipelineRoles } from "../naming.js";
 import { usesRef } from "./actions.js";
 import type { Job, Step, WorkflowFile } from "./model.js";
-import { bundleScript, cliCommand, type RawWord, commentScript, planScript, reportGateScript } from "./scripts.js";
+import { bundleScript, cliCommand, type RawWord, commentScript, HISTORY_DIR, planScript, reportGateScript, restoreHistoryScript } from "./scripts.js";
 import type { Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
@@ -143,6 +143,7 @@ function reportGateJob(org: ResolvedOrg, settings: WorkflowSettings): Job {
   const { pipelines, configPath } = settings;
   const gate = pipelines.reportGate!;
   const account = org.accountByName.get(reportGateAccount(org.config)!.name)!;
+  const history = gate.historyDays !== undefined;
   const report = cliCommand(pipelines.cli, [
     "report",
     "--config",
@@ -155,21 +156,44 @@ function reportGateJob(org: ResolvedOrg, settings: WorkflowSettings): Job {
     String(gate.failUnder),
     "--markdown",
     { raw: '"$RUNNER_TEMP/scorecard.md"' },
+    ...(history ? ["--history", { raw: `"${HISTORY_DIR}"` }, "--save-snapshot", { raw: `"${HISTORY_DIR}/$stamp.json"` }] : []),
   ]);
+  const artifact = `${pipelines.workflowPrefix}-scorecard-history`;
   return {
     name: "compliance gate",
     "runs-on": pipelines.runner,
     "timeout-minutes": 30,
-    permissions: { contents: "read", "id-token": "write" },
+    // Reading the last run's history artifact needs actions: read.
+    permissions: { contents: "read", "id-token": "write", ...(history ? { actions: "read" } : {}) },
     steps: [
       checkoutStep(settings),
       ...nodeSteps(settings),
+      ...(history
+        ? [
+            {
+              name: "Restore the score history",
+              env: { GH_TOKEN: "${{ github.token }}", REPO: "${{ github.repository }}", ARTIFACT: artifact, DAYS: String(gate.historyDays) },
+              run: restoreHistoryScript(HISTORY_DIR),
+            },
+          ]
+        : []),
       assumeRoleStep(settings, `Assume the plan role of ${account.name} (OIDC)`, "report", {
         role: pipelineRoles(org, account)!.plan,
         region: gate.region,
         accountId: account.id,
       }),
-      { name: `Config score of at least ${gate.failUnder}%`, run: reportGateScript(report) },
+      { name: `Config score of at least ${gate.failUnder}%`, run: reportGateScript(report, history) },
+      // Saved whatever the gate decided, so a failing score stays in the history too.
+      ...(history
+        ? [
+            uploadStep(
+              settings,
+              "Save the score history",
+              { name: artifact, path: `\${{ runner.temp }}/scorecard-history/`, retentionDays: gate.historyDays, optional: true },
+              "always()",
+            ),
+          ]
+        : []),
     ],
   };
 }

@@ -139,13 +139,41 @@ export function commentScript(): string {
 }
 
 /** Runs the scorecard gate and shows the scorecard in the job summary whatever the outcome. */
-export function reportGateScript(reportCommand: string): string {
+export function reportGateScript(reportCommand: string, history = false): string {
   return script(
     `status=0`,
+    // The name the snapshot is saved under orders the folder by time: 20261120T060000Z.json.
+    ...(history ? [`stamp=$(date -u +%Y%m%dT%H%M%SZ)`] : []),
     `${reportCommand} || status=$?`,
     `if [ -f "$RUNNER_TEMP/scorecard.md" ]; then cat "$RUNNER_TEMP/scorecard.md" >> "$GITHUB_STEP_SUMMARY"; fi`,
     `if [ "$status" -eq 2 ]; then echo "::error title=compliance gate::the organization's Config score is below the gate"; fi`,
     `exit "$status"`,
+  );
+}
+
+/** Where the report gate keeps the saved snapshots of its score history. */
+export const HISTORY_DIR = "$RUNNER_TEMP/scorecard-history";
+
+/**
+ * Restores the newest history artifact of this repository (not one uploaded from a fork's run),
+ * then keeps only snapshots the gate named (`YYYYMMDDTHHMMSSZ.json`), the newest of each UTC
+ * day, for the last DAYS days. Env: GH_TOKEN, REPO, ARTIFACT, DAYS.
+ */
+export function restoreHistoryScript(dir: string): string {
+  return script(
+    `mkdir -p "${dir}"`,
+    `id=$(gh api "repos/$REPO/actions/artifacts?name=$ARTIFACT&per_page=100" --jq '[.artifacts[] | select(.expired | not) | select(.workflow_run.head_repository_id == .workflow_run.repository_id)] | sort_by(.created_at) | last | .id // empty')`,
+    `if [ -z "$id" ]; then echo "no earlier score history: this run starts it"; exit 0; fi`,
+    `gh api "repos/$REPO/actions/artifacts/$id/zip" > "$RUNNER_TEMP/scorecard-history.zip"`,
+    `unzip -q -o -j "$RUNNER_TEMP/scorecard-history.zip" '*.json' -d "${dir}" || echo "::warning title=score history::artifact $id holds no snapshot"`,
+    `cutoff=$(date -u -d "-$DAYS days" +%Y%m%d)`,
+    `for f in "${dir}"/*; do`,
+    `  [ -e "$f" ] || continue`,
+    `  name=$(basename "$f")`,
+    `  [[ "$name" =~ ^[0-9]{8}T[0-9]{6}Z\\.json$ ]] || rm -f "$f"`,
+    `done`,
+    `find "${dir}" -maxdepth 1 -name '*.json' -printf '%f\\n' | sort -r | awk -v cutoff="$cutoff" '{ day = substr($0, 1, 8) } day < cutoff || seen[day]++ { print }' | while IFS= read -r name; do rm -f "${dir}/$name"; done`,
+    `echo "restored $(find "${dir}" -maxdepth 1 -name '*.json' | wc -l) snapshots from artifact $id (the newest of each day, last $DAYS days)"`,
   );
 }
 

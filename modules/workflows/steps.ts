@@ -85,7 +85,7 @@ export function selectStacksStep(
 export function uploadStep(
   settings: WorkflowSettings,
   name: string,
-  artifact: { name: string; path: string; includeHidden?: boolean; retentionDays?: number },
+  artifact: { name: string; path: string; includeHidden?: boolean; retentionDays?: number; optional?: boolean },
   condition?: string,
 ): Step {
   return {
@@ -95,7 +95,7 @@ export function uploadStep(
     with: {
       name: artifact.name,
       path: artifact.path,
-      "if-no-files-found": "error",
+      "if-no-files-found": artifact.optional ? "ignore" : "error",
       ...(artifact.includeHidden ? { "include-hidden-files": true } : {}),
       "retention-days": artifact.retentionDays ?? settings.pipelines.artifactRetentionDays,
       overwrite: true,

@@ -33,6 +33,7 @@ describe.skipIf(!installed)("actionlint", () => {
 
   const variants = {
     example: exampleOrg,
+    "report gate with a score history": () => exampleWithPipelines({ reportGate: { aggregator: "org", region: "eu-west-1", failUnder: 80, historyDays: 90 } }),
     "changed stacks only, report gate, branch trust": () =>
       exampleWithPipelines({ changedStacksOnly: true, applyTrust: "branch", reportGate: { aggregator: "org", region: "eu-west-1", failUnder: 80 } }),
     "sharded (300 accounts)": () => largeOrg(300),
