@@ -3,12 +3,14 @@
 // organization of 1000 accounts x 30 rules x 3 regions (targets: under 5 MB, under 2 s).
 // The organization goes the way a user's would: AWS CLI exports -> --from-aws-cli collector
 // -> scorecard model -> renderers; the previous snapshot (for the trend) is the same
-// organization with another seed's results.
+// organization with another seed's results. The history (`--history`) is a folder of saved
+// snapshots of the weeks before, each collected from its own exports.
 //
 //   npm run -s build && node test/bench/report-html.mjs
-//   env: REPORT_BENCH_ACCOUNTS (1000), REPORT_BENCH_RULES (30), REPORT_BENCH_KEEP=1 keeps the files.
+//   env: REPORT_BENCH_ACCOUNTS (1000), REPORT_BENCH_RULES (30), REPORT_BENCH_HISTORY (12 snapshots),
+//        REPORT_BENCH_KEEP=1 keeps the files.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,6 +31,9 @@ try {
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
 const { generateOrg } = await import(dist("test/report/fake-aws/org.js"));
 const { writeAwsCliExports } = await import(dist("test/report/fake-aws/export-cli.js"));
+const { earlierOrg } = await import(dist("test/report/fake-aws/history.js"));
+const { saveSnapshot } = await import(dist("reports/collect/snapshot-io.js"));
+const { loadHistory } = await import(dist("reports/collect/history-io.js"));
 const { collectFromAwsCli } = await import(dist("reports/collect/aws-cli.js"));
 const { buildScorecard } = await import(dist("reports/model/scorecard.js"));
 const { renderHtml } = await import(dist("reports/render/html.js"));
@@ -39,6 +44,7 @@ const { chromium } = await import("playwright-core");
 
 const accounts = Number(process.env.REPORT_BENCH_ACCOUNTS ?? 1000);
 const rules = Number(process.env.REPORT_BENCH_RULES ?? 30);
+const historySnapshots = Number(process.env.REPORT_BENCH_HISTORY ?? 12);
 const regions = ["eu-west-1", "us-east-1", "ap-southeast-2"];
 const tmp = mkdtempSync(join(tmpdir(), "report-html-bench-"));
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(2);
@@ -62,7 +68,21 @@ console.log(
     `${snapshot.resources.length} non-compliant resources, ${snapshot.securityHub?.controls.length ?? 0} Security Hub control results`,
 );
 
-const [card, modelMs] = timed(() => buildScorecard(snapshot, { previous }));
+// The weeks before, oldest first: each a week earlier than the next, written as the report gate saves them.
+const historyDir = join(tmp, "history");
+mkdirSync(historyDir);
+let week = generateOrg({ ...spec, seed: 42 });
+for (let i = 1; i <= historySnapshots; i++) {
+  week = earlierOrg(week, { seed: 100 + i, days: 7 });
+  const dir = join(tmp, `week-${i}`);
+  writeAwsCliExports(week, dir);
+  saveSnapshot(join(historyDir, `${week.asOf.slice(0, 19).replace(/[-:]/g, "")}Z.json`), collectFromAwsCli(dir));
+  rmSync(dir, { recursive: true, force: true });
+}
+const [history, historyMs] = timed(() => loadHistory(historyDir));
+const historyMb = mb(readdirSync(historyDir).reduce((n, f) => n + statSync(join(historyDir, f)).size, 0));
+
+const [card, modelMs] = timed(() => buildScorecard(snapshot, { previous, history }));
 const htmlFile = join(tmp, "scorecard.html");
 const [html, htmlMs] = timed(() => renderHtml(card, { jsonFile: "scorecard.json", failUnder: 80 }));
 const [json, jsonMs] = timed(() => renderJson(card));
@@ -70,6 +90,7 @@ const [csv, csvMs] = timed(() => renderCsv(card));
 const [markdown, mdMs] = timed(() => renderMarkdown(card, { failUnder: 80 }));
 writeFileSync(htmlFile, html);
 const htmlBytes = Buffer.byteLength(html);
+const withoutHistoryBytes = Buffer.byteLength(renderHtml({ ...card, history: null }, { jsonFile: "scorecard.json" }));
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -108,12 +129,15 @@ await browser.close();
 const worst = loads.reduce((a, b) => (b.wall > a.wall ? b : a));
 const median = [...loads].sort((a, b) => a.wall - b.wall)[1];
 console.log(`  collect (--from-aws-cli)   ${ms(collectMs)}`);
-console.log(`  model (with trend)         ${ms(modelMs)}`);
+console.log(`  read --history             ${ms(historyMs)} (${historySnapshots} snapshots, ${historyMb} MB of JSON)`);
+console.log(`  model (trend, history)     ${ms(modelMs)}`);
 console.log(`  render HTML                ${ms(htmlMs)}`);
 console.log(
   `  render JSON / CSV / MD     ${ms(jsonMs)} / ${ms(csvMs)} / ${ms(mdMs)}  (${mb(Buffer.byteLength(json))} MB / ${mb(Buffer.byteLength(csv))} MB / ${(Buffer.byteLength(markdown) / 1024).toFixed(1)} KB)`,
 );
-console.log(`  HTML size                  ${mb(htmlBytes)} MB (target < 5 MB: ${htmlBytes < 5 * 2 ** 20 ? "met" : "MISSED"})`);
+console.log(
+  `  HTML size                  ${mb(htmlBytes)} MB (target < 5 MB: ${htmlBytes < 5 * 2 ** 20 ? "met" : "MISSED"}); ${mb(htmlBytes - withoutHistoryBytes)} MB of it the history`,
+);
 console.log(
   `  Chromium load (3 runs)     median ${ms(median.wall)} wall, DOMContentLoaded ${ms(median.domContentLoaded)}, load event ${ms(median.load)}; ` +
     `worst ${ms(worst.wall)} (target < 2 s: ${worst.wall < 2000 ? "met" : "MISSED"})`,
