@@ -245,7 +245,9 @@ describe("history drawing", () => {
       /<svg class="history-chart"[^>]*role="img" aria-labelledby="history-chart-title">\s*<title id="history-chart-title">Config score over 60 snapshots: first 75\.0%, now 80\.0%<\/title>/,
     );
     // One path per sparkline row (3 OUs + 3 accounts), each through at most HISTORY_DRAWN points.
-    const sparks = [...section.matchAll(/<svg class="spark"[^>]*><title>[^<]+<\/title>(?:<path d="([^"]*)"\/>)?<\/svg>/g)];
+    const sparks = [
+      ...section.matchAll(/<svg class="spark"[^>]*role="img" aria-label="Config score over \d+ snapshots: [^"]+">(?:<path d="([^"]*)"\/>)?<\/svg>/g),
+    ];
     expect(sparks).toHaveLength(6);
     for (const [, d] of sparks) expect((d ?? "").match(/[ML]/g)?.length ?? 0).toBeLessThanOrEqual(HISTORY_DRAWN);
     expect(JSON.parse(renderJson(card)).history.snapshots).toHaveLength(HISTORY_DRAWN + 6);
