@@ -68,19 +68,39 @@ export function unexpectedReadsPatterns(accountId: string, readers: ExpectedRead
     );
   }
   const others = `${start}(($.userIdentity.type = "IAMUser") || ($.userIdentity.type = "Root") || (${assumed([`(${ISSUER} != "${ROLE_ARN_START}*")`])})) }`;
-  const slices: IssuerPart[][] = [];
-  for (const part of issuerParts(ROLE_ARN_START, roleArns, (p) => fits([p]))) {
-    const last = slices.at(-1);
-    if (last && fits([...last, part])) last.push(part);
-    else slices.push([part]);
-  }
-  const patterns = [others, ...slices.map(render)];
+  const patterns = [
+    others,
+    ...packPatterns(
+      issuerParts(ROLE_ARN_START, roleArns, (p) => fits([p])),
+      render,
+    ),
+  ];
   if (patterns.some((p) => p.length > MAX_PATTERN_LENGTH)) {
     throw new Error(
       `the undeclared-reads filter of account ${accountId} cannot be split under CloudWatch's ${MAX_PATTERN_LENGTH} characters (a reader role's path is too long)`,
     );
   }
   return patterns;
+}
+
+/**
+ * The patterns of filters that together match what one pattern of all `parts` would: the
+ * parts in order, as many to a pattern as fit CloudWatch's 1,024 characters. A part too
+ * long alone gets a pattern of its own, over the limit: the caller refuses it, saying why.
+ */
+export function packPatterns<T>(parts: readonly T[], render: (slice: T[]) => string): string[] {
+  const slices: T[][] = [];
+  for (const part of parts) {
+    const last = slices.at(-1);
+    if (last && render([...last, part]).length <= MAX_PATTERN_LENGTH) last.push(part);
+    else slices.push([part]);
+  }
+  return slices.map(render);
+}
+
+/** The suffix of one of `count` filters (and their names) that share a metric: none when there is one. */
+export function splitSuffix(index: number, count: number): string {
+  return count > 1 ? `-${index + 1}` : "";
 }
 
 /** Role ARNs starting with (or equal to) one of `anyOf`, but not with (or equal to) one of `except`. */
@@ -192,7 +212,7 @@ export class SecretAccessAlarms extends Construct {
         // Split patterns add to the same metric: the alarm sums them as one.
         const patterns = unexpectedReadsPatterns(account.id, account.readers!);
         patterns.forEach((pattern, i) => {
-          const suffix = patterns.length > 1 ? `-${i + 1}` : "";
+          const suffix = splitSuffix(i, patterns.length);
           new CloudwatchLogMetricFilter(this, `unexpected-${account.name}${suffix}`, {
             name: `org-baseline-undeclared-secret-reads-${account.name}${suffix}`,
             logGroupName: props.trailLogGroup,

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter/index.js";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import type { ResolvedOrg } from "../config/model.js";
-import { MAX_PATTERN_LENGTH } from "./monitoring.js";
+import { MAX_PATTERN_LENGTH, packPatterns, splitSuffix } from "./monitoring.js";
 import { roleArn } from "./naming.js";
 
 /**
@@ -24,15 +24,21 @@ export const METRICS = {
 
 const ASSUME_ROLE = '($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole")';
 
-function bounded(pattern: string, what: string): string {
-  if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`the ${what} filter needs ${pattern.length} characters, over CloudWatch's ${MAX_PATTERN_LENGTH}`);
-  return pattern;
+/**
+ * AssumeRole naming any of the roles, each with its own condition: one filter pattern, or
+ * several when they do not fit one (each role in exactly one, so an event counts once).
+ */
+function assumeRolePatterns(roles: string[], what: string): string[] {
+  const patterns = packPatterns(roles, (slice) => `{ ${ASSUME_ROLE} && (${slice.join(" || ")}) }`);
+  const over = patterns.find((p) => p.length > MAX_PATTERN_LENGTH);
+  if (over) throw new Error(`a ${what} filter needs ${over.length} characters for one role, over CloudWatch's ${MAX_PATTERN_LENGTH}`);
+  return patterns;
 }
 
 /** Any AssumeRole naming a break-glass role, allowed or refused (an attempt is news too). */
-export function breakGlassPattern(roleArns: string[]): string {
+export function breakGlassPatterns(roleArns: string[]): string[] {
   const roles = [...new Set(roleArns)].sort().map((arn) => `($.requestParameters.roleArn = "${arn}")`);
-  return bounded(`{ ${ASSUME_ROLE} && (${roles.join(" || ")}) }`, "break-glass");
+  return assumeRolePatterns(roles, "break-glass");
 }
 
 /** Secrets Manager's own events for a rotation that failed or was abandoned. */
@@ -46,7 +52,7 @@ export interface BrokeredPath {
 }
 
 /** AssumeRole of a brokered role by anyone but a session of its broker's role (users and root always count). */
-export function brokeredMisusePattern(paths: BrokeredPath[]): string {
+export function brokeredMisusePatterns(paths: BrokeredPath[]): string[] {
   const unique = [...new Map(paths.map((p) => [`${p.roleArn} ${p.brokerArn}`, p])).values()].sort((a, b) =>
     a.roleArn < b.roleArn ? -1 : a.roleArn > b.roleArn ? 1 : 0,
   );
@@ -54,7 +60,7 @@ export function brokeredMisusePattern(paths: BrokeredPath[]): string {
     (p) =>
       `(($.requestParameters.roleArn = "${p.roleArn}") && (($.userIdentity.type != "AssumedRole") || ($.userIdentity.sessionContext.sessionIssuer.arn != "${p.brokerArn}")))`,
   );
-  return bounded(`{ ${ASSUME_ROLE} && (${each.join(" || ")}) }`, "brokered-role");
+  return assumeRolePatterns(each, "brokered-role");
 }
 
 /** The broker's audit records of refused requests. */
@@ -128,14 +134,15 @@ export class PrivilegedAccessAlarms extends Construct {
   constructor(scope: Construct, id: string, props: TrailAlarmsProps) {
     super(scope, id);
     const { paths } = props;
-    const watch = (name: string, pattern: string, metric: string, description: string) => {
-      countFilter(this, name, props.trailLogGroup, pattern, metric);
+    // Split patterns add to the same metric: one alarm counts them all.
+    const watch = (name: string, patterns: string[], metric: string, description: string) => {
+      patterns.forEach((pattern, i) => countFilter(this, `${name}${splitSuffix(i, patterns.length)}`, props.trailLogGroup, pattern, metric));
       countAlarm(this, name, props, metric, 1, description);
     };
     if (paths.breakGlassRoleArns.length > 0) {
       watch(
         "break-glass-assumed",
-        breakGlassPattern(paths.breakGlassRoleArns),
+        breakGlassPatterns(paths.breakGlassRoleArns),
         METRICS.breakGlass,
         "A break-glass role was assumed (or an attempt was made): confirm the incident it serves",
       );
@@ -143,7 +150,7 @@ export class PrivilegedAccessAlarms extends Construct {
     if (paths.rotation) {
       watch(
         "secret-rotation-failed",
-        rotationFailurePattern(),
+        [rotationFailurePattern()],
         METRICS.rotationFailed,
         "A Secrets Manager rotation failed or was abandoned: the secret keeps its old value",
       );
@@ -151,7 +158,7 @@ export class PrivilegedAccessAlarms extends Construct {
     if (paths.brokered.length > 0) {
       watch(
         "brokered-role-outside-broker",
-        brokeredMisusePattern(paths.brokered),
+        brokeredMisusePatterns(paths.brokered),
         METRICS.brokeredMisuse,
         "A brokered role was assumed, or tried, by something other than its just-in-time broker",
       );

@@ -1,7 +1,8 @@
 // Generates an organization of N accounts shaped like a real one (issue 16): every
 // example account stays, and each generated workload account gets 2-4 roles of
-// several kinds (service, cross-account, github, human), 1-2 keys, 1-3 secrets read
-// from other accounts, an endpoint set and 2 log groups. Seeded, so the same N always gives the same file.
+// several kinds (service, cross-account, github, human), a break-glass role (prod) or
+// a brokered one (every other account), 1-2 keys, 1-3 secrets read from other accounts,
+// an endpoint set and 2 log groups. Seeded, so the same N always gives the same file.
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { random } from "../support/random.mjs";
@@ -35,7 +36,6 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
         trusted: [{ account: "security", role: "security-auditor" }],
         managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
       },
-      // Not brokered or break-glass: privileged-alarms.ts lists every such role of the organization in one filter pattern, which refuses more than a handful.
       { name: "app-worker", kind: "service", path: "/workers/", services: ["lambda.amazonaws.com"], grants: { logGroups: ["/app/api"] } },
       {
         name: "app-deployer",
@@ -53,6 +53,26 @@ export function generateRealisticOrg(accounts, { example = "config/org.yaml", re
     const extraCount = 1 + pick(3);
     const start = pick(extras.length);
     for (let k = 0; k < extraCount; k++) roles.push(extras[(start + k) % extras.length]);
+    // Privileged paths, each watched by the trail's alarms (over several filters when many): break-glass in prod, a brokered role in every other account.
+    if (env === "prod") {
+      roles.push({
+        name: "app-break-glass",
+        kind: "break-glass",
+        trusted: [{ account: "security", role: "incident-commander" }],
+        maxSessionDuration: 900,
+        managedPolicies: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      });
+    }
+    if (i % 2 === 1) {
+      roles.push({
+        name: "app-operator",
+        kind: "brokered",
+        path: "/jit/",
+        broker: { account: "security", role: "access-broker" },
+        sessionTags: ["Ticket", "Requester"],
+        managedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      });
+    }
 
     const keys = [{ name: "app-data", users: roles.some((r) => r.name === "app-worker") ? [{ role: "app-worker", via: ["s3"], access: "decrypt" }] : [] }];
     if (rnd() < 0.5) keys.push({ name: "app-secrets", regions: [home], rotationPeriodDays: 180 });

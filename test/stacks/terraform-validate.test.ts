@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/load.js";
+import { breakGlassPatterns, brokeredMisusePatterns } from "../../modules/privileged-alarms.js";
 import { synthesizeInto } from "../../stacks/synth.js";
 
 /**
@@ -68,6 +69,21 @@ describe.skipIf(!hasTerraform)(hasTerraform ? "terraform validate" : "terraform 
         .some((s) => s.includes("$${aws:PrincipalTag/Project}")),
     ).toBe(true);
     const result = validate("example", lists);
+    expect(result.diagnostics).toBe("");
+    expect(result.valid).toBe(true);
+  });
+
+  it("accepts the privileged-path filters split over many roles", () => {
+    const account = (n: number) => String(700000000000 + n);
+    const glass = breakGlassPatterns(Array.from({ length: 60 }, (_, n) => `arn:aws:iam::${account(n)}:role/app-break-glass`));
+    const brokered = brokeredMisusePatterns(
+      Array.from({ length: 60 }, (_, n) => ({
+        roleArn: `arn:aws:iam::${account(n)}:role/jit/app-operator`,
+        brokerArn: "arn:aws:iam::222222222222:role/access-broker",
+      })),
+    );
+    expect(glass.length + brokered.length).toBeGreaterThan(2);
+    const result = validate("privileged-split", { glass, brokered });
     expect(result.diagnostics).toBe("");
     expect(result.valid).toBe(true);
   });
