@@ -6,7 +6,7 @@ import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/confi
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel/index.js";
 import { ConfigOrganizationManagedRule } from "@cdktf/provider-aws/lib/config-organization-managed-rule/index.js";
 import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator/index.js";
-import type { ActiveControl } from "./controls/active.js";
+import type { DeployedRule } from "./controls/coverage.js";
 import { roleArn } from "./naming.js";
 import { CONFIG_AGGREGATOR_POLICY, CONFIG_RECORDER_POLICY, configDeliveryPolicy, configServiceTrust } from "./policies/config-policies.js";
 import { BaselineRole } from "./roles.js";
@@ -78,9 +78,8 @@ export function inputParameters(parameters: Readonly<Record<string, string>>): s
 }
 
 export interface RulesProps {
-  controls: readonly ActiveControl[];
-  /** Rules over global resources (IAM) go to the home region only. */
-  isHomeRegion: boolean;
+  /** The rules this stack deploys (modules/controls/coverage.ts decides which). */
+  rules: readonly DeployedRule[];
   /** organization: organization managed rules (from the security account); account: rules of this account only. */
   mode: "organization" | "account";
   /** Rules wait for a recorder created in the same stack. */
@@ -93,9 +92,7 @@ export class ConfigRules extends Construct {
 
   constructor(scope: Construct, id: string, props: RulesProps) {
     super(scope, id);
-    for (const { control, parameters } of props.controls) {
-      const rule = control.configRule;
-      if (!rule || (rule.global && !props.isHomeRegion)) continue;
+    for (const { control, rule, parameters } of props.rules) {
       const input = inputParameters(parameters);
       const common = {
         name: rule.name,

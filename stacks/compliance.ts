@@ -1,6 +1,7 @@
 import { AccessAnalyzerDelegatedAdmin, AccessAnalyzers } from "../modules/access-analyzer.js";
 import { ACCESS_ANALYZER_OUTPUT, type AccessAnalyzerDeclaration } from "../modules/controls/access-analyzer-predicates.js";
 import { activeControls } from "../modules/controls/active.js";
+import { configRulesDeployedIn } from "../modules/controls/coverage.js";
 import { EXTERNAL_RECORDER_OUTPUT, EXTERNAL_RECORDER_VALUE } from "../modules/controls/predicates.js";
 import { ConfigAggregator, ConfigDelegatedAdmin, ConfigRecorder, ConfigRules } from "../modules/config-rules.js";
 import { SecurityHub, SecurityHubAdministration, SecurityHubDelegatedAdmin } from "../modules/security-hub.js";
@@ -40,9 +41,9 @@ export const complianceCapability: Capability = (scope, { org, stack }) => {
     });
   }
 
-  const mode = compliance.config.rules.mode;
-  if (mode === "account" || isSecurity) {
-    new ConfigRules(scope, "config-rules", { controls, isHomeRegion, mode, dependsOn: recorder ? [recorder.status] : [] });
+  const rules = configRulesDeployedIn(org, stack);
+  if (rules.length > 0) {
+    new ConfigRules(scope, "config-rules", { rules, mode: compliance.config.rules.mode, dependsOn: recorder ? [recorder.status] : [] });
   }
   if (isSecurity && isHomeRegion) {
     new ConfigAggregator(scope, "config-aggregator", {

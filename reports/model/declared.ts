@@ -1,5 +1,5 @@
-import { activeControls } from "../../modules/controls/active.js";
 import { controls as catalog } from "../../modules/controls/catalog.js";
+import { configRulesCovering } from "../../modules/controls/coverage.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { ResolvedOrg, StackSpec } from "../../config/model.js";
 import type { DriftInput } from "../collect/drift.js";
@@ -15,19 +15,9 @@ export interface DeclaredInput {
   controlsForStack?: (stack: StackSpec) => readonly Control[];
 }
 
-/**
- * The catalog controls (minus the config's exclusions) whose Config rule evaluates one stack,
- * following how modules/config-rules.ts deploys them: in account mode each stack gets the
- * rules, in organization mode the security account's rules cover every account in the
- * security account's regions. Rules on global resources (IAM) run in one home region only.
- */
+/** The catalog controls whose Config rule evaluates one stack: the rules deployment creates for it (modules/controls/coverage.ts). */
 export function controlsDeployedIn(org: ResolvedOrg, stack: StackSpec, all: readonly Control[] = catalog): Control[] {
-  const rules = org.config.compliance.config.rules;
-  const deployer = rules.mode === "organization" ? org.securityAccount : stack.account;
-  if (!deployer || !deployer.regions.includes(stack.region)) return [];
-  return activeControls(org.config.compliance, all)
-    .map((a) => a.control)
-    .filter((c) => c.configRule && (!c.configRule.global || stack.region === deployer.homeRegion));
+  return configRulesCovering(org, stack, all).map((r) => r.control);
 }
 
 /**
