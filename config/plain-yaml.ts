@@ -72,6 +72,8 @@ class PlainYaml {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private readonly indents: number[] = [];
+  /** Offset of the line after each content line, to tell whether the next content line follows directly. */
+  private readonly nexts: number[] = [];
   private pos = 0;
   private depth = 0;
 
@@ -91,6 +93,7 @@ class PlainYaml {
           this.starts.push(c);
           this.ends.push(end);
           this.indents.push(c - i);
+          this.nexts.push(next + 1);
         }
       }
       i = next + 1;
@@ -141,9 +144,8 @@ class PlainYaml {
         else if (this.pos < n && indents[this.pos] === col && this.isSeqItem(starts[this.pos]!, ends[this.pos]!)) map[key] = this.seq(col);
         else map[key] = null;
       } else {
-        map[key] = this.inline(v, end);
-        this.pos++;
-        // A deeper line would continue a multi-line scalar.
+        map[key] = this.inline(v, end, col);
+        // Deeper lines after a quoted or flow value, or after a comment.
         if (this.pos < n && indents[this.pos]! > col) throw OUT;
       }
       if (this.pos >= n || indents[this.pos]! < col) return map;
@@ -169,8 +171,7 @@ class PlainYaml {
       } else if (this.keyColon(v, end) >= 0) {
         seq.push(this.map(col + (v - s), v));
       } else {
-        seq.push(this.inline(v, end));
-        this.pos++;
+        seq.push(this.inline(v, end, col));
         if (this.pos < n && indents[this.pos]! > col) throw OUT;
       }
       if (this.pos >= n || indents[this.pos]! < col) return seq;
@@ -203,26 +204,42 @@ class PlainYaml {
     return checkedKey(key);
   }
 
-  /** A value written on its key's (or dash's) line, followed by nothing but a comment. */
-  private inline(v: number, end: number): unknown {
+  /**
+   * A value written on its key's (or dash's) line, followed by nothing but a comment; a plain
+   * scalar may go on over the directly following lines indented deeper than `col`. Consumes its lines.
+   */
+  private inline(v: number, end: number, col: number): unknown {
     const { text } = this;
     const c = text.charCodeAt(v);
     if (c === DQUOTE || c === SQUOTE || c === 91 || c === 123) {
       const [value, after] = c === DQUOTE || c === SQUOTE ? this.quoted(v, end) : this.flow(v, end, 1);
       if (!this.endsLine(after, end)) throw OUT;
+      this.pos++;
       return value;
     }
     if (!this.plainStart(v, end)) throw OUT;
-    let stop = end;
+    const stop = this.plainEnd(v, end);
+    let value = this.trimmed(v, stop);
+    this.pos++;
+    // Folded continuation lines: each line break becomes a space (blank or comment lines in between are left to the full parser).
+    for (let line = this.pos; stop === end && line < this.starts.length && this.indents[line]! > col; line = ++this.pos) {
+      const s = this.starts[line]!;
+      if (s - this.indents[line]! !== this.nexts[line - 1] || !this.plainStart(s, this.ends[line]!) || this.plainEnd(s, this.ends[line]!) !== this.ends[line])
+        throw OUT;
+      value += ` ${this.trimmed(s, this.ends[line]!)}`;
+    }
+    return resolvePlain(value);
+  }
+
+  /** Where a plain scalar starting at `v` ends on its line: a comment, or the line's end; a `: ` in it is outside the subset. */
+  private plainEnd(v: number, end: number): number {
+    const { text } = this;
     for (let i = v + 1; i < end; i++) {
       const ch = text.charCodeAt(i);
-      if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
-        stop = i;
-        break;
-      }
+      if (ch === HASH && text.charCodeAt(i - 1) === SPACE) return i;
       if (ch === COLON && this.endsToken(i + 1, end)) throw OUT;
     }
-    return resolvePlain(this.trimmed(v, stop));
+    return end;
   }
 
   /** A one-line flow collection at `i`: its value and the offset after it. */

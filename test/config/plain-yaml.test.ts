@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
+import { parse, parseDocument, stringify } from "yaml";
 import { parsePlainYaml } from "../../config/plain-yaml.js";
 import { generateOrg } from "../bench/generate-org.mjs";
 import { generateRealisticOrg } from "../bench/generate-realistic-org.mjs";
@@ -34,7 +34,10 @@ describe("the plain YAML fast reader", () => {
       "test/fixtures/guardrails-org.yaml",
     ];
     for (const file of files) expect(agrees(readFileSync(file, "utf8")), file).toBe(true);
-    expect(agrees(generateRealisticOrg(60, { regions: ["eu-west-1", "eu-central-1"] }))).toBe(true);
+    const realistic = generateRealisticOrg(60, { regions: ["eu-west-1", "eu-central-1"] });
+    expect(agrees(realistic)).toBe(true);
+    // As the yaml package writes it back (long strings folded over lines), as an edit script would.
+    expect(agrees(stringify(parse(realistic)))).toBe(true);
     expect(agrees(generateOrg(60, { regions: ["eu-west-1", "eu-central-1"] }))).toBe(true);
   });
 
@@ -54,7 +57,8 @@ describe("the plain YAML fast reader", () => {
       "a: 1\na: 2\n",
       'a: 1\n"a": 2\n',
       "a:\tb\n",
-      "a: b\n  c\n",
+      "a: b\n\n  c\n",
+      "a: b # note\n  c\n",
       "? a\n: b\n",
       "%YAML 1.1\n---\na: 1\n",
       "a: 1\n---\nb: 2\n",
@@ -160,12 +164,21 @@ function block(lines: string[], indent: number, depth: number, random: () => num
       const gap = 1 + (random() < 0.2 ? Math.floor(random() * 3) : 0);
       lines.push(`${pad}-${" ".repeat(gap)}${key()}: ${scalar()}`);
       const column = indent + 1 + gap + (random() < 0.05 ? 1 : 0);
-      for (let k = Math.floor(random() * 3); k > 0; k--) lines.push(`${" ".repeat(column)}${key()}: ${scalar()}`);
+      for (let k = Math.floor(random() * 3); k > 0; k--) {
+        lines.push(`${" ".repeat(column)}${key()}: ${scalar()}`);
+        if (random() < 0.1) lines.push(`${" ".repeat(column + Math.floor(random() * 3))}${pick(["continued", "a: b", "- x"])}`);
+      }
     } else if (r < 0.55) {
       lines.push(`${head}`);
     } else {
       lines.push(`${head} ${scalar()}${random() < 0.1 ? " # trailing" : ""}`);
-      if (random() < 0.03) lines.push(`${pad}  continued`);
+      // Folded continuation lines, now and then not deeper, after a blank line or a comment, or not plain.
+      for (let k = random() < 0.15 ? 1 + Math.floor(random() * 2) : 0; k > 0; k--) {
+        if (random() < 0.05) lines.push(pick(["", `${pad}  # comment`]));
+        lines.push(
+          `${" ".repeat(Math.max(0, indent + Math.floor(random() * 4) - 1))}${random() < 0.7 ? pick(["continued", "more text", "(SEC-201)", "1"]) : scalar()}`,
+        );
+      }
     }
   }
 }
