@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
@@ -139,31 +139,20 @@ export function stackFiles(stackDir: string): StackFile[] {
 }
 
 /**
- * Puts a previous stack's folder into `stackDir` when its files are exactly those the
- * cache recorded (same names, sizes and modification times), hard-linked where possible
- * so the previous output stays as it was until it is replaced. False if anything differs.
+ * Whether a previous stack's folder holds exactly the files the cache recorded (same
+ * names, sizes and modification times), so it can be moved into the new output as it is.
  */
-export function reuseStack(previousDir: string, stackDir: string, cached: CachedStack): boolean {
+export function unchangedOnDisk(previousDir: string, cached: CachedStack): boolean {
   let files: StackFile[];
   try {
     files = stackFiles(previousDir);
   } catch {
     return false;
   }
-  const same =
+  return (
     files.length === cached.files.length &&
-    files.every((f, i) => f.path === cached.files[i]!.path && f.size === cached.files[i]!.size && f.mtimeMs === cached.files[i]!.mtimeMs);
-  if (!same) return false;
-  for (const f of files) {
-    const target = join(stackDir, f.path);
-    mkdirSync(dirname(target), { recursive: true });
-    try {
-      linkSync(join(previousDir, f.path), target);
-    } catch {
-      copyFileSync(join(previousDir, f.path), target);
-    }
-  }
-  return true;
+    files.every((f, i) => f.path === cached.files[i]!.path && f.size === cached.files[i]!.size && f.mtimeMs === cached.files[i]!.mtimeMs)
+  );
 }
 
 /** Which stacks can be reused from the previous output in `outdir`. */

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { ResolvedOrg, StackSpec } from "../config/model.js";
 import { AccountStack } from "./account-stack.js";
 import { App, CDKTF_VERSION } from "./platform.js";
-import { cacheFile, codeVersion, readCache, reusable, reuseStack, stackFiles, stackKeys, type SynthCache } from "./incremental.js";
+import { cacheFile, codeVersion, readCache, reusable, stackFiles, unchangedOnDisk, stackKeys, type SynthCache } from "./incremental.js";
 import { stackCost, synthBatches } from "./schedule.js";
 
 export interface StackSummary {
@@ -145,7 +145,9 @@ function writeManifest(org: ResolvedOrg, outdir: string): void {
  * Synthesizes into a sibling temporary folder and swaps it into place only once
  * everything succeeded, so a failed run leaves the previous output as it was.
  * Stacks whose slice of the model is unchanged since the previous run are taken
- * from the previous output (see incremental.ts) unless `full` is set.
+ * from the previous output (see incremental.ts) unless `full` is set: their folders
+ * are moved in just before the swap (a run killed between the two has removed the
+ * cache, so the next one rebuilds everything).
  */
 export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, options: SynthOptions = {}): Promise<StackSummary[]> {
   const target = resolvePath(outDir);
@@ -160,7 +162,7 @@ export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, opt
     const previous = options.full ? undefined : readCache(target, code);
     const reused = new Set<string>();
     for (const stack of reusable(org, keys, previous)) {
-      if (reuseStack(join(target, "stacks", stack.name), join(staging, "stacks", stack.name), previous!.stacks[stack.name]!)) reused.add(stack.name);
+      if (unchangedOnDisk(join(target, "stacks", stack.name), previous!.stacks[stack.name]!)) reused.add(stack.name);
     }
     const toBuild = org.stacks.filter((s) => !reused.has(s.name));
     const batches = synthBatches(org, toBuild, options.batchCost ?? BATCH_COST);
@@ -175,14 +177,40 @@ export async function synthesizeAtomically(org: ResolvedOrg, outDir: string, opt
       return { name: stack.name, account: stack.account.name, region: stack.region, resources, rebuilt };
     });
     const cache: SynthCache = { code, stacks: {} };
-    for (const s of summary) cache.stacks[s.name] = { key: keys.get(s.name)!, resources: s.resources, files: stackFiles(join(staging, "stacks", s.name)) };
+    for (const s of summary) {
+      // A reused folder is moved whole, so its files keep the sizes and times its entry records.
+      cache.stacks[s.name] = s.rebuilt
+        ? { key: keys.get(s.name)!, resources: s.resources, files: stackFiles(join(staging, "stacks", s.name)) }
+        : previous!.stacks[s.name]!;
+    }
     // The cache is removed before the swap and written after, so it never describes another output.
     rmSync(cacheFile(target), { force: true });
-    swapInto(staging, target);
+    // Reused stacks move into the new output (one rename each) only now that everything is built.
+    moveStackFolders(target, staging, reused);
+    try {
+      swapInto(staging, target);
+    } catch (err) {
+      moveStackFolders(staging, target, reused);
+      throw err;
+    }
     writeFileSync(cacheFile(target), `${JSON.stringify(cache)}\n`);
     return summary;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Moves the named stacks' folders from one output to another, all or (putting back what moved) none. */
+function moveStackFolders(from: string, to: string, names: ReadonlySet<string>): void {
+  const moved: string[] = [];
+  try {
+    for (const name of names) {
+      renameSync(join(from, "stacks", name), join(to, "stacks", name));
+      moved.push(name);
+    }
+  } catch (err) {
+    for (const name of moved) renameSync(join(to, "stacks", name), join(from, "stacks", name));
+    throw err;
   }
 }
 
