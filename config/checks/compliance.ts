@@ -18,15 +18,21 @@ export const complianceChecks: ConfigCheck = ({ config, accounts }, report, name
       "organization Config rules, the aggregator and the Security Hub administrator live in the account with role: security; add it, or set compliance.config.rules.mode: account",
     );
   }
-  if (security.length > 0 && compliance.config.rules.mode === "organization") {
-    // Organization rules are regional and created from the security account: a region it lacks gets no rules.
+  if (security.length > 0) {
+    // Organization rules and Security Hub members are regional and created from the security
+    // account: a region it lacks would get neither. Account rules need no security account, but
+    // the hub's members do, so account mode refuses the same config (no silent gap).
     const securityAccount = accounts[security[0]!]!;
+    const lost =
+      compliance.config.rules.mode === "organization"
+        ? "organization Config rules"
+        : "Security Hub membership (the security account adds members only in its own regions)";
     accounts.forEach((account, i) => {
       const missing = account.regions.filter((r) => !securityAccount.regions.includes(r));
       if (missing.length > 0) {
         report(
           ["accounts", i, names.written(["accounts", i, "regions"]) ? "regions" : "name"],
-          `${missing.join(", ")} would get no organization Config rules: add the region(s) to the security account ${securityAccount.name}`,
+          `${missing.join(", ")} would get no ${lost}: add the region(s) to the security account ${securityAccount.name}`,
         );
       }
     });
