@@ -33,6 +33,8 @@ interface ReportOptions {
   profile?: string;
   endpointUrl?: string;
   securityhub: boolean;
+  /** false with --no-access-analyzer. */
+  accessAnalyzer?: boolean;
   securityHub?: "cspm" | "v2";
   maxConcurrency?: number;
   maxDetailCalls?: number;
@@ -85,6 +87,7 @@ export function reportCommand(program: Command): void {
     .option("--profile <profile>", "read live: AWS shared-config profile (default credential chain otherwise)")
     .option("--endpoint-url <url>", "read live: endpoint for the Config, Organizations and Security Hub CSPM clients")
     .option("--no-securityhub", "read live: skip Security Hub CSPM")
+    .option("--no-access-analyzer", "read live: skip IAM Access Analyzer's findings")
     .addOption(
       new Option(
         "--security-hub <source>",
@@ -142,6 +145,7 @@ export async function runReport(opts: ReportOptions, out: (line: string) => void
     opts.profile && "--profile",
     opts.endpointUrl && "--endpoint-url",
     !opts.securityhub && "--no-securityhub",
+    opts.accessAnalyzer === false && "--no-access-analyzer",
     opts.securityHub && "--security-hub",
     opts.maxConcurrency && "--max-concurrency",
     opts.maxDetailCalls !== undefined && "--max-detail-calls",
@@ -201,6 +205,7 @@ async function collect(opts: ReportOptions): Promise<Snapshot> {
     endpointUrl: opts.endpointUrl,
     securityHub: opts.securityhub,
     securityHubV2: opts.securityHub === "v2",
+    accessAnalyzer: opts.accessAnalyzer !== false,
     concurrency: opts.maxConcurrency,
     maxDetailCalls: opts.maxDetailCalls,
     progress: stderrProgress(),
@@ -231,6 +236,14 @@ function summary(card: Scorecard): string[] {
   }
   if (card.frameworks.length > 0) {
     lines.push(card.frameworks.map((f) => `${f.title} ${formatPercent(f.score)} (${f.passed} passed, ${f.failed} failed, ${f.noData} no data)`).join(" · "));
+  }
+  if (card.accessAnalyzer) {
+    const aa = card.accessAnalyzer;
+    lines.push(
+      `IAM Access Analyzer: ${formatCount(aa.public)} public, ${formatCount(aa.outsideOrganization)} outside the organization` +
+        `${aa.unclassified ? `, ${formatCount(aa.unclassified)} not classified` : ""} (secrets, keys and roles)` +
+        `${aa.regionsWithoutAnalyzer.length ? ` · no organization analyzer in ${aa.regionsWithoutAnalyzer.join(", ")}` : ""}`,
+    );
   }
   if (card.declared) {
     const d = card.declared;

@@ -97,9 +97,33 @@ const statisticSchema = z.object({
 });
 export type FindingStatistic = z.infer<typeof statisticSchema>;
 
+/**
+ * One active IAM Access Analyzer external-access finding on a secret, key or role: the resource
+ * is reachable from outside the organization (the analyzers' zone of trust).
+ */
+const accessFindingSchema = z.object({
+  id: z.string(),
+  /** The resource's owner account. */
+  accountId: z.string(),
+  /** From the resource ARN; empty for IAM roles, which are global. */
+  region: z.string(),
+  resourceType: z.string(),
+  resource: z.string(),
+  /**
+   * public: anyone (isPublic); outside-organization: named principals outside the organization;
+   * unclassified: the finding's details were not read (bounded, or the read failed).
+   */
+  access: z.enum(["public", "outside-organization", "unclassified"]),
+  /** `AWS: 444455556666`, `Federated: cognito-identity.amazonaws.com`... as the finding names them. */
+  principals: z.array(z.string()),
+  actions: z.array(z.string()),
+  updatedAt: z.string().optional(),
+});
+export type AccessFinding = z.infer<typeof accessFindingSchema>;
+
 /** A call that failed (after retries), so the report can say what it could not read. */
 const gapSchema = z.object({
-  scope: z.enum(["cell", "account", "region", "rule", "organizations", "securityhub", "sources", "resources"]),
+  scope: z.enum(["cell", "account", "region", "rule", "organizations", "securityhub", "sources", "resources", "accessanalyzer"]),
   operation: z.string(),
   reason: z.string(),
   accountId: z.string().optional(),
@@ -140,6 +164,18 @@ export const snapshotSchema = z.object({
    * source shown beside Security Hub CSPM, not part of any score.
    */
   securityHubV2: z.object({ statistics: z.array(statisticSchema) }).optional(),
+  /**
+   * IAM Access Analyzer: the organization external-access analyzers read, the regions that have
+   * none, and their active findings on secrets, keys and roles. Absent when not read
+   * (`--no-access-analyzer`, exports without its files, snapshots saved before it was read).
+   */
+  accessAnalyzer: z
+    .object({
+      analyzers: z.array(z.object({ name: z.string(), region: z.string(), status: z.string() })),
+      regionsWithoutAnalyzer: z.array(z.string()),
+      findings: z.array(accessFindingSchema),
+    })
+    .optional(),
   /** Snapshots saved before coverage was told apart from failed reads have none. */
   notReporting: z.array(notReportingSchema).default([]),
   gaps: z.array(gapSchema),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { NonCompliantResource, NotReporting, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import { accessAnalyzerSnapshot, accessFinding, classify, classifySummary, inScope, regionOfArn, type FindingSummaryRow } from "./access-findings.js";
 import { InputError, jsonPath, validate } from "./input-errors.js";
 import {
   accountFromRow,
@@ -43,6 +44,9 @@ import {
  * | `Roots`, `OrganizationalUnits`     | aws organizations list-roots / list-organizational-units-for-parent (accepted, not needed) |
  * | `Findings`                         | aws securityhub get-findings (Security Hub CSPM)                 |
  * | `GroupByResults`                   | aws securityhub get-finding-statistics-v2 (the new Security Hub; see README) |
+ * | `analyzers`                        | aws accessanalyzer list-analyzers --type ORGANIZATION (one file per region) |
+ * | `findings`                         | aws accessanalyzer list-findings-v2 (or list-findings, which also says isPublic), per analyzer |
+ * | `findingDetails` (+ `id`)          | aws accessanalyzer get-finding-v2, per finding: public or outside the organization |
  *
  * The Organizations list outputs do not say which parent they were listed for, so OU paths
  * come from the `AccountOuPaths` file. One way to write it (walks the OUs from the root):
@@ -123,6 +127,30 @@ const groupByResult = obj({
   GroupByValues: z.array(obj({ FieldValue: z.string(), Count: z.number().int().nonnegative() })),
 });
 
+const analyzerRow = obj({ arn: z.string(), name: z.string(), type: z.string(), status: z.string() });
+
+const analyzerFindingRow = obj({
+  id: z.string(),
+  resource: z.string().optional(),
+  resourceType: z.string(),
+  resourceOwnerAccount: z.string(),
+  status: z.string(),
+  findingType: z.string().optional(),
+  updatedAt: timestamp.optional(),
+  isPublic: z.boolean().optional(),
+  principal: z.record(z.string(), z.string()).optional(),
+  action: z.array(z.string()).optional(),
+});
+
+const externalAccessDetails = obj({
+  isPublic: z.boolean().optional(),
+  principal: z.record(z.string(), z.string()).optional(),
+  action: z.array(z.string()).optional(),
+});
+
+/** get-finding-v2: the whole document, since the finding's id sits beside its details. */
+const findingDetailsDoc = obj({ id: z.string(), findingDetails: z.array(obj({ externalAccessDetails: externalAccessDetails.optional() })) });
+
 /** Export kinds, tried in order: the first whose key is present decides. */
 const KINDS = [
   { key: "AggregateComplianceByConfigRules", schema: z.array(complianceRow) },
@@ -135,6 +163,9 @@ const KINDS = [
   { key: "OrganizationalUnits", schema: z.array(z.unknown()) },
   { key: "Findings", schema: z.array(findingRow) },
   { key: "GroupByResults", schema: z.array(groupByResult) },
+  { key: "analyzers", schema: z.array(analyzerRow) },
+  { key: "findings", schema: z.array(analyzerFindingRow) },
+  { key: "findingDetails", schema: findingDetailsDoc, whole: true },
 ] as const;
 
 type Kind = (typeof KINDS)[number]["key"];
@@ -148,6 +179,9 @@ interface Exports {
   ouPaths: Map<string, string>;
   findings: FindingRow[] | undefined;
   statistics: Array<z.infer<typeof groupByResult>> | undefined;
+  analyzers: Array<z.infer<typeof analyzerRow>> | undefined;
+  analyzerFindings: FindingSummaryRow[] | undefined;
+  findingDetails: Map<string, z.infer<typeof findingDetailsDoc>["findingDetails"]>;
   files: string[];
 }
 
@@ -191,7 +225,23 @@ export function collectFromAwsCli(dir: string): Snapshot {
   };
   if (exports.findings) snapshot.securityHub = securityHubFromFindings(exports.findings);
   if (exports.statistics) snapshot.securityHubV2 = { statistics: statisticsFromGroupBy(exports.statistics) };
+  if (exports.analyzerFindings || exports.analyzers) snapshot.accessAnalyzer = accessAnalyzerFromExports(exports, regions);
   return snapshot;
+}
+
+/**
+ * Findings classified by their own isPublic (list-findings) or their get-finding-v2 export;
+ * the rest stay unclassified. Regions without an analyzer only when list-analyzers was saved.
+ */
+function accessAnalyzerFromExports(exports: Exports, regions: string[]): NonNullable<Snapshot["accessAnalyzer"]> {
+  const findings = (exports.analyzerFindings ?? []).filter(inScope).map((row) => {
+    const details = exports.findingDetails.get(row.id!);
+    return accessFinding(row, classifySummary(row) ?? (details ? classify(details) : undefined));
+  });
+  const analyzers = (exports.analyzers ?? [])
+    .filter((a) => a.type === "ORGANIZATION")
+    .map((a) => ({ name: a.name, region: regionOfArn(a.arn), status: a.status }));
+  return accessAnalyzerSnapshot(analyzers, exports.analyzers ? regions : [], findings);
 }
 
 /**
@@ -218,6 +268,9 @@ function readExports(dir: string): Exports {
     ouPaths: new Map(),
     findings: undefined,
     statistics: undefined,
+    analyzers: undefined,
+    analyzerFindings: undefined,
+    findingDetails: new Map(),
     files: [],
   };
   const problems: string[] = [];
@@ -243,7 +296,8 @@ function readExports(dir: string): Exports {
       );
       continue;
     }
-    const result = validate(kind.schema, (data as Record<string, unknown>)[kind.key], file, [kind.key]);
+    const whole = "whole" in kind && kind.whole;
+    const result = validate(kind.schema, whole ? data : (data as Record<string, unknown>)[kind.key], file, whole ? [] : [kind.key]);
     if (!result.ok) {
       problems.push(...result.problems);
       continue;
@@ -297,6 +351,17 @@ function addExport(exports: Exports, kind: Kind, rows: unknown, file: string, pr
     case "GroupByResults":
       (exports.statistics ??= []).push(...(rows as Array<z.infer<typeof groupByResult>>));
       return;
+    case "analyzers":
+      (exports.analyzers ??= []).push(...(rows as Array<z.infer<typeof analyzerRow>>));
+      return;
+    case "findings":
+      (exports.analyzerFindings ??= []).push(...(rows as FindingSummaryRow[]));
+      return;
+    case "findingDetails": {
+      const doc = rows as z.infer<typeof findingDetailsDoc>;
+      exports.findingDetails.set(doc.id, [...(exports.findingDetails.get(doc.id) ?? []), ...doc.findingDetails]);
+      return;
+    }
   }
 }
 

@@ -8,9 +8,11 @@ import {
 } from "@aws-sdk/client-config-service";
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetFindingsCommand, GetFindingStatisticsV2Command, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import pLimit from "p-limit";
 import { controlInfo, severityRank } from "../model/control-info.js";
 import type { CollectionGap, ComplianceCell, FindingStatistic, NonCompliantResource, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
+import { readAccessAnalyzer } from "./access-analyzer-live.js";
 import { noProgress, type Progress } from "./progress.js";
 import {
   accountFromRow,
@@ -46,6 +48,10 @@ export interface LiveOptions {
   securityHub: boolean;
   /** Also read the new Security Hub's finding statistics (GetFindingStatisticsV2), a second source. */
   securityHubV2?: boolean;
+  /** Also read IAM Access Analyzer's organization findings on secrets, keys and roles, in every region collected. */
+  accessAnalyzer?: boolean;
+  /** GetFindingV2 calls at most (default MAX_FINDING_DETAILS); the findings beyond stay unclassified. */
+  maxFindingDetails?: number;
   /** Requests in flight at once (`--max-concurrency`, default 8); the SDK's adaptive retry slows down further when throttled. */
   concurrency?: number;
   progress?: Progress;
@@ -81,7 +87,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
   const configService = new ConfigServiceClient(clientConfig);
   const organizations = new OrganizationsClient(clientConfig);
   const securityHub = new SecurityHubClient(clientConfig);
-  for (const client of [configService, organizations, securityHub]) {
+  const countCalls = (client: { middlewareStack: ConfigServiceClient["middlewareStack"] }) =>
     // The deserialize step runs once per attempt, inside the retry loop: retries are counted too.
     client.middlewareStack.add(
       (next) => (args) => {
@@ -91,7 +97,18 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       },
       { step: "deserialize", name: "countApiCalls" },
     );
-  }
+  for (const client of [configService, organizations, securityHub]) countCalls(client);
+  // Access Analyzer is regional: one client per region, created when first needed.
+  const analyzerClients = new Map<string, AccessAnalyzerClient>();
+  const analyzerClient = (region: string) => {
+    let client = analyzerClients.get(region);
+    if (!client) {
+      client = new AccessAnalyzerClient({ ...clientConfig, region });
+      countCalls(client as unknown as { middlewareStack: ConfigServiceClient["middlewareStack"] });
+      analyzerClients.set(region, client);
+    }
+    return client;
+  };
   const gaps: CollectionGap[] = [];
   const aggregator = options.aggregator;
 
@@ -174,6 +191,19 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
       return leftOut ? { ...cell, detailLeftOut: leftOut } : cell;
     });
 
+    // After the Config reads, so the progress phases follow one another.
+    const accessAnalyzer = options.accessAnalyzer
+      ? await readAccessAnalyzer({
+          clientFor: analyzerClient,
+          regions: regions.length > 0 ? regions : [options.region],
+          limit,
+          progress,
+          gaps,
+          eachPage,
+          reasonOf,
+          maxDetails: options.maxFindingDetails,
+        })
+      : undefined;
     const snapshot: Snapshot = {
       version: 1,
       collectedAt: new Date().toISOString(),
@@ -191,6 +221,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     if (hub) snapshot.securityHub = hub;
     const statistics = await securityHubV2Read;
     if (statistics) snapshot.securityHubV2 = { statistics };
+    if (accessAnalyzer) snapshot.accessAnalyzer = accessAnalyzer;
     snapshot.gaps = sortGaps(gaps);
     snapshot.apiCalls = apiCalls;
     progress.finish(`${cells.length} cells, ${snapshot.resources.length} non-compliant resources, ${snapshot.gaps.length} gaps; ${apiCalls} API calls`);
@@ -199,6 +230,7 @@ export async function collectLive(options: LiveOptions): Promise<Snapshot> {
     configService.destroy();
     organizations.destroy();
     securityHub.destroy();
+    for (const client of analyzerClients.values()) client.destroy();
   }
 }
 

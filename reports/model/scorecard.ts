@@ -1,6 +1,7 @@
 import { controls as catalog } from "../../modules/controls/catalog.js";
 import type { Control } from "../../modules/controls/types.js";
 import type { CollectionGap, FindingStatistic, Snapshot, SnapshotAccount } from "../snapshot.js";
+import { accessAnalyzerView } from "./access-analyzer.js";
 import { cellKey, compare, mergeCells, type Cell } from "./cells.js";
 import { controlInfo, severityRank, type ControlInfo, type ControlLookup } from "./control-info.js";
 import { declaredNotReporting, declaredVsObserved, type DeclaredInput } from "./declared.js";
@@ -170,6 +171,7 @@ export function scoreSnapshot(snapshot: Snapshot, lookup?: ControlLookup): Score
     unlisted,
     securityHub: sh ? sh.view : null,
     securityHubV2: snapshot.securityHubV2 ? securityHubV2View(snapshot.securityHubV2.statistics, accountsById) : null,
+    accessAnalyzer: snapshot.accessAnalyzer ? accessAnalyzerView(snapshot.accessAnalyzer, accountsById) : null,
     freshness: freshness(snapshot),
     coverage: coverage(snapshot, accountsById, cells, accounts, total.compliant + total.nonCompliant),
     gaps: groupGaps(snapshot.gaps),

@@ -23,6 +23,8 @@ export interface Scorecard {
   securityHub: SecurityHubView | null;
   /** The new Security Hub's active findings (`--security-hub v2`); shown, not scored. */
   securityHubV2: SecurityHubV2View | null;
+  /** IAM Access Analyzer's external-access findings on secrets, keys and roles; shown, not scored. */
+  accessAnalyzer: AccessAnalyzerView | null;
   freshness: Freshness;
   coverage: Coverage;
   gaps: GapGroup[];
@@ -166,6 +168,35 @@ export interface SecurityHubV2View {
   /** Most findings first. */
   bySeverity: Array<{ severity: string; count: number }>;
   byAccount: Array<{ accountId: string; name: string | null; count: number }>;
+}
+
+export interface AccessAnalyzerView {
+  findings: number;
+  /** Reachable by anyone. */
+  public: number;
+  /** Shared with named principals outside the organization. */
+  outsideOrganization: number;
+  /** Details not read (bounded, or the read failed): public or not is unknown. */
+  unclassified: number;
+  analyzers: number;
+  activeAnalyzerRegions: string[];
+  /** Regions collected without an active organization analyzer: their resources go unseen. */
+  regionsWithoutAnalyzer: string[];
+  /** Most public findings first. */
+  byAccount: Array<{ accountId: string; name: string | null; public: number; outsideOrganization: number; unclassified: number; resources: number }>;
+  /** Public first, then by account and resource. */
+  resources: Array<{
+    accountId: string;
+    accountName: string | null;
+    /** null for IAM roles (global). */
+    region: string | null;
+    resourceType: string;
+    resource: string;
+    access: "public" | "outside-organization" | "unclassified";
+    principals: string[];
+    actions: string[];
+    updatedAt: string | null;
+  }>;
 }
 
 export interface Freshness {

@@ -68,7 +68,31 @@ export function renderCsv(card: Scorecard): string {
       null,
     ]),
   );
-  return [COLUMNS as readonly (string | null)[], ...rows, ...drifted].map((row) => row.map(csvField).join(",") + "\r\n").join("");
+  // A secret, key or role reachable from outside the organization (IAM Access Analyzer) is a finding too: rule access-analyzer-<access>.
+  const names = new Map(card.accounts.map((a) => [a.accountId, a.name]));
+  const external = (card.accessAnalyzer?.resources ?? []).map((r) => [
+    r.accountId,
+    r.accountName ?? names.get(r.accountId) ?? null,
+    ous.get(r.accountId) ?? null,
+    r.region,
+    `access-analyzer-${r.access}`,
+    "ACCESS-ANALYZER-EXTERNAL",
+    r.access === "public"
+      ? "Reachable by anyone (IAM Access Analyzer)"
+      : r.access === "outside-organization"
+        ? "Reachable from outside the organization (IAM Access Analyzer)"
+        : "Reachable from outside the organization, public or not unknown (IAM Access Analyzer)",
+    null,
+    r.resourceType,
+    r.resource,
+    [r.principals.length ? `principals: ${r.principals.join("; ")}` : "", r.actions.length ? `actions: ${r.actions.join(", ")}` : ""]
+      .filter(Boolean)
+      .join(" | ") || null,
+    r.updatedAt,
+    null,
+    (requirements.get("ACCESS-ANALYZER-EXTERNAL") ?? []).join("; ") || null,
+  ]);
+  return [COLUMNS as readonly (string | null)[], ...rows, ...drifted, ...external].map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }
 
 export function csvField(value: string | null | undefined): string {

@@ -6,6 +6,7 @@ import { historyView } from "./history-view.js";
 /** How many rows the HTML shows where a list can grow with the organization; the JSON has them all. */
 export const HTML_CAPS = {
   resources: 250,
+  accessFindings: 250,
   trendCells: 100,
   missingPerControl: 12,
   regionsNotReporting: 100,
@@ -53,6 +54,7 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     accounts: card.accounts.map((a) => accountView(a)),
     rules: card.rules.map((r) => ruleView(r)),
     resources: cap(card.resources, HTML_CAPS.resources),
+    accessFindings: card.accessAnalyzer ? cap(card.accessAnalyzer.resources, HTML_CAPS.accessFindings) : null,
     newlyFailing: card.trend ? cap(card.trend.newlyFailing, HTML_CAPS.trendCells) : null,
     fixed: card.trend ? cap(card.trend.fixed, HTML_CAPS.trendCells) : null,
     history: card.history ? historyView(card.history) : null,

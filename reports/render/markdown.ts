@@ -39,6 +39,13 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
     const severities = v2.bySeverity.map((s) => `${formatCount(s.count)} ${md(s.severity)}`).join(", ");
     out.push(`| Security Hub (v2) | ${formatCount(v2.activeFindings)} active findings${severities ? `: ${severities}` : ""} (not scored) |`);
   }
+  if (card.accessAnalyzer) {
+    const aa = card.accessAnalyzer;
+    out.push(
+      `| IAM Access Analyzer | ${formatCount(aa.public)} public, ${formatCount(aa.outsideOrganization)} outside the organization` +
+        `${aa.unclassified ? `, ${formatCount(aa.unclassified)} not classified` : ""} (secrets, keys and roles; not scored) |`,
+    );
+  }
   for (const gate of options.gates ?? []) {
     out.push(`| Gate | ${gate.met ? "passed" : "**failed**"}: ${gate.label} ${formatPercent(gate.score)}, ${gate.threshold}% required |`);
   }
@@ -72,6 +79,22 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
   if (card.frameworks.length > 0) {
     out.push("### Frameworks", "", "| Framework | Score | Passed | Failed | No data | Failed requirements |", "|---|--:|--:|--:|--:|---|");
     for (const f of card.frameworks) out.push(frameworkRow(f, limit));
+    out.push("");
+  }
+  if (card.accessAnalyzer && card.accessAnalyzer.byAccount.length > 0) {
+    const aa = card.accessAnalyzer;
+    out.push(
+      "### IAM Access Analyzer: reachable from outside the organization",
+      "",
+      "| Account | Public | Outside the organization | Not classified |",
+      "|---|--:|--:|--:|",
+    );
+    for (const a of aa.byAccount.slice(0, limit)) {
+      out.push(
+        `| ${md(a.name ?? a.accountId)} (${md(a.accountId)}) | ${formatCount(a.public)} | ${formatCount(a.outsideOrganization)} | ${formatCount(a.unclassified)} |`,
+      );
+    }
+    for (const r of aa.resources.filter((f) => f.access === "public").slice(0, limit)) out.push(`- public: ${md(r.resource)} (${md(r.resourceType)})`);
     out.push("");
   }
   if (trend && (trend.newlyFailing.length > 0 || trend.fixed.length > 0)) {

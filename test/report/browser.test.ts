@@ -8,7 +8,7 @@ import { evaluateGates } from "../../reports/model/gates.js";
 import { historyPoint } from "../../reports/model/history.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderHtml } from "../../reports/render/html.js";
-import { currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+import { ACCESS_ANALYZER, currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -25,16 +25,19 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const card = buildScorecard(currentSnapshot(), {
-      lookup: testLookup,
-      controls: TEST_CONTROLS,
-      previous: previousSnapshot(),
-      history: [
-        historyPoint({ ...previousSnapshot(), collectedAt: "2026-10-30T10:00:00.000Z" }, HOSTILE_FILE),
-        historyPoint({ ...currentSnapshot(), collectedAt: "2026-11-06T10:00:00.000Z" }, "history/20261106T100000Z.json"),
-      ],
-      declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
-    });
+    const card = buildScorecard(
+      { ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER },
+      {
+        lookup: testLookup,
+        controls: TEST_CONTROLS,
+        previous: previousSnapshot(),
+        history: [
+          historyPoint({ ...previousSnapshot(), collectedAt: "2026-10-30T10:00:00.000Z" }, HOSTILE_FILE),
+          historyPoint({ ...currentSnapshot(), collectedAt: "2026-11-06T10:00:00.000Z" }, "history/20261106T100000Z.json"),
+        ],
+        declared: { org: parseConfig(DECLARED_YAML, "org.yaml"), controlsForStack: () => TEST_CONTROLS },
+      },
+    );
     const file = join(ARTIFACTS, "scorecard.html");
     writeFileSync(file, renderHtml(card, { jsonFile: "scorecard.json", gates: evaluateGates(card, [{ target: "config", threshold: 80 }]) }));
 
@@ -157,6 +160,24 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(1);
     await page.fill("#filter", "");
     await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(5);
+  });
+
+  it("shows IAM Access Analyzer findings per account and resource, public and outside the organization apart, filterable", async () => {
+    const accounts = page.locator("#aa-accounts-table tbody tr");
+    expect(await accounts.count()).toBe(2);
+    expect((await accounts.first().locator("td").allTextContents()).map((t) => t.trim())).toEqual(["payments-prod 222222222222", "1", "1", "0", "2"]);
+    expect(await accounts.nth(1).locator(".name").textContent()).toBe(EVIL_NAME);
+    const access = () => page.locator("#aa-resources-table tbody tr:not([hidden]) td:first-child").allTextContents();
+    // The filter applies after a short delay: an earlier test may have just cleared it.
+    await expect
+      .poll(async () => (await access()).map((t) => t.trim()))
+      .toEqual(["public", "outside the organization", "outside the organization", "not classified"]);
+    expect(await page.locator("#aa-resources-table td", { hasText: XSS }).count()).toBe(1);
+    expect(await page.locator("#access-analyzer").textContent()).toContain("No active organization analyzer in us-east-1");
+    await page.fill("#filter", "vendor-audit");
+    await expect.poll(async () => (await access()).length).toBe(1);
+    await page.fill("#filter", "");
+    await expect.poll(async () => (await access()).length).toBe(4);
   });
 
   it("sorts severities by rank", async () => {

@@ -199,3 +199,51 @@ accounts:
   - { id: "333333333333", name: payments-dev, role: workload, environment: dev, ou: /Workloads/Dev }
   - { id: "666666666666", name: data-prod, role: workload, environment: prod, ou: /Workloads/Prod }
 `;
+
+/** IAM Access Analyzer findings for the fixture organization: worked out by hand in the tests (1 public, 2 outside, 1 unclassified). */
+export const ACCESS_ANALYZER: NonNullable<Snapshot["accessAnalyzer"]> = {
+  analyzers: [{ name: "org-baseline-external-access", region: "eu-west-1", status: "ACTIVE" }],
+  regionsWithoutAnalyzer: ["us-east-1"],
+  findings: [
+    {
+      id: "f-1",
+      accountId: "222222222222",
+      region: "eu-west-1",
+      resourceType: "AWS::SecretsManager::Secret",
+      resource: `arn:aws:secretsmanager:eu-west-1:222222222222:secret:${XSS}`,
+      access: "public",
+      principals: ["AWS: *"],
+      actions: ["secretsmanager:GetSecretValue"],
+    },
+    {
+      id: "f-2",
+      accountId: "222222222222",
+      region: "",
+      resourceType: "AWS::IAM::Role",
+      resource: "arn:aws:iam::222222222222:role/vendor-audit",
+      access: "outside-organization",
+      principals: ["AWS: 999999999999"],
+      actions: ["sts:AssumeRole"],
+    },
+    {
+      id: "f-3",
+      accountId: "444444444444",
+      region: "eu-west-1",
+      resourceType: "AWS::KMS::Key",
+      resource: "arn:aws:kms:eu-west-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      access: "outside-organization",
+      principals: [`AWS: ${EVIL_NAME}`],
+      actions: ["kms:Decrypt"],
+    },
+    {
+      id: "f-4",
+      accountId: "444444444444",
+      region: "eu-west-1",
+      resourceType: "AWS::KMS::Key",
+      resource: "arn:aws:kms:eu-west-1:444444444444:key/9999abcd-12ab-34cd-56ef-1234567890ab",
+      access: "unclassified",
+      principals: [],
+      actions: [],
+    },
+  ],
+};

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { controls } from "../../../modules/controls/catalog.js";
 import { collectFromAwsCli } from "../../../reports/collect/aws-cli.js";
 import { saveSnapshot } from "../../../reports/collect/snapshot-io.js";
+import { generateAccessAnalyzer } from "./access-analyzer.js";
 import { writeAwsCliExports } from "./export-cli.js";
 import { earlierOrg } from "./history.js";
 import { generateOrg, type GeneratedOrg, type OrgSpec } from "./org.js";
@@ -41,7 +42,9 @@ export const DEMO_SPEC: OrgSpec = {
 };
 
 export function demoOrg(): GeneratedOrg {
-  return generateOrg(DEMO_SPEC);
+  const org = generateOrg(DEMO_SPEC);
+  org.accessAnalyzer = generateAccessAnalyzer(org, { seed: DEMO_SPEC.seed, hostile: true });
+  return org;
 }
 
 /** The organization a week before: somewhat worse, other failures, one account not created yet. */

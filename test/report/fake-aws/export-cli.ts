@@ -62,5 +62,20 @@ export function writeAwsCliExports(org: GeneratedOrg, dir: string): string[] {
   write("organizations-ou-paths.json", { AccountOuPaths: Object.fromEntries(org.accounts.map((a) => [a.id, a.ouPath])) });
   write("securityhub-get-findings.json", { Findings: org.findings });
   write("securityhub-get-finding-statistics-v2.json", { GroupByResults: findingStatisticsV2(org, ["severity", "cloud.account.uid"]) });
+  const aa = org.accessAnalyzer;
+  if (aa) {
+    // What the README's loop saves: the analyzers and the filtered findings per region, then get-finding-v2 per finding.
+    for (const region of org.regions) {
+      const analyzers = aa.analyzers.filter((a) => a.region === region).map(({ region: _r, ...a }) => ({ ...a, createdAt: "2026-01-01T00:00:00Z" }));
+      write(`accessanalyzer-list-analyzers.${region}.json`, { analyzers });
+      if (analyzers.length === 0) continue;
+      const findings = aa.findings.filter(
+        (f) =>
+          f.analyzerRegion === region && f.status === "ACTIVE" && ["AWS::IAM::Role", "AWS::KMS::Key", "AWS::SecretsManager::Secret"].includes(f.resourceType),
+      );
+      write(`accessanalyzer-list-findings-v2.${region}.json`, { findings: findings.map(({ analyzerRegion: _r, findingDetails: _d, ...summary }) => summary) });
+      for (const { analyzerRegion: _r, ...finding } of findings) write(`accessanalyzer-get-finding-v2.${finding.id}.json`, finding);
+    }
+  }
   return written;
 }

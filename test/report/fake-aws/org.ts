@@ -1,5 +1,6 @@
 import type { ComplianceType } from "../../../reports/snapshot.js";
 import { random } from "../../support/random.mjs";
+import type { GenAccessAnalyzer } from "./access-analyzer.js";
 
 /**
  * A generated AWS organization for the loopback server, the AWS CLI exports, the demo and
@@ -106,6 +107,8 @@ export interface GeneratedOrg {
   regions: string[];
   cells: GenCell[];
   findings: GenFinding[];
+  /** IAM Access Analyzer's analyzers and findings (access-analyzer.ts), when a test or the demo adds them. */
+  accessAnalyzer?: GenAccessAnalyzer;
 }
 
 const MANAGED_RULES = [

@@ -16,7 +16,7 @@ import type { GeneratedOrg } from "./org.js";
 /**
  * A loopback AWS for the report collectors: AWS Config (aggregator APIs) and Organizations
  * over JSON 1.1 (dispatch on X-Amz-Target), Security Hub GetFindings and GetFindingStatisticsV2 over REST-JSON
- * (POST /findings). It serves a generated organization with the real services' paging
+ * (POST /findings), and IAM Access Analyzer's ListAnalyzers, ListFindingsV2 and GetFindingV2 (REST-JSON, per region). It serves a generated organization with the real services' paging
  * limits, and can misbehave the way AWS does: empty pages that still carry a token,
  * injected throttling, a request-rate limit, and accounts or regions whose calls fail.
  */
@@ -33,6 +33,10 @@ export interface FakeAwsOptions {
   unreadable?: Unreadable;
   /** The aggregator collects all regions (AllAwsRegions) instead of naming them. */
   allRegions?: boolean;
+  /** Regions where every IAM Access Analyzer call is refused (AccessDeniedException). */
+  accessAnalyzerDenied?: string[];
+  /** Page size of ListFindingsV2 at most (AWS: 100), so small organizations page too. */
+  analyzerPageSize?: number;
   /** Milliseconds before each answer, so concurrent requests overlap as they do against AWS. */
   latencyMs?: number;
 }
@@ -266,6 +270,33 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     };
   }
 
+  // IAM Access Analyzer (REST-JSON): the region comes from the request's signature scope, as the analyzers are regional.
+  const analyzerData = org.accessAnalyzer;
+  function listAnalyzers(_body: Body, query: URLSearchParams, region: string): unknown {
+    const analyzers = (analyzerData?.analyzers ?? []).filter((a) => a.region === region && (!query.get("type") || a.type === query.get("type")));
+    const p = page(analyzers, limitOf(Number(query.get("maxResults")), 100), query.get("nextToken") ?? undefined);
+    return { analyzers: p.items.map(({ region: _r, ...a }) => ({ ...a, createdAt: "2026-01-01T00:00:00Z" })), nextToken: p.token };
+  }
+  function findingsOf(arn: unknown) {
+    const analyzer = analyzerData?.analyzers.find((a) => a.arn === arn);
+    if (!analyzer) throw new AwsError(404, "ResourceNotFoundException", `Analyzer ${String(arn)} not found`);
+    return analyzerData!.findings.filter((f) => f.analyzerRegion === analyzer.region);
+  }
+  function listFindingsV2(body: Body): unknown {
+    const filter = (body["filter"] ?? {}) as Record<string, { eq?: string[] }>;
+    const matching = findingsOf(body["analyzerArn"]).filter((f) =>
+      Object.entries(filter).every(([field, c]) => !c.eq || c.eq.includes(String((f as unknown as Record<string, unknown>)[field]))),
+    );
+    const p = page(matching, limitOf(body["maxResults"], options.analyzerPageSize ?? 100), body["nextToken"]);
+    return { findings: p.items.map(({ analyzerRegion: _r, findingDetails: _d, ...summary }) => summary), nextToken: p.token };
+  }
+  function getFindingV2(_body: Body, query: URLSearchParams, _region: string, id: string): unknown {
+    const finding = findingsOf(query.get("analyzerArn")).find((f) => f.id === id);
+    if (!finding) throw new AwsError(404, "ResourceNotFoundException", `Finding ${id} not found`);
+    const { analyzerRegion: _r, ...rest } = finding;
+    return rest;
+  }
+
   function throttled(service: string): boolean {
     if (options.throttleEvery && stats.requests % options.throttleEvery === 0) return true;
     if (!options.rateLimit) return false;
@@ -288,7 +319,18 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     let service: string;
     let operation: string;
     let handler: ((body: Body) => unknown) | undefined;
-    if (rest) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const signedRegion = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers["authorization"] ?? ""))?.[1] ?? "";
+    if (rest && (url.pathname === "/analyzer" || url.pathname.startsWith("/findingv2"))) {
+      service = "accessanalyzer";
+      const id = /^\/findingv2\/([^/]+)$/.exec(url.pathname)?.[1];
+      operation = url.pathname === "/analyzer" ? "ListAnalyzers" : id ? "GetFindingV2" : "ListFindingsV2";
+      const op = url.pathname === "/analyzer" ? listAnalyzers : id ? getFindingV2 : listFindingsV2;
+      handler = (body) => {
+        if (options.accessAnalyzerDenied?.includes(signedRegion)) throw new AwsError(403, "AccessDeniedException", `not authorized in ${signedRegion}`);
+        return op(body, url.searchParams, signedRegion, decodeURIComponent(id ?? ""));
+      };
+    } else if (rest) {
       service = "securityhub";
       const path = req.method === "POST" ? req.url?.split("?")[0] : undefined;
       operation = path === "/findingsv2/statistics" ? "GetFindingStatisticsV2" : "GetFindings";
@@ -314,6 +356,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     if (!handler) return fail(new AwsError(400, "UnknownOperationException", `unknown operation ${req.method} ${req.url} ${String(target)}`));
     if (throttled(service)) {
       stats.throttled++;
+      if (service === "accessanalyzer") return fail(new AwsError(429, "ThrottlingException", "Rate exceeded"));
       return fail(rest ? new AwsError(429, "TooManyRequestsException", "Rate exceeded") : new AwsError(400, "ThrottlingException", "Rate exceeded"));
     }
     try {

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { classify, classifySummary, sortAccessFindings } from "../../reports/collect/access-findings.js";
+import { collectFromAwsCli } from "../../reports/collect/aws-cli.js";
+import { InputError } from "../../reports/collect/input-errors.js";
+import { loadSnapshot } from "../../reports/collect/snapshot-io.js";
+import { buildScorecard } from "../../reports/model/scorecard.js";
+import { renderCsv } from "../../reports/render/csv.js";
+import { renderJson } from "../../reports/render/json.js";
+import { renderMarkdown } from "../../reports/render/markdown.js";
+import { ACCESS_ANALYZER, currentSnapshot, EVIL_NAME, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+
+const card = () => buildScorecard({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER }, { lookup: testLookup, controls: TEST_CONTROLS });
+
+describe("IAM Access Analyzer in the scorecard", () => {
+  it("counts public and outside-organization findings apart, per account (worked out by hand from the fixture)", () => {
+    const aa = card().accessAnalyzer!;
+    expect({ public: aa.public, outside: aa.outsideOrganization, unclassified: aa.unclassified, findings: aa.findings }).toEqual({
+      public: 1,
+      outside: 2,
+      unclassified: 1,
+      findings: 4,
+    });
+    expect(aa.byAccount).toEqual([
+      { accountId: "222222222222", name: "payments-prod", public: 1, outsideOrganization: 1, unclassified: 0, resources: 2 },
+      { accountId: "444444444444", name: EVIL_NAME, public: 0, outsideOrganization: 1, unclassified: 1, resources: 2 },
+    ]);
+    expect(aa.regionsWithoutAnalyzer).toEqual(["us-east-1"]);
+    expect(aa.resources.find((r) => r.resourceType === "AWS::IAM::Role")!.region).toBeNull();
+  });
+
+  it("is absent, not empty, when Access Analyzer was not read; old snapshots load without it", () => {
+    expect(buildScorecard(currentSnapshot(), { lookup: testLookup, controls: TEST_CONTROLS }).accessAnalyzer).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "aa-snap-"));
+    try {
+      const old = { ...currentSnapshot() } as Record<string, unknown>;
+      delete old.accessAnalyzer;
+      writeFileSync(join(dir, "old.json"), JSON.stringify(old));
+      expect(loadSnapshot(join(dir, "old.json")).accessAnalyzer).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("renders in JSON, CSV (one row per finding, formula-safe) and Markdown (names escaped)", () => {
+    const c = card();
+    expect(JSON.parse(renderJson(c)).accessAnalyzer.public).toBe(1);
+    const rows = renderCsv(c)
+      .split("\r\n")
+      .filter((l) => l.includes("access-analyzer-"));
+    expect(rows.map((r) => /access-analyzer-[a-z-]+/.exec(r)![0])).toEqual([
+      "access-analyzer-public",
+      "access-analyzer-outside-organization",
+      "access-analyzer-outside-organization",
+      "access-analyzer-unclassified",
+    ]);
+    expect(rows[0]).toContain("ACCESS-ANALYZER-EXTERNAL");
+    const markdown = renderMarkdown(c);
+    expect(markdown).toContain("| IAM Access Analyzer | 1 public, 2 outside the organization, 1 not classified");
+    expect(markdown).not.toContain(EVIL_NAME);
+    expect(markdown).not.toContain(XSS);
+  });
+});
+
+describe("Access Analyzer findings", () => {
+  it("public when any external-access entry is public; principals and actions as the finding names them", () => {
+    expect(
+      classify([
+        { externalAccessDetails: { isPublic: false, principal: { AWS: "999999999999" }, action: ["kms:Decrypt"] } },
+        { externalAccessDetails: { isPublic: true, principal: { AWS: "*" }, action: ["kms:Decrypt", "kms:Encrypt"] } },
+      ]),
+    ).toEqual({ access: "public", principals: ["AWS: *", "AWS: 999999999999"], actions: ["kms:Decrypt", "kms:Encrypt"] });
+    expect(classifySummary({ id: "x" })).toBeUndefined();
+    expect(classifySummary({ id: "x", isPublic: false, principal: { Federated: "cognito-identity.amazonaws.com" } })!.access).toBe("outside-organization");
+  });
+
+  it("keeps a global role once although each region's analyzer reports it", () => {
+    const role = { ...ACCESS_ANALYZER.findings[1]! };
+    expect(sortAccessFindings([role, { ...role, id: "f-9" }]).map((f) => f.id)).toEqual(["f-2"]);
+  });
+});
+
+describe("Access Analyzer exports", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "aa-cli-"));
+    writeFileSync(
+      join(dir, "compliance.json"),
+      JSON.stringify({
+        AggregateComplianceByConfigRules: [
+          { ConfigRuleName: "r", AccountId: "111111111111", AwsRegion: "eu-west-1", Compliance: { ComplianceType: "COMPLIANT" } },
+        ],
+      }),
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names every problem by file and JSON path, and builds nothing", () => {
+    writeFileSync(join(dir, "findings.json"), JSON.stringify({ findings: [{ id: "a", resourceType: "AWS::KMS::Key", status: "ACTIVE" }, { id: 7 }] }));
+    writeFileSync(join(dir, "detail.json"), JSON.stringify({ id: "a", findingDetails: [{ externalAccessDetails: { isPublic: "yes" } }] }));
+    let error: unknown;
+    try {
+      collectFromAwsCli(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const problems = (error as InputError).problems;
+    expect(problems).toContain(`${join(dir, "findings.json")}: findings[0].resourceOwnerAccount: missing (required)`);
+    expect(problems).toContain(`${join(dir, "findings.json")}: findings[1].id: Invalid input: expected string, received number`);
+    expect(problems).toContain(
+      `${join(dir, "detail.json")}: findingDetails[0].externalAccessDetails.isPublic: Invalid input: expected boolean, received string`,
+    );
+  });
+
+  it("classifies list-findings (v1) rows by their own isPublic, and v2 rows by their get-finding-v2 export", () => {
+    const row = (id: string, extra: object = {}) => ({
+      id,
+      resource: `arn:aws:kms:eu-west-1:111111111111:key/${id}`,
+      resourceType: "AWS::KMS::Key",
+      resourceOwnerAccount: "111111111111",
+      status: "ACTIVE",
+      ...extra,
+    });
+    writeFileSync(join(dir, "v1.json"), JSON.stringify({ findings: [row("k1", { isPublic: true, principal: { AWS: "*" } })] }));
+    writeFileSync(
+      join(dir, "v2.json"),
+      JSON.stringify({ findings: [row("k2", { findingType: "ExternalAccess" }), row("k3"), row("k4", { status: "ARCHIVED" })] }),
+    );
+    writeFileSync(
+      join(dir, "k2.json"),
+      JSON.stringify({ id: "k2", findingDetails: [{ externalAccessDetails: { isPublic: false, principal: { AWS: "999999999999" } } }] }),
+    );
+    const aa = collectFromAwsCli(dir).accessAnalyzer!;
+    expect(aa.findings.map((f) => [f.id, f.access])).toEqual([
+      ["k1", "public"],
+      ["k2", "outside-organization"],
+      ["k3", "unclassified"],
+    ]);
+    // Without list-analyzers exports nothing is claimed about regions without an analyzer.
+    expect(aa.regionsWithoutAnalyzer).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+import { random } from "../../support/random.mjs";
+import { HOSTILE_RESOURCE_ID, type GeneratedOrg } from "./org.js";
+
+/**
+ * IAM Access Analyzer for a generated organization: one organization external-access analyzer
+ * per region of the security account (except `withoutAnalyzer`), and findings on secrets, keys
+ * and roles, public or shared with another organization's account, plus findings the report
+ * must leave out (archived, resolved, an S3 bucket, unused access). Its own seeded generator,
+ * so adding it changes nothing else of the organization. Ground truth for the tests.
+ */
+
+export const OUTSIDE_ACCOUNT = "444455556666";
+
+export interface GenAccessFinding {
+  id: string;
+  /** Region of the analyzer that reports it. */
+  analyzerRegion: string;
+  resource: string;
+  resourceType: string;
+  resourceOwnerAccount: string;
+  status: "ACTIVE" | "ARCHIVED" | "RESOLVED";
+  findingType: "ExternalAccess" | "UnusedIAMRole";
+  createdAt: string;
+  updatedAt: string;
+  analyzedAt: string;
+  findingDetails: Array<{
+    externalAccessDetails: { isPublic: boolean; principal: Record<string, string>; action: string[]; condition: Record<string, string> };
+  }>;
+}
+
+export interface GenAccessAnalyzer {
+  securityAccountId: string;
+  analyzers: Array<{ arn: string; name: string; region: string; type: "ORGANIZATION"; status: "ACTIVE" }>;
+  findings: GenAccessFinding[];
+}
+
+export function generateAccessAnalyzer(org: GeneratedOrg, options: { seed?: number; withoutAnalyzer?: string[]; hostile?: boolean } = {}): GenAccessAnalyzer {
+  const rand = random((options.seed ?? 1) + 7919);
+  const active = org.accounts.filter((a) => a.status === "ACTIVE");
+  const security = active.find((a) => a.ouPath.startsWith("/Security")) ?? active[0]!;
+  const skip = new Set(options.withoutAnalyzer ?? []);
+  const analyzers = org.regions
+    .filter((r) => !skip.has(r))
+    .map((region) => ({
+      arn: `arn:aws:access-analyzer:${region}:${security.id}:analyzer/org-baseline-external-access`,
+      name: "org-baseline-external-access",
+      region,
+      type: "ORGANIZATION" as const,
+      status: "ACTIVE" as const,
+    }));
+  const findings: GenAccessFinding[] = [];
+  let serial = 0;
+  const add = (analyzerRegion: string, owner: string, resourceType: string, resource: string, isPublic: boolean, extra: Partial<GenAccessFinding> = {}) => {
+    serial++;
+    const action =
+      resourceType === "AWS::IAM::Role" ? ["sts:AssumeRole"] : resourceType === "AWS::KMS::Key" ? ["kms:Decrypt"] : ["secretsmanager:GetSecretValue"];
+    findings.push({
+      id: `${serial.toString(16).padStart(8, "0")}-aa00-4000-8000-${owner}`,
+      analyzerRegion,
+      resource,
+      resourceType,
+      resourceOwnerAccount: owner,
+      status: "ACTIVE",
+      findingType: "ExternalAccess",
+      createdAt: "2026-10-01T00:00:00.000Z",
+      updatedAt: org.asOf,
+      analyzedAt: org.asOf,
+      findingDetails: [{ externalAccessDetails: { isPublic, principal: { AWS: isPublic ? "*" : OUTSIDE_ACCOUNT }, action, condition: {} } }],
+      ...extra,
+    });
+  };
+  let hostilePlaced = !options.hostile;
+  for (const account of active) {
+    const roll = rand();
+    if (roll > 0.6) continue;
+    for (const a of analyzers) {
+      const region = a.region;
+      if (rand() < 0.5) {
+        const name = !hostilePlaced ? HOSTILE_RESOURCE_ID : `app/shared-${Math.floor(rand() * 100)}`;
+        hostilePlaced = true;
+        add(region, account.id, "AWS::SecretsManager::Secret", `arn:aws:secretsmanager:${region}:${account.id}:secret:${name}-AbCdEf`, rand() < 0.3);
+      }
+      if (rand() < 0.4)
+        add(
+          region,
+          account.id,
+          "AWS::KMS::Key",
+          `arn:aws:kms:${region}:${account.id}:key/${serial.toString(16).padStart(8, "0")}-1111-4222-8333-444455556666`,
+          rand() < 0.2,
+        );
+      // Out of scope: another resource type, and findings no longer active.
+      if (rand() < 0.3) add(region, account.id, "AWS::S3::Bucket", `arn:aws:s3:::bucket-${account.id}-${region}`, true);
+      if (rand() < 0.3)
+        add(region, account.id, "AWS::SecretsManager::Secret", `arn:aws:secretsmanager:${region}:${account.id}:secret:old-AbCdEf`, false, {
+          status: "ARCHIVED",
+        });
+    }
+    // A role trusting an outside account: global, so every region's analyzer reports it.
+    if (roll < 0.25) for (const a of analyzers) add(a.region, account.id, "AWS::IAM::Role", `arn:aws:iam::${account.id}:role/vendor-audit`, false);
+  }
+  return { securityAccountId: security.id, analyzers, findings };
+}
+
+/** The findings the report must show: active external access on secrets, keys and roles, a role once however many regions report it. */
+export function expectedAccessFindings(aa: GenAccessAnalyzer): Array<{ accountId: string; resource: string; access: "public" | "outside-organization" }> {
+  const scoped = aa.findings.filter(
+    (f) =>
+      f.status === "ACTIVE" &&
+      f.findingType === "ExternalAccess" &&
+      ["AWS::IAM::Role", "AWS::KMS::Key", "AWS::SecretsManager::Secret"].includes(f.resourceType),
+  );
+  const seen = new Map<string, { accountId: string; resource: string; access: "public" | "outside-organization" }>();
+  for (const f of scoped) {
+    const access = f.findingDetails.some((d) => d.externalAccessDetails.isPublic) ? "public" : "outside-organization";
+    seen.set(`${f.resourceOwnerAccount}|${f.resource}|${access}`, { accountId: f.resourceOwnerAccount, resource: f.resource, access });
+  }
+  return [...seen.values()];
+}
