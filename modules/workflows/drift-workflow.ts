@@ -4,7 +4,19 @@ import { branchGuardScript, combineDriftScript, driftIssuesScript, driftPlanScri
 import type { Job, WorkflowFile } from "./model.js";
 import type { Shard } from "./shards.js";
 import type { WorkflowSettings } from "./settings.js";
-import { checkoutStep, nodeSteps, selectStacksStep, shardLabel, STACK_DIR, stackPlanJob, synthesizeStep, uploadStep, uploadSynthStep } from "./steps.js";
+import {
+  afterMatrixJob,
+  checkoutStep,
+  nodeSteps,
+  RUN_URL,
+  selectStacksStep,
+  shardLabel,
+  STACK_DIR,
+  stackPlanJob,
+  synthesizeStep,
+  uploadStep,
+  uploadSynthStep,
+} from "./steps.js";
 
 /** First line of a drift issue's body; the stack name and ` -->` follow. */
 export const DRIFT_MARKER_PREFIX = "<!-- org-baseline-drift:";
@@ -70,33 +82,20 @@ function driftJob(settings: WorkflowSettings): Job {
 }
 
 function summaryJob(shard: Shard, settings: WorkflowSettings): Job {
-  const { pipelines } = settings;
-  return {
+  return afterMatrixJob(settings, {
     name: "drift summary",
-    needs: ["synth", "drift"],
-    if: "always() && needs.synth.result == 'success' && needs.synth.outputs.count != '0'",
-    "runs-on": pipelines.runner,
-    "timeout-minutes": 10,
+    matrixJob: "drift",
     permissions: {},
+    download: { name: "Download the drift records", pattern: "drift-*", path: "drift" },
     steps: [
       {
-        name: "Download the drift records",
-        uses: usesRef("actions/download-artifact", settings.pins),
-        with: { pattern: "drift-*", path: "drift", "merge-multiple": true },
-      },
-      {
         name: "Combine the drift summary",
-        env: {
-          MATRIX: "${{ needs.synth.outputs.matrix }}",
-          SHARD: String(shard.index),
-          REPO: "${{ github.repository }}",
-          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
-        },
+        env: { MATRIX: "${{ needs.synth.outputs.matrix }}", SHARD: String(shard.index), REPO: "${{ github.repository }}", RUN_URL },
         run: combineDriftScript(),
       },
       uploadStep(settings, "Upload the drift summary", { name: "drift-summary", path: "out/drift-summary.json" }),
     ],
-  };
+  });
 }
 
 function issuesJob(settings: WorkflowSettings): Job {
@@ -116,7 +115,7 @@ function issuesJob(settings: WorkflowSettings): Job {
         env: {
           GH_TOKEN: "${{ github.token }}",
           REPO: "${{ github.repository }}",
-          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+          RUN_URL,
           MARKER_PREFIX: DRIFT_MARKER_PREFIX,
         },
         run: driftIssuesScript(),

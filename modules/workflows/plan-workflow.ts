@@ -1,16 +1,17 @@
 import type { ResolvedOrg } from "../../config/model.js";
 import { reportGateAccount } from "../../config/checks/workflows.js";
 import { pipelineRoles } from "../naming.js";
-import { usesRef } from "./actions.js";
 import type { Job, Step, WorkflowFile } from "./model.js";
 import { bundleScript, cliCommand, type RawWord, commentScript, HISTORY_DIR, planScript, reportGateScript, restoreHistoryScript } from "./scripts.js";
 import type { Shard } from "./shards.js";
 import { script } from "./shell.js";
 import type { WorkflowSettings } from "./settings.js";
 import {
+  afterMatrixJob,
   assumeRoleStep,
   checkoutStep,
   nodeSteps,
+  RUN_URL,
   selectStacksStep,
   shardLabel,
   STACK_DIR,
@@ -108,20 +109,12 @@ function planJob(settings: WorkflowSettings): Job {
 }
 
 function commentJob(shard: Shard, settings: WorkflowSettings): Job {
-  const { pipelines } = settings;
-  return {
+  return afterMatrixJob(settings, {
     name: "comment",
-    needs: ["synth", "plan"],
-    if: "always() && needs.synth.result == 'success' && needs.synth.outputs.count != '0'",
-    "runs-on": pipelines.runner,
-    "timeout-minutes": 10,
+    matrixJob: "plan",
     permissions: { "pull-requests": "write" },
+    download: { name: "Download the plan summaries", pattern: "summary-*", path: "summaries" },
     steps: [
-      {
-        name: "Download the plan summaries",
-        uses: usesRef("actions/download-artifact", settings.pins),
-        with: { pattern: "summary-*", path: "summaries", "merge-multiple": true },
-      },
       {
         name: "Comment the plan summary",
         env: {
@@ -131,12 +124,12 @@ function commentJob(shard: Shard, settings: WorkflowSettings): Job {
           MATRIX: "${{ needs.synth.outputs.matrix }}",
           MARKER: `<!-- org-baseline:${shard.planFile} -->`,
           TITLE: `org-baseline plan${shardLabel(shard)}`,
-          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+          RUN_URL,
         },
         run: commentScript(),
       },
     ],
-  };
+  });
 }
 
 function reportGateJob(org: ResolvedOrg, settings: WorkflowSettings): Job {

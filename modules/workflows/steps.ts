@@ -146,3 +146,33 @@ export function stackPlanJob(
     ],
   };
 }
+
+/** This run's page, for issue and comment bodies. */
+export const RUN_URL = "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}";
+
+/**
+ * A job after the matrix of `matrixJob`: it runs when the synth job selected stacks, even if
+ * some matrix jobs failed, and first downloads the matrix jobs' artifacts matching
+ * `download.pattern` into one folder.
+ */
+export function afterMatrixJob(
+  settings: WorkflowSettings,
+  job: { name: string; matrixJob: string; permissions: Job["permissions"]; download: { name: string; pattern: string; path: string }; steps: Step[] },
+): Job {
+  return {
+    name: job.name,
+    needs: ["synth", job.matrixJob],
+    if: "always() && needs.synth.result == 'success' && needs.synth.outputs.count != '0'",
+    "runs-on": settings.pipelines.runner,
+    "timeout-minutes": 10,
+    permissions: job.permissions,
+    steps: [
+      {
+        name: job.download.name,
+        uses: usesRef("actions/download-artifact", settings.pins),
+        with: { pattern: job.download.pattern, path: job.download.path, "merge-multiple": true },
+      },
+      ...job.steps,
+    ],
+  };
+}
