@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { generateOrg } from "./generate-org.mjs";
 import { generateRealisticOrg } from "./generate-realistic-org.mjs";
 
@@ -66,6 +67,33 @@ function synth(label, config, { importRoot = false, env = {} } = {}) {
   return { label, stacks, resources, ...summarize(samples) };
 }
 
+/**
+ * A one-account change re-synthesized: after a full synth of `text`, each run edits one
+ * account's role (its managed policy, a different one each run) and synthesizes again,
+ * reusing what the previous run wrote.
+ */
+function oneAccountChange(label, text) {
+  const out = join(tmp, "out-incremental");
+  const config = join(tmp, "edited.yaml");
+  rmSync(out, { recursive: true, force: true });
+  writeFileSync(config, stringify(parse(text)));
+  once(["dist/main.js", "synth", "--quiet", "--config", config, "--out", out], {});
+  const policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"];
+  const samples = [];
+  let rebuilt = "";
+  for (let i = 0; i < runs; i++) {
+    const org = parse(text);
+    const accounts = org.accounts.filter((a) => a.name.startsWith("acct"));
+    accounts[Math.floor(accounts.length / 2)].roles[0].managedPolicies = [policies[i % 2]];
+    writeFileSync(config, stringify(org));
+    const sample = once(["dist/main.js", "synth", "--quiet", "--config", config, "--out", out], {});
+    samples.push(sample);
+    rebuilt = /rebuilt (\d+ of \d+) stacks/.exec(sample.stdout)?.[1] ?? "?";
+  }
+  rmSync(out, { recursive: true, force: true });
+  return { label: `${label} (rebuilt ${rebuilt})`, stacks: "", resources: "", ...summarize(samples) };
+}
+
 function validate(label, config) {
   const samples = Array.from({ length: runs }, () => once(["dist/main.js", "validate", "--config", config], {}));
   return { label, stacks: "", resources: "", ...summarize(samples) };
@@ -92,6 +120,8 @@ rows.push(synth("realistic 100 accounts x 2 regions", real100));
 rows.push(synth("realistic 1000 accounts x 2 regions", real1000));
 const realistic = rows.at(-1);
 rows.push(synth("realistic 1000 x 2, one worker (BASELINE_SYNTH_WORKERS=1)", real1000, { env: { BASELINE_SYNTH_WORKERS: "1" } }));
+rows.push(oneAccountChange("realistic 1000 x 2, one account changed", readFileSync(real1000, "utf8")));
+const change = rows.at(-1);
 if (process.env.BENCH_LARGE) rows.push(synth("realistic 2000 accounts x 2 regions", write("real-2000.yaml", generateRealisticOrg(2000, { regions }))));
 rows.push(validate("validate realistic 1000 accounts", real1000));
 const validation = rows.at(-1);
@@ -101,6 +131,7 @@ console.log("| run | stacks | resources | wall (s) | CPU user+sys (s) | peak RSS
 for (const r of rows) console.log(`| ${r.label} | ${r.stacks} | ${r.resources} | ${r.wall.text} | ${r.cpu.text} | ${r.peakMb.text} |`);
 const verdict = (ok) => (ok ? "met" : "NOT met");
 console.log(`\ntarget realistic 1000x2 synth: < 15 s and < 1024 MB -> ${verdict(realistic.wall.median < 15 && realistic.peakMb.median < 1024)}`);
+console.log(`target realistic 1000x2 one-account change: < 3 s -> ${verdict(change.wall.median < 3)}`);
 console.log(`target validate 1000 accounts: < 1.5 s -> ${verdict(validation.wall.median < 1.5)}\n`);
 
 // Where the time goes: one thread, realistic 200 accounts.
