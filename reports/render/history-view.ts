@@ -64,6 +64,14 @@ export function sparkPath(scores: ReadonlyArray<number | null>, xs: readonly num
   return parts.join("");
 }
 
+/** One row's drawing: its path, accessible label, today's score and the change over the history. */
+export interface Sparkline {
+  now: number | null;
+  change: number | null;
+  path: string;
+  label: string;
+}
+
 function describe(series: HistorySeries, now: number | null, count: number): string {
   return `Config score over ${count} ${count === 1 ? "snapshot" : "snapshots"}: first ${formatPercent(series.first)}, now ${formatPercent(now)}`;
 }
@@ -82,7 +90,7 @@ export function historyView(history: History) {
   const sparkX = xPositions(times, SPARK.width);
   const plot: Axis = { low, height: CHART.height - CHART.top - CHART.bottom, pad: 0 };
   const chartX = xPositions(times, CHART.width - CHART.left - CHART.right).map((x) => x + CHART.left);
-  const row = <T extends HistorySeries>(r: T) => {
+  const row = <T extends HistorySeries>(r: T): T & Sparkline => {
     const now = r.scores[nowIndex] ?? null;
     return { ...r, now, path: sparkPath(drawn(r), sparkX, spark), label: describe(r, now, shown.length) };
   };
@@ -122,6 +130,7 @@ export function historyView(history: History) {
     // Newest first, each with its change from the snapshot before it.
     snapshots: shown.map((s, i) => ({ ...s, change: i > 0 ? delta(s.score, shown[i - 1]!.score) : null })).reverse(),
     ous: history.ous.map(row),
-    accounts: history.accounts.map(row),
+    // Drawn in the accounts table, next to the one-step change: one cell per row, not a second 1000-row table.
+    accounts: new Map(history.accounts.map((a) => [a.accountId, row(a)])),
   };
 }

@@ -1,7 +1,7 @@
 import type { GateResult } from "../model/gates.js";
 import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
 import { band, formatTime, type Band } from "./format.js";
-import { historyView } from "./history-view.js";
+import { historyView, type Sparkline } from "./history-view.js";
 
 /** How many rows the HTML shows where a list can grow with the organization; the JSON has them all. */
 export const HTML_CAPS = {
@@ -36,6 +36,7 @@ function cap<T>(rows: readonly T[], max: number): Capped<T> {
 
 /** The template's context: the scorecard plus what only the page needs (caps, chart data). */
 export function htmlView(card: Scorecard, options: HtmlOptions) {
+  const history = card.history ? historyView(card.history) : null;
   const subtitle = [card.source.aggregator ? `aggregator ${card.source.aggregator}` : null, card.source.region, sourceLabel(card.source.kind)]
     .filter(Boolean)
     .join(" · ");
@@ -51,13 +52,13 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
       accounts: card.accounts.filter((a) => a.nonCompliant > 0).slice(0, HTML_CAPS.attention),
       rules: card.rules.filter((r) => r.nonCompliant > 0).slice(0, HTML_CAPS.attention),
     },
-    accounts: card.accounts.map((a) => accountView(a)),
+    accounts: card.accounts.map((a) => accountView(a, history?.accounts.get(a.accountId))),
     rules: card.rules.map((r) => ruleView(r)),
     resources: cap(card.resources, HTML_CAPS.resources),
     accessFindings: card.accessAnalyzer ? cap(card.accessAnalyzer.resources, HTML_CAPS.accessFindings) : null,
     newlyFailing: card.trend ? cap(card.trend.newlyFailing, HTML_CAPS.trendCells) : null,
     fixed: card.trend ? cap(card.trend.fixed, HTML_CAPS.trendCells) : null,
-    history: card.history ? historyView(card.history) : null,
+    history,
     regionsNotReporting: card.declared ? cap(card.declared.regionsNotReporting, HTML_CAPS.regionsNotReporting) : null,
     controlsNotObserved: card.declared
       ? card.declared.controlsNotObserved.map((c) => ({ ...c, missingShown: cap(c.missing, HTML_CAPS.missingPerControl) }))
@@ -74,8 +75,9 @@ function sourceLabel(kind: Scorecard["source"]["kind"]): string {
   return kind === "live" ? "read live from AWS" : "from AWS CLI exports";
 }
 
-function accountView(a: AccountRow) {
-  return { ...a, chips: a.failingRules.slice(0, HTML_CAPS.chips), moreChips: Math.max(0, a.failingRules.length - HTML_CAPS.chips) };
+/** `spark`: the account's sparkline, drawn in the accounts table next to its change (with `--history`). */
+function accountView(a: AccountRow, spark?: Sparkline) {
+  return { ...a, spark: spark ?? null, chips: a.failingRules.slice(0, HTML_CAPS.chips), moreChips: Math.max(0, a.failingRules.length - HTML_CAPS.chips) };
 }
 
 function ruleView(r: RuleRow) {

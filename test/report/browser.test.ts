@@ -138,17 +138,19 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     expect(await rows.first().locator(".name").textContent()).toBe(EVIL_NAME);
   });
 
-  it("draws the score over time for the organization, each OU and each account, file names as text", async () => {
+  it("draws the score over time for the organization, each OU and each account (in the accounts table), file names as text", async () => {
     // The filter box debounces: wait until an earlier test's cleared filter shows every row again.
-    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(5);
+    await expect.poll(() => page.locator("#accounts-table tbody tr:visible").count()).toBe(5);
     const chart = page.locator("#history svg.history-chart");
     expect(await chart.locator("title").first().textContent()).toMatch(/^Config score over 4 snapshots: first \d+\.\d%, now \d+\.\d%$/);
     expect(await chart.locator("circle.point").count()).toBe(4);
     expect(await chart.locator("circle.point.now").count()).toBe(1);
     expect(await page.locator("#history-ous-table tbody tr svg.spark path").count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator("#history-accounts-table tbody tr").count()).toBe(5);
-    expect(await page.locator("#history-accounts-table .name", { hasText: EVIL_NAME }).count()).toBe(1);
-    const box = await page.locator("#history-accounts-table tbody tr svg.spark").first().boundingBox();
+    // Each account's line is in the accounts table, next to its one-step change.
+    expect(await page.locator("#accounts-table tbody tr svg.spark").count()).toBe(5);
+    const evil = page.locator("#accounts-table tbody tr", { hasText: EVIL_NAME });
+    expect(await evil.locator("svg.spark").getAttribute("aria-label")).toMatch(/^Config score over 4 snapshots: first /);
+    const box = await evil.locator("svg.spark").boundingBox();
     expect(box && box.width > 100 && box.height > 20).toBe(true);
     await page.locator("#history details.history-points summary").click();
     expect(await page.locator("#history-snapshots-table tbody tr code").allTextContents()).toEqual([
@@ -157,9 +159,9 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
       HOSTILE_FILE,
     ]);
     await page.fill("#filter", "payments-prod");
-    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(1);
+    await expect.poll(() => page.locator("#accounts-table tbody tr:visible svg.spark").count()).toBe(1);
     await page.fill("#filter", "");
-    await expect.poll(() => page.locator("#history-accounts-table tbody tr:visible").count()).toBe(5);
+    await expect.poll(() => page.locator("#accounts-table tbody tr:visible svg.spark").count()).toBe(5);
   });
 
   it("shows IAM Access Analyzer findings per account and resource, public and outside the organization apart, filterable", async () => {

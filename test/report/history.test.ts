@@ -231,22 +231,26 @@ describe("history drawing", () => {
     expect(xPositions(["2026-01-01T00:00:00Z"], 120)).toEqual([60]);
   });
 
-  it("renders the section with names escaped, accessible titles, and only the newest snapshots drawn", () => {
+  it("renders the section and the accounts' lines with names escaped, accessible labels, and only the newest snapshots drawn", () => {
     const points = Array.from({ length: HISTORY_DRAWN + 5 }, (_, i) =>
       historyPoint({ ...week1(), collectedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() }, `${String(i).padStart(3, "0")}.json`),
     );
     const card = buildScorecard(week3(), { history: points });
     const html = renderHtml(card);
     const section = html.slice(html.indexOf('<section id="history"'), html.indexOf("</section>", html.indexOf('<section id="history"')));
-    expect(section).toContain("&lt;script&gt;alert(&quot;history&quot;)&lt;/script&gt;");
-    expect(section).not.toContain("<script");
     expect(section).toContain(`the newest ${HISTORY_DRAWN} are drawn, the JSON has all ${HISTORY_DRAWN + 6}`);
     expect(section).toMatch(
       /<svg class="history-chart"[^>]*role="img" aria-labelledby="history-chart-title">\s*<title id="history-chart-title">Config score over 60 snapshots: first 75\.0%, now 80\.0%<\/title>/,
     );
-    // One path per sparkline row (3 OUs + 3 accounts), each through at most HISTORY_DRAWN points.
+    // The accounts' lines sit in the accounts table, in the row that names the account (escaped).
+    const accounts = html.slice(html.indexOf('<section id="accounts"'), html.indexOf("</section>", html.indexOf('<section id="accounts"')));
+    const evilRow = accounts.split("<tr").find((row) => row.includes("333333333333"))!;
+    expect(evilRow).toContain("&lt;script&gt;alert(&quot;history&quot;)&lt;/script&gt;");
+    expect(evilRow).toMatch(/<svg class="spark"[^>]*aria-label="Config score over 60 snapshots: first 0\.0%, now 0\.0%"><path d="M120 22h0"\/><\/svg>/);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    // One path per sparkline row (3 OUs in the history, 3 accounts in the accounts table), each through at most HISTORY_DRAWN points.
     const sparks = [
-      ...section.matchAll(/<svg class="spark"[^>]*role="img" aria-label="Config score over \d+ snapshots: [^"]+">(?:<path d="([^"]*)"\/>)?<\/svg>/g),
+      ...html.matchAll(/<svg class="spark"[^>]*role="img" aria-label="Config score over \d+ snapshots: [^"]+">(?:<path d="([^"]*)"\/>)?<\/svg>/g),
     ];
     expect(sparks).toHaveLength(6);
     for (const [, d] of sparks) expect((d ?? "").match(/[ML]/g)?.length ?? 0).toBeLessThanOrEqual(HISTORY_DRAWN);
