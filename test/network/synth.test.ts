@@ -180,9 +180,10 @@ describe("AWS Config", () => {
     expect(all(example("security-eu-central-1"), "aws_config_configuration_aggregator")).toEqual([]);
   });
 
-  it("makes the security account the Config delegated administrator from the management account", () => {
+  it("makes the security account the Config (and IAM Access Analyzer) delegated administrator from the management account", () => {
     const admins = all(example("management-eu-west-1"), "aws_organizations_delegated_administrator");
     expect(admins.map((a) => [a.service_principal, a.account_id]).sort()).toEqual([
+      ["access-analyzer.amazonaws.com", "222222222222"],
       ["config-multiaccountsetup.amazonaws.com", "222222222222"],
       ["config.amazonaws.com", "222222222222"],
     ]);
