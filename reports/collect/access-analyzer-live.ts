@@ -28,10 +28,11 @@ export interface AccessAnalyzerReadOptions {
 
 /**
  * IAM Access Analyzer, from the delegated administrator: in each region the organization
- * external-access analyzers (ListAnalyzers), their active findings on secrets, keys and roles
- * (ListFindingsV2, filtered by AWS, paginated), then GetFindingV2 per finding, at most
- * `maxDetails`, to tell public access from access by named principals outside the organization
- * (ListFindingsV2 summaries do not say). Every request takes a slot of `limit`.
+ * external-access analyzers (ListAnalyzers) and their active findings on secrets, keys and roles
+ * (ListFindingsV2, filtered by AWS, paginated). Its summaries do not say whether the access is
+ * public, so a second ListFindingsV2 chain with the `isPublic` filter names the public ones: every
+ * finding is classified in pages, not calls per finding. GetFindingV2 then adds principals and
+ * actions to at most `maxDetails` findings, public ones first. Every request takes a slot of `limit`.
  */
 export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<NonNullable<Snapshot["accessAnalyzer"]>> {
   const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
@@ -58,36 +59,52 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
 
   const active = analyzers.filter((a) => a.status === "ACTIVE");
   const summaries: Array<{ row: FindingSummaryV2; analyzerArn: string; region: string }> = [];
-  o.progress.phase("IAM Access Analyzer (findings)", active.length);
+  const publicIds = new Set<string>();
+  /** Analyzers whose public findings could not be listed: their findings stay unclassified unless GetFindingV2 tells. */
+  const unknown = new Set<string>();
+  const list = (analyzer: (typeof active)[number], onlyPublic: boolean, take: (row: FindingSummaryV2) => void) =>
+    o.eachPage(
+      (token) =>
+        o.limit(() =>
+          o.clientFor(analyzer.region).send(
+            new ListFindingsV2Command({
+              analyzerArn: analyzer.arn,
+              filter: {
+                status: { eq: ["ACTIVE"] },
+                resourceType: { eq: [...ACCESS_RESOURCE_TYPES] },
+                ...(onlyPublic ? { isPublic: { eq: ["true"] } } : {}),
+              },
+              maxResults: 100,
+              nextToken: token,
+            }),
+          ),
+        ),
+      (page) => {
+        for (const row of page.findings ?? []) take(row);
+        return page.nextToken;
+      },
+    );
+  o.progress.phase("IAM Access Analyzer (findings)", active.length * 2);
   await Promise.all(
-    active.map(async (analyzer) => {
-      try {
-        await o.eachPage(
-          (token) =>
-            o.limit(() =>
-              o.clientFor(analyzer.region).send(
-                new ListFindingsV2Command({
-                  analyzerArn: analyzer.arn,
-                  filter: { status: { eq: ["ACTIVE"] }, resourceType: { eq: [...ACCESS_RESOURCE_TYPES] } },
-                  maxResults: 100,
-                  nextToken: token,
-                }),
-              ),
-            ),
-          (page) => {
-            for (const row of page.findings ?? []) summaries.push({ row, analyzerArn: analyzer.arn, region: analyzer.region });
-            return page.nextToken;
-          },
-        );
-      } catch (err) {
-        o.gaps.push({ scope: "accessanalyzer", operation: "ListFindingsV2", reason: o.reasonOf(err), region: analyzer.region });
-      } finally {
-        o.progress.advance();
-      }
-    }),
+    active.flatMap((analyzer) => [
+      list(analyzer, false, (row) => summaries.push({ row, analyzerArn: analyzer.arn, region: analyzer.region }))
+        .catch((err: unknown) => {
+          o.gaps.push({ scope: "accessanalyzer", operation: "ListFindingsV2", reason: o.reasonOf(err), region: analyzer.region });
+        })
+        .finally(() => o.progress.advance()),
+      list(analyzer, true, (row) => row.id && publicIds.add(row.id))
+        .catch((err: unknown) => {
+          unknown.add(analyzer.arn);
+          o.gaps.push({ scope: "accessanalyzer", operation: "ListFindingsV2 (isPublic)", reason: o.reasonOf(err), region: analyzer.region });
+        })
+        .finally(() => o.progress.advance()),
+    ]),
   );
 
-  const scoped = summaries.filter(({ row }) => inScope(row)).sort((a, b) => (a.row.id! < b.row.id! ? -1 : a.row.id! > b.row.id! ? 1 : 0));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const scoped = summaries
+    .filter(({ row }) => inScope(row))
+    .sort((a, b) => Number(publicIds.has(b.row.id!)) - Number(publicIds.has(a.row.id!)) || cmp(a.row.id!, b.row.id!));
   const detailed = scoped.slice(0, o.maxDetails ?? MAX_FINDING_DETAILS);
   const classified = new Map<string, Classification>();
   if (detailed.length > 0) o.progress.phase("IAM Access Analyzer (finding details)", detailed.length);
@@ -110,7 +127,13 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
       }
     }),
   );
-  const findings: AccessFinding[] = scoped.map(({ row }) => accessFinding(row, classified.get(row.id!)));
+  const findings: AccessFinding[] = scoped.map(({ row, analyzerArn }) => {
+    const details = classified.get(row.id!);
+    if (unknown.has(analyzerArn)) return accessFinding(row, details);
+    // The isPublic listing decides; the details add who and what.
+    const access = publicIds.has(row.id!) || details?.access === "public" ? "public" : "outside-organization";
+    return accessFinding(row, { access, principals: details?.principals ?? [], actions: details?.actions ?? [] });
+  });
   return accessAnalyzerSnapshot(
     analyzers.map(({ name, region, status }) => ({ name, region, status })),
     o.regions.filter((r) => !failedRegions.has(r)),

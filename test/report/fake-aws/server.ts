@@ -285,7 +285,10 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   function listFindingsV2(body: Body): unknown {
     const filter = (body["filter"] ?? {}) as Record<string, { eq?: string[] }>;
     const matching = findingsOf(body["analyzerArn"]).filter((f) =>
-      Object.entries(filter).every(([field, c]) => !c.eq || c.eq.includes(String((f as unknown as Record<string, unknown>)[field]))),
+      Object.entries(filter).every(([field, c]) => {
+        const value = field === "isPublic" ? f.findingDetails.some((d) => d.externalAccessDetails.isPublic) : (f as unknown as Record<string, unknown>)[field];
+        return !c.eq || c.eq.includes(String(value));
+      }),
     );
     const p = page(matching, limitOf(body["maxResults"], options.analyzerPageSize ?? 100), body["nextToken"]);
     return { findings: p.items.map(({ analyzerRegion: _r, findingDetails: _d, ...summary }) => summary), nextToken: p.token };
