@@ -10,10 +10,11 @@ import { keyArn, levelsOf, secretArn } from "./world.js";
 
 /**
  * Guardrail intents: what the organization's SCPs and RCPs must decide, proven with the
- * access intents in the same world (whose SCPs and RCPs are the management stack's). A member account's administrators cannot mint
- * standing credentials or undo the baseline, while the deploy role and the pipelines still
- * can do their work; outsiders cannot reach resources even where a resource policy was
- * loosened; and the management account, which no SCP binds, is called out explicitly.
+ * access intents in the same world (whose SCPs and RCPs are the management stack's). A
+ * member account's administrators cannot mint standing credentials or undo the baseline,
+ * while the deploy role and the pipelines still can do their work; outsiders cannot reach
+ * resources even where a resource policy was loosened; and the management account, which
+ * no SCP binds, is called out explicitly.
  *
  * The world fills in the context AWS always sends (the requested region from the resource,
  * TLS, the source's organization for an in-organization `aws:SourceAccount`); a request on
