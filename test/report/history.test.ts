@@ -205,6 +205,24 @@ describe("history folder input", () => {
     expect(existsSync(join(dir, "new.json"))).toBe(false);
   });
 
+  it("the command saves this run's snapshot into the folder it reads, and the next run draws it", async () => {
+    const dir = folder({ "20260101T060000Z.json": json(week1()) });
+    const input = join(dir, "..", `${dir.split("/").pop()}-week2.json.in`);
+    writeFileSync(input, json(week2()));
+    const lines: string[] = [];
+    const run = (from: string, out: string) =>
+      runReport(
+        { fromSnapshot: from, history: dir, saveSnapshot: join(dir, `${out}.json`), json: join(dir, "out", `${out}.scorecard.json`), securityhub: true },
+        (l) => lines.push(l),
+      );
+    expect(await run(input, "20260108T060000Z")).toBe(0);
+    expect(lines).toContain("history: 2 snapshots since 2026-01-01 06:00 UTC, Config score 75.0% then (−8.3 to now)");
+    writeFileSync(input, json(week3()));
+    expect(await run(input, "20260115T060000Z")).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, "out", "20260115T060000Z.scorecard.json"), "utf8"));
+    expect(doc.history.snapshots.map((s: { score: number }) => s.score)).toEqual([75, 66.7, 80]);
+  });
+
   it("refuses a folder that does not exist; an empty one is a history of this report alone", () => {
     expect(() => loadHistory("/nonexistent/history")).toThrow(/--history \/nonexistent\/history: cannot read the snapshot folder/);
     const card = buildScorecard(week3(), { history: loadHistory(folder({})) });
