@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   // `cdktf synth` runs the app with no arguments: synthesize BASELINE_CONFIG into CDKTF_OUTDIR.
   if (argv.length === 0) {
     const { configPathFromEnv, loadConfig } = await import("./config/load.js");
-    const { outDirFrom, synthesizeAtomically } = await import("./stacks/synth.js");
+    const { outDirFrom, synthesizeAtomically } = await import("./stacks/output.js");
     await synthesizeAtomically(loadConfig(configPathFromEnv()), outDirFrom(undefined));
     return;
   }

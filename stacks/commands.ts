@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { configPathFromEnv, loadConfig } from "../config/load.js";
-import { outDirFrom, synthesizeAtomically, type StackSummary } from "./synth.js";
+import { outDirFrom, synthesizeAtomically, type StackSummary } from "./output.js";
 
 export function synthCommand(program: Command): void {
   program

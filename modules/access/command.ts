@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { configPathFromEnv, loadConfig } from "../../config/load.js";
 import { didYouMean } from "../../config/suggest.js";
-import { outDirFrom, synthesizeAtomically } from "../../stacks/synth.js";
+import { outDirFrom, synthesizeAtomically } from "../../stacks/output.js";
 import { readSynthesized } from "../controls/check.js";
 import { explain, formatExplanation } from "./explain.js";
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { configPathFromEnv, loadConfig } from "../../config/load.js";
-import { outDirFrom, synthesizeAtomically } from "../../stacks/synth.js";
+import { outDirFrom, synthesizeAtomically } from "../../stacks/output.js";
 import { formatProof, proveAccess } from "../access/prove.js";
 import { activeControls } from "./active.js";
 import { evaluate, formatFindings, readSynthesized } from "./check.js";
