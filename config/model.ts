@@ -8,6 +8,7 @@ import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "./sections/identity.js
 import type { KeyConfig } from "./sections/keys.js";
 import { daysFor, type LogGroupConfig } from "./sections/logs.js";
 import type { ParameterHierarchyConfig } from "./sections/parameters.js";
+import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "./sections/refs.js";
 import type { SecretConfig } from "./sections/secrets.js";
 
 /*
@@ -17,22 +18,31 @@ import type { SecretConfig } from "./sections/secrets.js";
  * problem is reported. (No path is stored: an entity's content alone keys incremental synthesis.)
  */
 
-/** A role with its ARN and session bound (its own, else its kind's default). */
-export type ResolvedRole = RoleConfig & {
-  arn: string;
-  sessionBound: number;
+/** A role's grants with every reference made absolute (`{ account, name }`). */
+export type ResolvedGrants = Omit<RoleConfig["grants"], "secrets" | "keys"> & {
+  secrets: QualifiedRef[];
+  keys: Array<Omit<RoleConfig["grants"]["keys"][number], "key"> & { key: QualifiedRef }>;
 };
 
-/** A key with the regions it is created in (its own, else every region of its account). */
-export interface ResolvedKey extends Omit<KeyConfig, "regions"> {
+type WithResolvedGrants<R> = R extends RoleConfig ? Omit<R, "grants"> & { grants: ResolvedGrants; arn: string; sessionBound: number } : never;
+
+/** A role (of any kind) with its ARN, session bound (its own, else its kind's default) and absolute references. */
+export type ResolvedRole = WithResolvedGrants<RoleConfig>;
+
+/** A key with the regions it is created in (its own, else every region of its account) and absolute role references. */
+export interface ResolvedKey extends Omit<KeyConfig, "regions" | "users" | "administrators"> {
   regions: AwsRegion[];
+  users: Array<Omit<KeyConfig["users"][number], "role"> & { role: QualifiedRef }>;
+  /** Roles of the key's own account. */
+  administrators: QualifiedRef[];
 }
 
-/** A secret with its primary region (its own, else the account's home region) and every region holding it. */
-export interface ResolvedSecret extends Omit<SecretConfig, "region"> {
+/** A secret with its primary region (its own, else the account's home region), every region holding it, and absolute reader roles. */
+export interface ResolvedSecret extends Omit<SecretConfig, "region" | "readers"> {
   region: AwsRegion;
   /** The primary region, then the replicas. */
   regions: AwsRegion[];
+  readers: Array<Omit<SecretConfig["readers"][number], "role"> & { role?: QualifiedRef }>;
 }
 
 /** A log group with its regions (its own, else every region of its account) and retention (its own, else its environment's). */
@@ -97,6 +107,10 @@ export interface ResolvedOrg {
    * nowhere to create them (the loader refuses a `guardrails` section without one).
    */
   guardrails: GuardrailsConfig | undefined;
+  /** The role a reference names, with its account; the loader's checks refuse an unknown one, so builders always find it. */
+  roleOf(ref: QualifiedRef): { account: ResolvedAccount; role: ResolvedRole };
+  /** The key a reference names, with its account (as `roleOf`). */
+  keyOf(ref: QualifiedRef): { account: ResolvedAccount; key: ResolvedKey };
   /** A Roles Anywhere CA bundle's PEM text, by the path written in config (relative to `source`); read when first needed. */
   certificateBundle(path: string): string;
 }
@@ -127,13 +141,24 @@ export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
       retentionDays,
       roles: account.roles.map((r) => ({
         ...r,
+        grants: {
+          ...r.grants,
+          secrets: r.grants.secrets.map((ref) => qualifySecret(ref, account.name)),
+          keys: r.grants.keys.map((g) => ({ ...g, key: qualifyKey(g.key, account.name) })),
+        },
         arn: `arn:aws:iam::${account.id}:role${r.path}${r.name}`,
         sessionBound: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
       })),
-      keys: account.keys.map((k) => ({ ...k, regions: k.regions ?? regions })),
+      keys: account.keys.map((k) => ({
+        ...k,
+        regions: k.regions ?? regions,
+        users: k.users.map((u) => ({ ...u, role: qualifyRole(u.role, account.name) })),
+        administrators: k.administrators.map((name) => ({ account: account.name, name })),
+      })),
       secrets: account.secrets.map((s) => {
         const region = s.region ?? homeRegion;
-        return { ...s, region, regions: [region, ...s.replicaRegions] };
+        const readers = s.readers.map(({ role, ...reader }) => (role === undefined ? reader : { ...reader, role: qualifyRole(role, account.name) }));
+        return { ...s, region, regions: [region, ...s.replicaRegions], readers };
       }),
       logGroups: account.logGroups.map((g) => ({
         ...g,
@@ -154,12 +179,24 @@ export function resolve(config: OrgConfig, source: string, accounts = resolveAcc
   const trail = config.compliance.monitoring?.trail;
   const trailAccount = trail && accounts.find((a) => a.name === trail.account);
   const bundles = new Map<string, string>();
+  const accountByName = new Map(accounts.map((a) => [a.name, a]));
+  const entry = <T extends { name: string }>(section: (a: ResolvedAccount) => T[], what: string) => {
+    const index = new Map<string, { account: ResolvedAccount; entry: T }>();
+    for (const account of accounts) for (const e of section(account)) index.set(`${account.name}/${e.name}`, { account, entry: e });
+    return (ref: QualifiedRef) => {
+      const found = index.get(`${ref.account}/${ref.name}`);
+      if (!found) throw new Error(`unknown ${what} ${ref.name} in account ${ref.account}`);
+      return found;
+    };
+  };
+  let roles: ReturnType<typeof entry<ResolvedRole>> | undefined;
+  let keys: ReturnType<typeof entry<ResolvedKey>> | undefined;
   return {
     source,
     config,
     accounts,
     stacks,
-    accountByName: new Map(accounts.map((a) => [a.name, a])),
+    accountByName,
     accountById: new Map(accounts.map((a) => [a.id, a])),
     securityAccount: accounts.find((a) => a.role === "security"),
     regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
@@ -167,6 +204,14 @@ export function resolve(config: OrgConfig, source: string, accounts = resolveAcc
     managementAccount,
     trailStack: trail && trailAccount ? stackName(trailAccount.name, trail.region ?? trailAccount.homeRegion) : undefined,
     guardrails: config.guardrails ?? (managementAccount ? guardrailsSchema.parse({}) : undefined),
+    roleOf: (ref) => {
+      const { account, entry: role } = (roles ??= entry((a) => a.roles, "role"))(ref);
+      return { account, role };
+    },
+    keyOf: (ref) => {
+      const { account, entry: key } = (keys ??= entry((a) => a.keys, "key"))(ref);
+      return { account, key };
+    },
     certificateBundle: (path: string) => {
       let pem = bundles.get(path);
       if (pem === undefined) bundles.set(path, (pem = readFileSync(besideConfig(source, path), "utf8")));

@@ -1,7 +1,6 @@
 import type { PathSegment } from "../config/errors.js";
 import type { ResolvedOrg } from "../config/model.js";
 import type { GuardrailException, GuardrailId, GuardrailsConfig } from "../config/sections/guardrails.js";
-import { qualifyRole } from "../config/sections/refs.js";
 import { keyAliasName, roleArn } from "./naming.js";
 import { policyJson, type PolicyDocument, type Statement } from "./policies/document.js";
 import {
@@ -168,7 +167,7 @@ export function keyAdministrators(org: ResolvedOrg): string[] {
   for (const account of org.accounts) {
     for (const key of account.keys) {
       for (const ref of key.administrators) {
-        const { account: owner, name } = qualifyRole(ref, account.name);
+        const { account: owner, name } = ref;
         const holder = org.accountByName.get(owner);
         const role = holder?.roles.find((r) => r.name === name);
         if (holder) arns.push(roleArn(holder.id, name, role?.path ?? "/"));

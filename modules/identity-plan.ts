@@ -1,10 +1,8 @@
 import { generatedStatementsFor } from "../config/access.js";
-import type { ResolvedAccount, ResolvedOrg, ResolvedRole } from "../config/model.js";
+import type { ResolvedAccount, ResolvedKey, ResolvedOrg, ResolvedRole, ResolvedSecret } from "../config/model.js";
 import type { AwsRegion } from "../config/regions.js";
-import type { KeyConfig } from "../config/sections/keys.js";
 import { IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
-import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../config/sections/refs.js";
-import type { SecretConfig } from "../config/sections/secrets.js";
+import type { QualifiedRef } from "../config/sections/refs.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
 import { GITHUB_OIDC_HOST, roleArn, trustAnchorReference } from "./naming.js";
 import { policyDocument, type PolicyDocument, type Statement } from "./policies/document.js";
@@ -59,7 +57,7 @@ export interface PlannedRolesAnywhere {
 }
 
 export interface PlannedKey {
-  config: KeyConfig;
+  config: ResolvedKey;
   region: string;
   /** The key policy without rotation functions (their roles are known only at apply). */
   policy: PolicyDocument;
@@ -68,7 +66,7 @@ export interface PlannedKey {
 }
 
 export interface PlannedSecret {
-  config: SecretConfig;
+  config: ResolvedSecret;
   region: string;
   replicaRegions: string[];
   /** Policy input without the rotation roles, which are known only at apply. */
@@ -109,7 +107,7 @@ export function identityPlan(org: ResolvedOrg): IdentityPlan {
 
 interface SecretEntry {
   account: ResolvedAccount;
-  secret: SecretConfig;
+  secret: ResolvedSecret;
   region: string;
   regions: string[];
   readerArns: Set<string>;
@@ -124,22 +122,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     if (!found) throw new Error(`unknown account ${name}`);
     return found;
   };
-  const roleOf = (ref: QualifiedRef): { account: ResolvedAccount; role: RoleConfig } => {
-    const owner = account(ref.account);
-    const role = owner.roles.find((r) => r.name === ref.name);
-    if (!role) throw new Error(`unknown role ${ref.name} in account ${ref.account}`);
-    return { account: owner, role };
-  };
-  const arnOf = (ref: QualifiedRef): string => {
-    const { account: owner, role } = roleOf(ref);
-    return roleArn(owner.id, role.name, role.path);
-  };
-  const keyOf = (ref: QualifiedRef): { account: ResolvedAccount; key: KeyConfig; regions: string[] } => {
-    const owner = account(ref.account);
-    const key = owner.keys.find((k) => k.name === ref.name);
-    if (!key) throw new Error(`unknown key ${ref.name} in account ${ref.account}`);
-    return { account: owner, key, regions: key.regions };
-  };
+  const arnOf = (ref: QualifiedRef): string => org.roleOf(ref).role.arn;
 
   // Secrets and their readers, from both sides: `readers` on the secret and `grants.secrets` on roles.
   const secrets = new Map<string, SecretEntry>();
@@ -148,7 +131,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     for (const s of a.secrets) {
       const entry: SecretEntry = { account: a, secret: s, region: s.region, regions: s.regions, readerArns: new Set(), tagReaders: [] };
       for (const reader of s.readers) {
-        if (reader.role !== undefined) entry.readerArns.add(arnOf(qualifyRole(reader.role, a.name)));
+        if (reader.role !== undefined) entry.readerArns.add(arnOf(reader.role));
         if (reader.tags) entry.tagReaders.push({ tags: reader.tags, accountIds: reader.accounts ? reader.accounts.map((n) => account(n).id) : allAccountIds });
       }
       secrets.set(secretId({ account: a.name, name: s.name }), entry);
@@ -160,7 +143,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   for (const a of org.accounts) {
     for (const k of a.keys) {
       for (const u of k.users) {
-        const arn = arnOf(qualifyRole(u.role, a.name));
+        const arn = arnOf(u.role);
         const grant: KeyUseGrant = { accountId: a.id, keyName: k.name, regions: k.regions, via: u.via, access: u.access };
         entriesOf(keysUsedBy, arn, () => []).push(grant);
       }
@@ -172,7 +155,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   for (const a of org.accounts) {
     for (const k of a.keys) {
       for (const ref of k.administrators) {
-        entriesOf(keysAdministeredBy, arnOf(qualifyRole(ref, a.name)), () => []).push({ accountId: a.id, keyName: k.name, regions: k.regions });
+        entriesOf(keysAdministeredBy, arnOf(ref), () => []).push({ accountId: a.id, keyName: k.name, regions: k.regions });
       }
     }
   }
@@ -182,7 +165,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     for (const r of a.roles) {
       const arn = roleArn(a.id, r.name, r.path);
       for (const ref of r.grants.secrets) {
-        const id = secretId(qualifySecret(ref, a.name));
+        const id = secretId(ref);
         const entry = secrets.get(id);
         if (!entry) throw new Error(`unknown secret ${id}`);
         entry.readerArns.add(arn);
@@ -232,7 +215,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   for (const other of org.accounts) {
     for (const r of other.roles) {
       for (const g of r.grants.keys) {
-        const ref = qualifyKey(g.key, other.name);
+        const ref = g.key;
         const id = `${ref.account}/${ref.name}`;
         const grant = { arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access };
         entriesOf(ref.account === other.name ? ownKeyGrants : crossAccountKeyGrants, id, () => []).push(grant);
@@ -264,8 +247,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       });
       const keys: KeyUseGrant[] = [
         ...r.grants.keys.map((g): KeyUseGrant => {
-          const k = keyOf(qualifyKey(g.key, a.name));
-          return { accountId: k.account.id, keyName: k.key.name, regions: k.regions, via: g.via, access: g.access };
+          const k = org.keyOf(g.key);
+          return { accountId: k.account.id, keyName: k.key.name, regions: k.key.regions, via: g.via, access: g.access };
         }),
         ...(keysUsedBy.get(arn) ?? []),
       ];
@@ -358,7 +341,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       });
   }
 
-  function keyPolicyInput(a: ResolvedAccount, k: KeyConfig, region: string): KeyPolicyInput {
+  function keyPolicyInput(a: ResolvedAccount, k: ResolvedKey, region: string): KeyPolicyInput {
     // Same-account users, one statement each: key users through their services, secret readers through Secrets Manager.
     const own = new Map<string, { via: Set<string>; actions: Set<KeyCryptoAction> }>();
     const addOwn = (arn: string, via: string[], actions: KeyCryptoAction[]) => {
@@ -375,7 +358,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       cross.set(id, entry);
     };
     k.users.forEach((u) => {
-      const ref = qualifyRole(u.role, a.name);
+      const ref = u.role;
       const arn = arnOf(ref);
       const via = u.via.map((v) => viaService(v, region));
       if (ref.account === a.name) addOwn(arn, via, KEY_ACCESS_ACTIONS[u.access]);
@@ -454,7 +437,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
     );
     return {
       accountId: a.id,
-      administrators: [a.deployRoleArn, ...k.administrators.map((name) => arnOf({ account: a.name, name }))],
+      administrators: [a.deployRoleArn, ...k.administrators.map(arnOf)],
       users,
       serviceUsers: k.services.includes("logs") ? logsServiceUsers(region, a.id) : [],
       crossAccountUsers,

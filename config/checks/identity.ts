@@ -1,6 +1,5 @@
 import { IAM_MIN_SESSION_SECONDS, SESSION_RANGE, type PrincipalConfig, type RoleConfig } from "../sections/identity.js";
-import { qualifyKey, qualifySecret } from "../sections/refs.js";
-import type { ResolvedAccount } from "../model.js";
+import type { ResolvedAccount, ResolvedRole } from "../model.js";
 import type { OrgConfig } from "../schema.js";
 import { statementProblems } from "../../modules/policies/identity-policy.js";
 import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
@@ -64,7 +63,7 @@ export const identityChecks: ConfigCheck = ({ config, accounts }, report, names)
   });
 };
 
-function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+function checkSession(role: ResolvedRole, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
   if (role.maxSessionDuration === undefined) return;
   const [min, max] = SESSION_RANGE[role.kind];
   if (role.maxSessionDuration >= min && role.maxSessionDuration <= max) return;
@@ -81,7 +80,7 @@ function checkSession(role: RoleConfig, at: (...rest: PathSegment[]) => PathSegm
   report(at("maxSessionDuration"), `session duration ${role.maxSessionDuration} s is out of range for a ${role.kind} role (${range} s): ${why[role.kind]}`);
 }
 
-function checkTrust(names: Names, role: RoleConfig, orgIds: Set<string>, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+function checkTrust(names: Names, role: ResolvedRole, orgIds: Set<string>, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
   const checkPrincipal = (p: PrincipalConfig, path: PathSegment[], allowExternal: boolean) => {
     if ("account" in p) {
       // The role itself may live outside this config (an Identity Center role, say): only its account is known here.
@@ -152,26 +151,24 @@ function checkGrants(
   config: OrgConfig,
   names: Names,
   account: ResolvedAccount,
-  role: RoleConfig,
+  role: ResolvedRole,
   at: (...rest: PathSegment[]) => PathSegment[],
   report: Report,
 ): void {
   role.grants.secrets.forEach((ref, k) => {
-    const q = qualifySecret(ref, account.name);
-    const owner = names.account(q.account, at("grants", "secrets", k));
-    const secret = owner && names.secret(owner, q.name, at("grants", "secrets", k));
+    const owner = names.account(ref.account, at("grants", "secrets", k));
+    const secret = owner && names.secret(owner, ref.name, at("grants", "secrets", k));
     if (!owner || !secret) return;
     if (owner.name !== account.name && !secret.key) {
       report(
         at("grants", "secrets", k),
-        `secret ${q.name} of ${q.account} is encrypted with the AWS-managed key, which cannot be shared across accounts; give it a customer-managed key (key: ...)`,
+        `secret ${ref.name} of ${ref.account} is encrypted with the AWS-managed key, which cannot be shared across accounts; give it a customer-managed key (key: ...)`,
       );
     }
   });
   role.grants.keys.forEach((grant, k) => {
-    const q = qualifyKey(grant.key, account.name);
-    const owner = names.account(q.account, at("grants", "keys", k, "key"));
-    if (owner) names.key(owner, q.name, at("grants", "keys", k, "key"));
+    const owner = names.account(grant.key.account, at("grants", "keys", k, "key"));
+    if (owner) names.key(owner, grant.key.name, at("grants", "keys", k, "key"));
   });
   role.grants.logGroups.forEach((name, k) => names.logGroup(account, name, at("grants", "logGroups", k)));
   if (role.grants.outboundTokens) {

@@ -1,4 +1,3 @@
-import { qualifyRole } from "../sections/refs.js";
 import type { ConfigCheck } from "./types.js";
 
 /** KMS keys: unique names per account, regions of the account, administrators and users that exist. */
@@ -19,11 +18,10 @@ export const keyChecks: ConfigCheck = ({ config, accounts }, report, names) => {
       key.regions.forEach((region, k) => {
         if (!regions.includes(region)) report([...at, "regions", k], `region ${region} is not one of this account's regions (${regions.join(", ")})`);
       });
-      key.administrators.forEach((name, k) => names.role(account, name, [...at, "administrators", k]));
+      key.administrators.forEach((ref, k) => names.role(account, ref.name, [...at, "administrators", k]));
       key.users.forEach((user, k) => {
-        const q = qualifyRole(user.role, account.name);
-        const owner = names.account(q.account, [...at, "users", k, "role"]);
-        if (owner) names.role(owner, q.name, [...at, "users", k, "role"]);
+        const owner = names.account(user.role.account, [...at, "users", k, "role"]);
+        if (owner) names.role(owner, user.role.name, [...at, "users", k, "role"]);
       });
     });
   });

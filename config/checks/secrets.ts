@@ -1,5 +1,4 @@
 import { RESERVED_TEMPLATE_PARAMETERS } from "../sections/secrets.js";
-import { qualifyRole } from "../sections/refs.js";
 import type { PathSegment } from "../errors.js";
 import type { ConfigCheck } from "./types.js";
 
@@ -13,7 +12,7 @@ export const secretChecks: ConfigCheck = ({ accounts }, report, names) => {
   const grantedAcross = new Set<string>();
   for (const other of accounts) {
     for (const role of other.roles) {
-      for (const ref of role.grants.secrets) if (typeof ref !== "string" && ref.account !== other.name) grantedAcross.add(`${ref.account}/${ref.name}`);
+      for (const ref of role.grants.secrets) if (ref.account !== other.name) grantedAcross.add(`${ref.account}/${ref.name}`);
     }
   }
   accounts.forEach((account, i) => {
@@ -60,9 +59,9 @@ export const secretChecks: ConfigCheck = ({ accounts }, report, names) => {
         if (reader.role !== undefined) {
           if (reader.accounts)
             report([...rat, "accounts"], "accounts belongs to an ABAC reader (tags); a role reader names its account in role: { account, role }");
-          const q = qualifyRole(reader.role, account.name);
-          const owner = names.account(q.account, [...rat, "role"]);
-          if (owner && names.role(owner, q.name, [...rat, "role"], "reader role") && q.account !== account.name) crossAccount = true;
+          const { role } = reader;
+          const owner = names.account(role.account, [...rat, "role"]);
+          if (owner && names.role(owner, role.name, [...rat, "role"], "reader role") && role.account !== account.name) crossAccount = true;
           return;
         }
         const tagKeys = Object.keys(reader.tags!);

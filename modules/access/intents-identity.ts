@@ -1,6 +1,6 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
 import type { RoleConfig } from "../../config/sections/identity.js";
-import { qualifyKey, qualifyRole, qualifySecret, type QualifiedRef } from "../../config/sections/refs.js";
+import type { QualifiedRef } from "../../config/sections/refs.js";
 import { githubProviderArn } from "../identity-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
 import { pipelineSubjects } from "../pipeline-subjects.js";
@@ -36,14 +36,8 @@ function grantIndex(org: ResolvedOrg) {
   const push = <T>(map: Map<string, T[]>, id: string, value: T) => (map.get(id) ?? map.set(id, []).get(id)!).push(value);
   for (const account of org.accounts) {
     for (const role of account.roles) {
-      for (const s of role.grants.secrets) {
-        const ref = qualifySecret(s, account.name);
-        push(secretReaders, `${ref.account}/${ref.name}`, { account, role });
-      }
-      for (const g of role.grants.keys) {
-        const ref = qualifyKey(g.key, account.name);
-        push(keyUsers, `${ref.account}/${ref.name}`, { account, role, via: g.via, access: g.access });
-      }
+      for (const ref of role.grants.secrets) push(secretReaders, `${ref.account}/${ref.name}`, { account, role });
+      for (const g of role.grants.keys) push(keyUsers, `${g.key.account}/${g.key.name}`, { account, role, via: g.via, access: g.access });
     }
   }
   return { secretReaders, keyUsers };
@@ -56,9 +50,8 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
   const intents: Intent[] = [];
   const accountOf = (name: string) => org.accountByName.get(name)!;
   const roleOf = (ref: QualifiedRef) => {
-    const account = accountOf(ref.account);
-    const role = account.roles.find((r) => r.name === ref.name)!;
-    return { account, role, arn: roleArn(account.id, role.name, role.path) };
+    const { account, role } = org.roleOf(ref);
+    return { account, role, arn: role.arn };
   };
   const add = (subject: string, title: string, expect: Intent["expect"], request: AccessRequest, identity?: readonly NamedPolicy[]) =>
     intents.push({ subject, title, expect, request, options: identity ? { identity } : undefined });
@@ -70,13 +63,13 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
       const readers = new Map<string, string>();
       for (const r of secret.readers) {
         if (r.role === undefined) continue;
-        const reader = roleOf(qualifyRole(r.role, account.name));
+        const reader = roleOf(r.role);
         readers.set(reader.arn, label(reader.account, reader.role));
       }
       for (const { account: other, role } of grants.secretReaders.get(`${account.name}/${secret.name}`) ?? []) {
         readers.set(roleArn(other.id, role.name, role.path), label(other, role));
       }
-      const keyArnIn = (region: string) => (secret.key ? keyArn(region, account.id, keyAliasName(qualifyKey(secret.key, account.name).name)) : undefined);
+      const keyArnIn = (region: string) => (secret.key ? keyArn(region, account.id, keyAliasName(secret.key)) : undefined);
       const read = (principal: AccessRequest["principal"], region: string, extra: Partial<AccessRequest> = {}): AccessRequest[] => {
         const arn = secretArn(region, account.id, secret.name);
         const requests: AccessRequest[] = [{ principal, action: "secretsmanager:GetSecretValue", resource: { arn }, ...extra }];
@@ -186,7 +179,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
       const subject = `${account.name}/key/${key.name}`;
       const users = new Map<string, { who: string; via: readonly string[]; access: keyof typeof CRYPTO_BY_ACCESS }>();
       for (const u of key.users) {
-        const { account: a, role, arn } = roleOf(qualifyRole(u.role, account.name));
+        const { account: a, role, arn } = roleOf(u.role);
         users.set(`${arn} ${u.via.join(",")} ${u.access}`, { who: label(a, role), via: u.via, access: u.access });
       }
       for (const g of grants.keyUsers.get(`${account.name}/${key.name}`) ?? []) {
@@ -217,7 +210,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           });
         }
         for (const adminRef of key.administrators) {
-          const { account: a, role, arn: adminArn } = roleOf(qualifyRole(adminRef, account.name));
+          const { account: a, role, arn: adminArn } = roleOf(adminRef);
           for (const action of KEY_ADMIN_ACTIONS)
             add(subject, `administrator ${label(a, role)} manages it (${action}) in ${region}`, "allow", {
               principal: { arn: adminArn },

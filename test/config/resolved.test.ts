@@ -91,6 +91,35 @@ describe("resolved model", () => {
     expect(app.permissionBoundaryArn).toBe("arn:aws:iam::222222222222:policy/baseline/boundary");
   });
 
+  it("makes every reference absolute once, and looks it up in one place", () => {
+    const org = parseConfig(
+      config((c) => {
+        const app = c.accounts[0]! as { keys: Json[]; roles: Json[]; secrets: Json[] };
+        app.keys[0] = { name: "data", administrators: ["api"], users: [{ role: { account: "dev", role: "ci" }, via: ["s3"] }] };
+        app.roles[0] = { ...app.roles[0], grants: { secrets: ["token", { account: "dev", name: "shared" }], keys: [{ key: "data", via: ["s3"] }] } };
+        app.secrets[0] = { name: "token", key: "data", readers: [{ role: "oncall" }, { tags: { Team: "x" } }] };
+        Object.assign(c.accounts[1]!, {
+          roles: [{ name: "ci", kind: "service", services: ["lambda.amazonaws.com"] }],
+          secrets: [{ name: "shared", key: "dev-key" }],
+          keys: [{ name: "dev-key" }],
+        });
+      }),
+      "org.yaml",
+    );
+    const app = org.accountByName.get("app")!;
+    expect(app.keys[0]!.administrators).toEqual([{ account: "app", name: "api" }]);
+    expect(app.keys[0]!.users.map((u) => u.role)).toEqual([{ account: "dev", name: "ci" }]);
+    expect(app.roles[0]!.grants.secrets).toEqual([
+      { account: "app", name: "token" },
+      { account: "dev", name: "shared" },
+    ]);
+    expect(app.roles[0]!.grants.keys.map((g) => g.key)).toEqual([{ account: "app", name: "data" }]);
+    expect(app.secrets[0]!.readers).toEqual([{ role: { account: "app", name: "oncall" } }, { tags: { Team: "x" } }]);
+    expect(org.roleOf({ account: "dev", name: "ci" }).role.arn).toBe("arn:aws:iam::333333333333:role/ci");
+    expect(org.keyOf({ account: "dev", name: "dev-key" }).account.name).toBe("dev");
+    expect(() => org.roleOf({ account: "dev", name: "nobody" })).toThrow("unknown role nobody in account dev");
+  });
+
   it("places the trail's stack in its account's home region unless it names one", () => {
     expect(org.trailStack).toBe("app-eu-central-1");
     const west = parseConfig(
