@@ -430,10 +430,17 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
     case "brokered": {
       const broker = trustedArn(role.broker);
       const sourceIdentity = { "sts:SourceIdentity": "jane@example.com" };
-      add(`broker ${broker} assumes it with a source identity`, "allow", assume({ arn: broker }, sourceIdentity), assumer);
-      add(`broker ${broker} sets the source identity`, "allow", assume({ arn: broker }, sourceIdentity, "sts:SetSourceIdentity"), assumer);
+      // The broker's sts permissions are generated from access.rules: a brokered role no rule hands out is one nobody can assume.
+      const handedOut = org.access?.rules.some((r) => r.target.roleArn === arn) ?? false;
+      if (handedOut) {
+        add(`broker ${broker} assumes it with a source identity`, "allow", assume({ arn: broker }, sourceIdentity), assumer);
+        add(`broker ${broker} sets the source identity`, "allow", assume({ arn: broker }, sourceIdentity, "sts:SetSourceIdentity"), assumer);
+      } else if (!org.access) {
+        // With an access: section, accessIntents proves this denial for every role the broker does not hand out.
+        add(`broker ${broker} cannot assume it: no access rule hands it out`, "deny", assume({ arn: broker }, sourceIdentity), assumer);
+      }
       add(`broker ${broker} cannot assume it without a source identity`, "deny", assume({ arn: broker }), assumer);
-      if (role.sessionTags.length) {
+      if (handedOut && role.sessionTags.length) {
         add(
           `broker ${broker} tags the session with ${role.sessionTags.join(", ")}`,
           "allow",

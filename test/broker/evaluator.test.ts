@@ -6,9 +6,10 @@ import { parseDocument } from "yaml";
 import { parseConfig } from "../../config/load.js";
 import type { ResolvedOrg } from "../../config/model.js";
 import { accessIntents } from "../../modules/access/intents-access.js";
-import { proveIntents, type Intent } from "../../modules/access/intents.js";
+import { deriveIntents, proveIntents, type Intent } from "../../modules/access/intents.js";
 import { ask, buildWorld } from "../../modules/access/world.js";
 import { readSynthesized } from "../../modules/controls/check.js";
+import { setupReminders } from "../../modules/controls/reminders.js";
 import type { SynthesizedStack } from "../../modules/controls/types.js";
 import { synthesizeInto } from "../../stacks/synth.js";
 
@@ -67,6 +68,16 @@ function mutated(stack: string, edit: (json: SynthesizedStack["json"]) => void):
 }
 
 describe("access intents proven on the synthesized example", () => {
+  it("the whole proof holds with a brokered role no rule hands out, and check warns that nobody can assume it", () => {
+    const failing = proveIntents(buildWorld(stacks, org), deriveIntents(org))
+      .filter((r) => !r.passed)
+      .map((r) => `${r.intent.subject}: ${r.intent.title}`);
+    expect(failing).toEqual([]);
+    expect(setupReminders(org)).toContainEqual(
+      expect.stringContaining("brokered role payments-auditor is handed out by no access rule, so nobody can assume it"),
+    );
+  });
+
   it("hold: the broker assumes only what it brokers; only declared requesters call its URL", () => {
     const titles = intents.map((i) => `${i.expect} ${i.title}`);
     expect(titles).toEqual(
