@@ -59,8 +59,10 @@ export interface PlannedRolesAnywhere {
 export interface PlannedKey {
   config: ResolvedKey;
   region: string;
+  /** What the key policy is a function of: what a stack's incremental key hashes. */
+  input: KeyPolicyInput;
   /** The key policy without rotation functions (their roles are known only at apply). */
-  policy: PolicyDocument;
+  readonly policy: PolicyDocument;
   /** The key policy naming the roles of the rotation functions of its secrets (Terraform references). */
   policyWith(rotationRoleArns: readonly string[]): PolicyDocument;
 }
@@ -337,7 +339,15 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         const input = keyPolicyInput(a, k, region);
         const policyWith = (rotationRoleArns: readonly string[]) =>
           keyPolicy(input.rotation ? { ...input, rotation: { ...input.rotation, roleArns: [...rotationRoleArns] } } : input);
-        return { config: k, region, policy: keyPolicy(input), policyWith };
+        return {
+          config: k,
+          region,
+          input,
+          get policy() {
+            return keyPolicy(input);
+          },
+          policyWith,
+        };
       });
   }
 

@@ -74,7 +74,8 @@ export function stackKeys(org: ResolvedOrg): Map<string, string> {
         region,
         home: stack.isHomeRegion,
         roles: stack.isHomeRegion ? plan.roles(account) : [],
-        keys: plan.keys(account, region),
+        // keyPolicy is a pure function of its input: hashing the input spares building every policy.
+        keys: plan.keys(account, region).map((k) => [k.config.name, k.input]),
         secrets: plan.secrets(account, region),
         everyAccount: listsAccounts || isTrail ? everyAccount : null,
         readers: isTrail ? readers : null,

@@ -31,6 +31,15 @@ const edits: Array<[string, (org: Org, pick: <T>(xs: T[]) => T) => void]> = [
       owner.secrets[0].readers.push({ role: { account: reader.name, role: "app-api" } });
     },
   ],
+  [
+    "a role granted another account's key (only the key's account's stack changes there)",
+    (org, pick) => {
+      const owner = pick(generated(org).filter((a) => a.keys.length > 0));
+      const user = pick(generated(org).filter((a) => a !== owner && a.roles.length > 0));
+      user.roles[0].grants ??= {};
+      (user.roles[0].grants.keys ??= []).push({ key: { account: owner.name, name: owner.keys[0].name }, via: ["s3"], access: "decrypt" });
+    },
+  ],
   ["a reader removed", (org, pick) => pick(generated(org)).secrets[0].readers.splice(1, 1)],
   ["an account's tags", (org, pick) => (pick(generated(org)).tags.Project = "proj-renamed")],
   ["a log group's retention", (org, pick) => (pick(generated(org)).logGroups[1].retentionDays = 1096)],
