@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { generateRealisticOrg } from "../bench/generate-realistic-org.mjs";
+import { loadConfig, parseConfig } from "../../config/load.js";
+import { stackSlices } from "../../stacks/incremental.js";
 import { runCli, treeHashes } from "../helpers/cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "baseline-incremental-"));
@@ -102,4 +104,32 @@ describe("incremental synthesis", () => {
     expect(treeHashes(out)).toEqual(original);
     expect(runCli(["synth", "--quiet", "--full", "--config", file, "--out", out]).stdout).toMatch(/rebuilt (\d+) of \1 stacks/);
   }, 300_000);
+});
+
+/** Where a value holds something JSON.stringify does not write faithfully (a Map or Set writes `{}`, a function nothing). */
+function notJson(value: unknown, path: string): string | undefined {
+  if (value === null || ["string", "number", "boolean", "undefined"].includes(typeof value)) return undefined;
+  if (typeof value !== "object") return `${path}: ${typeof value}`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return `${path}: ${proto?.constructor?.name ?? "object"}`;
+  for (const [k, v] of Object.entries(value)) {
+    const found = notJson(v, `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+describe("stack slices", () => {
+  it.each([
+    ["the example", () => loadConfig("config/org.yaml")],
+    ["a second organization", () => loadConfig("test/fixtures/second-org.yaml")],
+    ["a realistic generated organization", () => parseConfig(generateRealisticOrg(40, { regions: ["eu-west-1", "eu-central-1"] }), "org.yaml")],
+  ])("of %s hold only JSON data, so their hash sees every change", (_, load) => {
+    const problems: string[] = [];
+    for (const [name, slice] of stackSlices(load())) {
+      const found = notJson(slice, name);
+      if (found) problems.push(found);
+    }
+    expect(problems).toEqual([]);
+  });
 });
