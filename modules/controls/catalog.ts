@@ -400,6 +400,17 @@ export const controls: Control[] = [
     check: (stack) => aa.unusedAccessAnalyzer(stack),
   },
   {
+    id: "LOGS-METRIC-FILTER-QUOTA",
+    title: "No log group carries more metric filters than CloudWatch Logs allows",
+    severity: "HIGH",
+    securityHubControls: [],
+    frameworks: { "nist-800-53": ["CM-6"] },
+    remediation:
+      "CloudWatch Logs allows 100 metric filters per log group. On the trail's log group the secret-read alarms add one or more per account with secrets and the privileged-path alarms one or more per path: an organization past that needs fewer accounts per trail log group (alarms off, or split by another route) before this stack can apply.",
+    docUrl: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html",
+    check: (stack) => p.metricFiltersWithinQuota(stack),
+  },
+  {
     id: "TERRAFORM-TEMPLATES",
     title: "Every synthesized string is a valid Terraform template",
     severity: "HIGH",

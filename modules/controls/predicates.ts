@@ -293,3 +293,21 @@ export function configEnabled(stack: SynthesizedStack): Violation[] {
     out.push({ resource: STACK, why: "no delivery channel: recorded items are not delivered" });
   return out;
 }
+
+/** CloudWatch Logs refuses a log group's 101st metric filter (PutMetricFilter: LimitExceededException). */
+export const METRIC_FILTERS_PER_LOG_GROUP = 100;
+
+/** Log groups of the stack carrying more metric filters than CloudWatch Logs allows: the apply would fail part-way. */
+export function metricFiltersWithinQuota(stack: SynthesizedStack): Violation[] {
+  const byGroup = new Map<string, string[]>();
+  for (const f of resourcesOf(stack, "aws_cloudwatch_log_metric_filter")) {
+    const group = String(f.body.log_group_name);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), f.address]);
+  }
+  return [...byGroup]
+    .filter(([, filters]) => filters.length > METRIC_FILTERS_PER_LOG_GROUP)
+    .map(([group, filters]) => ({
+      resource: filters[METRIC_FILTERS_PER_LOG_GROUP]!,
+      why: `log group ${group} gets ${filters.length} metric filters; CloudWatch Logs allows ${METRIC_FILTERS_PER_LOG_GROUP} per log group, so applying this stack fails`,
+    }));
+}

@@ -145,6 +145,16 @@ const breakers: Record<string, Breaker[]> = {
     { stack: broken((r) => (r.aws_config_configuration_recorder!.rec!.recording_group = { all_supported: false })), why: /all_supported/ },
     { stack: broken((r) => delete r.aws_config_delivery_channel), why: /no delivery channel/ },
   ],
+  "LOGS-METRIC-FILTER-QUOTA": [
+    {
+      stack: broken((r) => {
+        r.aws_cloudwatch_log_metric_filter = Object.fromEntries(
+          Array.from({ length: 101 }, (_, i) => [`f${String(i).padStart(3, "0")}`, { log_group_name: "/org/trail", name: `f${i}`, pattern: "" }]),
+        );
+      }),
+      why: /log group \/org\/trail gets 101 metric filters; CloudWatch Logs allows 100 per log group/,
+    },
+  ],
   "TERRAFORM-TEMPLATES": [
     {
       stack: broken(
