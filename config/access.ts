@@ -3,6 +3,7 @@ import { policyDocument } from "../modules/policies/document.js";
 import { brokerFunctionArn, brokerLogGroupName, brokerRoleStatements, requesterStatements } from "../modules/policies/broker-policy.js";
 import { configStatement } from "../modules/policies/identity-policy.js";
 import { roleArn } from "../modules/naming.js";
+import { byCodePoint } from "../modules/order.js";
 import type { ResolvedAccount } from "./model.js";
 import type { AccessConfig } from "./sections/access.js";
 import type { RoleConfig } from "./sections/identity.js";
@@ -62,8 +63,6 @@ export interface ResolvedAccess {
   /** Requester roles this config does not declare (`account/role`): their statements are written where they are managed. */
   undeclaredRequesters: string[];
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Organization, account and role tags, as a principal tag condition sees them (the role's own win). */
 export function effectiveRoleTags(config: OrgConfig, account: OrgConfig["accounts"][number], role: RoleConfig): Record<string, string> {

@@ -2,6 +2,7 @@ import type { PathSegment } from "../config/errors.js";
 import type { ResolvedOrg } from "../config/model.js";
 import type { GuardrailException, GuardrailId, GuardrailsConfig } from "../config/sections/guardrails.js";
 import { keyAliasName, roleArn } from "./naming.js";
+import { byCodePoint } from "./order.js";
 import { policyJson, type PolicyDocument, type Statement } from "./policies/document.js";
 import {
   confusedDeputy,
@@ -140,7 +141,7 @@ function resourceExemption(org: ResolvedOrg, exceptions: readonly GuardrailExcep
 }
 
 function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(values)].sort(byCodePoint);
 }
 
 /** The deploy roles and the pipelines' apply role, in every account: they administer the baseline. */

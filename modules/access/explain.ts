@@ -1,5 +1,6 @@
 import type { ResolvedOrg } from "../../config/model.js";
 import type { SynthesizedStack } from "../controls/types.js";
+import { byCodePoint } from "../order.js";
 import { deriveIntents, proveIntents } from "./intents.js";
 import { describeResult, type ProvenIntent } from "./prove.js";
 import { buildWorld } from "./world.js";
@@ -15,7 +16,7 @@ export interface Explanation {
 
 export function explain(org: ResolvedOrg, stacks: readonly SynthesizedStack[], resource: string): Explanation {
   const intents = deriveIntents(org);
-  const subjects = [...new Set(intents.map((i) => i.subject))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const subjects = [...new Set(intents.map((i) => i.subject))].sort(byCodePoint);
   const mine = intents.filter((i) => i.subject === resource);
   const world = buildWorld(stacks, org);
   return { resource, rows: proveIntents(world, mine).map(describeResult), subjects };

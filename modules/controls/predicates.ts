@@ -302,7 +302,9 @@ export function metricFiltersWithinQuota(stack: SynthesizedStack): Violation[] {
   const byGroup = new Map<string, string[]>();
   for (const f of resourcesOf(stack, "aws_cloudwatch_log_metric_filter")) {
     const group = String(f.body.log_group_name);
-    byGroup.set(group, [...(byGroup.get(group) ?? []), f.address]);
+    const filters = byGroup.get(group) ?? [];
+    filters.push(f.address);
+    byGroup.set(group, filters);
   }
   return [...byGroup]
     .filter(([, filters]) => filters.length > METRIC_FILTERS_PER_LOG_GROUP)

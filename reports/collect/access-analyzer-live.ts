@@ -10,6 +10,7 @@ import {
   MAX_FINDING_DETAILS,
   type Classification,
 } from "./access-findings.js";
+import { compare } from "../model/cells.js";
 import type { Progress } from "./progress.js";
 
 type Limit = ReturnType<typeof pLimit>;
@@ -101,10 +102,9 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
     ]),
   );
 
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const scoped = summaries
     .filter(({ row }) => inScope(row))
-    .sort((a, b) => Number(publicIds.has(b.row.id!)) - Number(publicIds.has(a.row.id!)) || cmp(a.row.id!, b.row.id!));
+    .sort((a, b) => Number(publicIds.has(b.row.id!)) - Number(publicIds.has(a.row.id!)) || compare(a.row.id!, b.row.id!));
   const detailed = scoped.slice(0, o.maxDetails ?? MAX_FINDING_DETAILS);
   const classified = new Map<string, Classification>();
   if (detailed.length > 0) o.progress.phase("IAM Access Analyzer (finding details)", detailed.length);

@@ -1,4 +1,5 @@
 import type { AccessFinding, Snapshot } from "../snapshot.js";
+import { compare } from "../model/cells.js";
 import { isoTime, type Timestamp } from "./records.js";
 
 /**
@@ -91,7 +92,6 @@ export function accessFinding(row: FindingSummaryRow, classification: Classifica
 }
 
 const rank = { public: 0, "outside-organization": 1, unclassified: 2 } as const;
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One finding per resource, access and principals (an organization analyzer in each region
@@ -101,10 +101,10 @@ export function sortAccessFindings(findings: readonly AccessFinding[]): AccessFi
   const sorted = [...findings].sort(
     (a, b) =>
       rank[a.access] - rank[b.access] ||
-      cmp(a.accountId, b.accountId) ||
-      cmp(a.resource, b.resource) ||
-      cmp(a.principals.join(), b.principals.join()) ||
-      cmp(a.id, b.id),
+      compare(a.accountId, b.accountId) ||
+      compare(a.resource, b.resource) ||
+      compare(a.principals.join(), b.principals.join()) ||
+      compare(a.id, b.id),
   );
   const seen = new Set<string>();
   return sorted.filter((f) => {
@@ -120,11 +120,11 @@ export function accessAnalyzerSnapshot(
   regions: readonly string[],
   findings: readonly AccessFinding[],
 ): NonNullable<Snapshot["accessAnalyzer"]> {
-  const sortedAnalyzers = [...analyzers].sort((a, b) => cmp(a.region, b.region) || cmp(a.name, b.name));
+  const sortedAnalyzers = [...analyzers].sort((a, b) => compare(a.region, b.region) || compare(a.name, b.name));
   const covered = new Set(sortedAnalyzers.filter((a) => a.status === "ACTIVE").map((a) => a.region));
   return {
     analyzers: sortedAnalyzers,
-    regionsWithoutAnalyzer: [...new Set(regions)].filter((r) => !covered.has(r)).sort(cmp),
+    regionsWithoutAnalyzer: [...new Set(regions)].filter((r) => !covered.has(r)).sort(compare),
     findings: sortAccessFindings(findings),
   };
 }
