@@ -157,6 +157,23 @@ const EVERY_CRYPTO_ACTION = [
 export const KEY_VALIDATION_CONTEXT = { "kms:EncryptionContext:SecretVersionId": "RequestToValidateKeyAccess" } as const;
 
 /** Assembles a key policy; throws on input that would produce an unsafe statement. */
+/** A group's binding: the key only through its services, and none of the crypto actions it was not given. */
+function bindingStatements(name: string, who: Conditions, via: string[], allowed: (action: string) => boolean): Statement[] {
+  const statements: Statement[] = [
+    {
+      Sid: `BindServices${name}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...KEY_PERIMETER_ACTIONS],
+      Resource: "*",
+      Condition: { ...who, StringNotEquals: { ...(who.StringNotEquals ?? {}), "kms:ViaService": via } },
+    },
+  ];
+  const others = EVERY_CRYPTO_ACTION.filter((a) => !allowed(a));
+  if (others.length > 0) statements.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
+  return statements;
+}
+
 export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   const statements: Statement[] = [
     {
@@ -269,17 +286,7 @@ function perimeterStatements(input: KeyPolicyInput): Statement[] {
   const binding: Statement[] = [];
   for (const group of groups.values()) {
     const name = groupName(group.actions, group.via);
-    const who = { ArnEquals: { "aws:PrincipalArn": group.arns } };
-    binding.push({
-      Sid: `BindServices${name}`,
-      Effect: "Deny",
-      Principal: "*",
-      Action: [...KEY_PERIMETER_ACTIONS],
-      Resource: "*",
-      Condition: { ...who, StringNotEquals: { "kms:ViaService": group.via } },
-    });
-    const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.includes(a));
-    if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
+    binding.push(...bindingStatements(name, { ArnEquals: { "aws:PrincipalArn": group.arns } }, group.via, (a) => group.actions.includes(a)));
   }
   for (const group of tagged.values()) {
     const tags = Object.entries(group.tags).sort(([a], [b]) => byCodePoint(a, b));
@@ -287,17 +294,7 @@ function perimeterStatements(input: KeyPolicyInput): Statement[] {
     const who: Conditions = { StringEquals: Object.fromEntries(tags.map(([k, v]) => [`aws:PrincipalTag/${k}`, v])) };
     // Named principals that happen to carry the tag keep their own binding.
     if (declaredArns.length > 0) who.ArnNotEquals = { "aws:PrincipalArn": declaredArns };
-    const via = [...group.via].sort(byCodePoint);
-    binding.push({
-      Sid: `BindServices${name}`,
-      Effect: "Deny",
-      Principal: "*",
-      Action: [...KEY_PERIMETER_ACTIONS],
-      Resource: "*",
-      Condition: { ...who, StringNotEquals: { ...(who.StringNotEquals ?? {}), "kms:ViaService": via } },
-    });
-    const others = EVERY_CRYPTO_ACTION.filter((a) => !group.actions.has(a));
-    if (others.length > 0) binding.push({ Sid: `BindActions${name}`, Effect: "Deny", Principal: "*", Action: others, Resource: "*", Condition: who });
+    binding.push(...bindingStatements(name, who, [...group.via].sort(byCodePoint), (a) => group.actions.has(a)));
   }
   statements.push(...bySid(uniqueSids(binding)));
   for (const w of input.writers ?? []) {
