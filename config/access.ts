@@ -1,11 +1,9 @@
 import type { PolicyDocument, Statement } from "../modules/policies/document.js";
-import { policyDocument } from "../modules/policies/document.js";
 import { brokerFunctionArn, brokerLogGroupName, brokerRoleStatements, requesterStatements } from "../modules/policies/broker-policy.js";
-import { configStatement } from "../modules/policies/identity-policy.js";
+import { sessionPolicy } from "../modules/policies/identity-policy.js";
 import { roleArn } from "../modules/naming.js";
 import { byCodePoint } from "../modules/order.js";
 import type { ResolvedAccount } from "./model.js";
-import type { AccessConfig } from "./sections/access.js";
 import type { RoleConfig } from "./sections/identity.js";
 import type { OrgConfig } from "./schema.js";
 
@@ -147,7 +145,7 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
       requesters: [...requesters.values()].sort((a, b) => byCodePoint(`${a.accountId}/${a.role}`, `${b.accountId}/${b.role}`)),
       maxDurationSeconds: rule.maxDuration,
       ticket: rule.ticket ? { required: rule.ticket.required, ...(rule.ticket.pattern ? { pattern: rule.ticket.pattern } : {}) } : { required: false },
-      ...(policy ? { sessionPolicy: { name: policy.name, document: sessionPolicyDocument(policy.statements) } } : {}),
+      ...(policy ? { sessionPolicy: { name: policy.name, document: sessionPolicy(policy.statements) } } : {}),
     };
   });
 
@@ -168,11 +166,6 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
     requesterAccountIds,
     undeclaredRequesters: [...undeclaredRequesters].sort(byCodePoint),
   };
-}
-
-/** A session policy as AssumeRole receives it. */
-export function sessionPolicyDocument(statements: AccessConfig["sessionPolicies"][number]["statements"]): PolicyDocument {
-  return policyDocument(statements.map((s) => configStatement(s)));
 }
 
 /** The statements generated for one role, by its ARN. */

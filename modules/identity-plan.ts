@@ -5,8 +5,16 @@ import { IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/ide
 import type { QualifiedRef } from "../config/sections/refs.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
 import { GITHUB_OIDC_HOST, roleArn, trustAnchorReference } from "./naming.js";
-import { policyDocument, type PolicyDocument, type Statement } from "./policies/document.js";
-import { configStatement, identityPolicy, KEY_ACCESS_ACTIONS, type KeyAdminGrant, type KeyUseGrant, type SecretReadGrant } from "./policies/identity-policy.js";
+import type { PolicyDocument, Statement } from "./policies/document.js";
+import {
+  configStatement,
+  identityPolicy,
+  sessionPolicy,
+  KEY_ACCESS_ACTIONS,
+  type KeyAdminGrant,
+  type KeyUseGrant,
+  type SecretReadGrant,
+} from "./policies/identity-policy.js";
 import {
   keyPolicy,
   logsServiceUsers,
@@ -283,7 +291,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   }
 
   function rolesAnywhereOf(r: Extract<RoleConfig, { kind: "roles-anywhere" }>, durationSeconds: number): PlannedRolesAnywhere {
-    return { durationSeconds, ...(r.sessionPolicy?.length ? { sessionPolicy: policyDocument(r.sessionPolicy.map(configStatement)) } : {}) };
+    return { durationSeconds, ...(r.sessionPolicy?.length ? { sessionPolicy: sessionPolicy(r.sessionPolicy) } : {}) };
   }
 
   function trustAnchorsOf(a: ResolvedAccount): PlannedTrustAnchor[] {

@@ -1,6 +1,6 @@
-import { rolesTagged, sessionPolicyDocument } from "../access.js";
-import { BROKER_STS_ACTIONS } from "../../modules/policies/broker-policy.js";
-import { actionMatches, statementProblems } from "../../modules/policies/identity-policy.js";
+import { rolesTagged } from "../access.js";
+import { configStatement, sessionPolicy } from "../../modules/policies/identity-policy.js";
+import { BROKER_STATEMENT, findings, IDENTITY_STATEMENT } from "../../modules/policies/must-never.js";
 import { policyJson } from "../../modules/policies/document.js";
 import type { RoleConfig } from "../sections/identity.js";
 import type { PathSegment } from "../errors.js";
@@ -31,12 +31,7 @@ export const accessChecks: ConfigCheck = ({ config, accounts }, report) => {
     const j = config.accounts[i]!.roles.findIndex((r) => r.name === roleName);
     const role = config.accounts[i]!.roles[j]!;
     role.statements.forEach((s, k) => {
-      if (s.actions.some((a) => BROKER_STS_ACTIONS.some((sts) => actionMatches(a, sts)))) {
-        report(
-          ["accounts", i, "roles", j, "statements", k],
-          `${roleName} is a broker: its ${BROKER_STS_ACTIONS.join(", ")} permissions are generated from access.rules (exactly the brokered roles it hands out, path included); remove this statement`,
-        );
-      }
+      for (const problem of findings(BROKER_STATEMENT, { role: roleName, actions: s.actions })) report(["accounts", i, "roles", j, "statements", k], problem);
     });
   }
   if (!access) return;
@@ -93,11 +88,15 @@ export const accessChecks: ConfigCheck = ({ config, accounts }, report) => {
     const first = seenPolicies.get(p.name);
     if (first !== undefined) report(at("sessionPolicies", k, "name"), `duplicate session policy ${JSON.stringify(p.name)}: already sessionPolicies[${first}]`);
     else seenPolicies.set(p.name, k);
+    let kept = true;
     p.statements.forEach((s, m) => {
-      for (const problem of statementProblems({ Effect: s.effect, Action: s.actions, Resource: s.resources }))
+      for (const problem of findings(IDENTITY_STATEMENT, configStatement(s))) {
+        kept = false;
         report(at("sessionPolicies", k, "statements", m), problem);
+      }
     });
-    const size = policyJson(sessionPolicyDocument(p.statements)).length;
+    // A refused statement has no session policy to measure; its size is told once the statement is mended.
+    const size = kept ? policyJson(sessionPolicy(p.statements)).length : 0;
     if (size > MAX_SESSION_POLICY_CHARS) {
       report(
         at("sessionPolicies", k),

@@ -1,15 +1,11 @@
 import { IAM_MIN_SESSION_SECONDS, SESSION_RANGE, type PrincipalConfig, type RoleConfig } from "../sections/identity.js";
 import type { ResolvedAccount, ResolvedRole } from "../model.js";
 import type { OrgConfig } from "../schema.js";
-import { statementProblems } from "../../modules/policies/identity-policy.js";
-import { githubSubjectProblem } from "../../modules/policies/trust-policy.js";
-import { outboundTokenProblem } from "../../modules/policies/value-policies.js";
+import { configStatement } from "../../modules/policies/identity-policy.js";
+import { findings, GITHUB_SUBJECT, IDENTITY_STATEMENT, MANAGED_POLICY, OUTBOUND_TOKEN, TRUSTED_PRINCIPAL } from "../../modules/policies/must-never.js";
 import type { PathSegment } from "../errors.js";
 import type { Names } from "./names.js";
 import type { ConfigCheck, Report } from "./types.js";
-
-/** Managed policies granting `*:*`: only a break-glass role, behind MFA and a short session, may carry one. */
-const ADMIN_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess"];
 
 /**
  * Execution roles: unique names, session bounds per kind, trusted principals,
@@ -42,22 +38,10 @@ export const identityChecks: ConfigCheck = ({ config, accounts }, report, names)
       checkTrust(names, role, orgIds, at, report);
       checkGrants(config, names, account, role, at, report);
       role.managedPolicies.forEach((arn, k) => {
-        if (ADMIN_POLICIES.includes(arn) && role.kind !== "break-glass") {
-          report(
-            at("managedPolicies", k),
-            `${arn} grants every action on every resource (*:*); only a break-glass role (MFA, short session) may carry it; grant what the role needs instead`,
-          );
-        }
+        for (const problem of findings(MANAGED_POLICY, { arn, kind: role.kind })) report(at("managedPolicies", k), problem);
       });
       role.statements.forEach((s, k) => {
-        for (const problem of statementProblems({
-          Effect: s.effect,
-          Action: s.actions,
-          Resource: s.resources,
-          ...(s.conditions ? { Condition: s.conditions } : {}),
-        })) {
-          report(at("statements", k), problem);
-        }
+        for (const problem of findings(IDENTITY_STATEMENT, configStatement(s))) report(at("statements", k), problem);
       });
     });
   });
@@ -87,7 +71,7 @@ function checkTrust(names: Names, role: ResolvedRole, orgIds: Set<string>, at: (
       names.account(p.account, [...path, "account"], { why: ": trusted roles must be in an account of this organization" });
       return;
     }
-    const problem = principalArnProblem(p.arn);
+    const [problem] = findings(TRUSTED_PRINCIPAL, p.arn);
     if (problem) return report([...path, "arn"], problem);
     const accountId = p.arn.split(":")[4]!;
     if (!orgIds.has(accountId)) {
@@ -115,8 +99,7 @@ function checkTrust(names: Names, role: ResolvedRole, orgIds: Set<string>, at: (
     case "github":
       role.subjects.forEach((subject, k) => {
         if (typeof subject === "string") {
-          const problem = githubSubjectProblem(subject);
-          if (problem) report(at("subjects", k), problem);
+          for (const problem of findings(GITHUB_SUBJECT, subject)) report(at("subjects", k), problem);
           return;
         }
         const kinds = (["environment", "branch", "pullRequest"] as const).filter((key) => subject[key] !== undefined);
@@ -131,20 +114,6 @@ function checkTrust(names: Names, role: ResolvedRole, orgIds: Set<string>, at: (
     case "service":
       break;
   }
-}
-
-/** Why a trusted principal ARN is unsafe, or undefined. */
-export function principalArnProblem(arn: string): string | undefined {
-  if (arn === "*" || arn === "arn:aws:iam::*:root") {
-    return `principal ${JSON.stringify(arn)} trusts everyone (every AWS account): name the exact role ARNs`;
-  }
-  if (/[*?]/.test(arn))
-    return `principal ${JSON.stringify(arn)} has a wildcard: any role it matches, present or future, could assume this one; name exact role ARNs`;
-  if (/^arn:aws:iam::\d{12}:root$/.test(arn) || /^\d{12}$/.test(arn)) {
-    return `principal ${JSON.stringify(arn)} trusts a whole account: anyone there with sts:AssumeRole could assume this role; name the exact role ARN`;
-  }
-  if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) return `${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`;
-  return undefined;
 }
 
 function checkGrants(
@@ -172,8 +141,7 @@ function checkGrants(
   });
   role.grants.logGroups.forEach((name, k) => names.logGroup(account, name, at("grants", "logGroups", k)));
   if (role.grants.outboundTokens) {
-    const problem = outboundTokenProblem(role.grants.outboundTokens);
-    if (problem) report(at("grants", "outboundTokens"), problem);
+    for (const problem of findings(OUTBOUND_TOKEN, role.grants.outboundTokens)) report(at("grants", "outboundTokens"), problem);
     for (const key of Object.keys(role.grants.outboundTokens.tags ?? {})) {
       if (key.startsWith("aws:")) report(at("grants", "outboundTokens", "tags", key), "tag keys starting with aws: are reserved");
     }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { certificateProblem } from "../../modules/policies/roles-anywhere.js";
-import { statementProblems } from "../../modules/policies/identity-policy.js";
+import { configStatement } from "../../modules/policies/identity-policy.js";
+import { findings, IDENTITY_STATEMENT, WORKLOAD_CERTIFICATE } from "../../modules/policies/must-never.js";
 import type { PathSegment } from "../errors.js";
 import { besideConfig } from "../model.js";
 import type { ConfigCheck } from "./types.js";
@@ -42,18 +42,10 @@ export const rolesAnywhereChecks: ConfigCheck = ({ config, source }, report) => 
         }
       }
       role.certificates.forEach((cert, k) => {
-        const problem = certificateProblem(cert);
-        if (problem) report(at("certificates", k), problem);
+        for (const problem of findings(WORKLOAD_CERTIFICATE, cert)) report(at("certificates", k), problem);
       });
       (role.sessionPolicy ?? []).forEach((s, k) => {
-        for (const problem of statementProblems({
-          Effect: s.effect,
-          Action: s.actions,
-          Resource: s.resources,
-          ...(s.conditions ? { Condition: s.conditions } : {}),
-        })) {
-          report(at("sessionPolicy", k), problem);
-        }
+        for (const problem of findings(IDENTITY_STATEMENT, configStatement(s))) report(at("sessionPolicy", k), problem);
       });
       if (role.certificateAbac && role.grants.abac)
         report(at("certificateAbac"), "use either grants.abac (the role's own tags) or certificateAbac (the certificate's attributes), not both");

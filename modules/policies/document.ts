@@ -64,6 +64,11 @@ const BASE_OPERATORS = [
   "ArnNotLike",
 ] as const;
 
+/** A policy field that is one string or several, as a list. */
+export function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
 /**
  * A misspelled condition operator never matches, which silently turns a Deny into
  * nothing; only these (optionally with IfExists and set prefixes) are accepted.

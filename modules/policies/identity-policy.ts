@@ -1,6 +1,7 @@
 import { keyAliasName } from "../naming.js";
-import { bySid, isKnownConditionOperator, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { bySid, policyDocument, sidPart, toList, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
 import { KEY_ADMIN_ACTIONS, viaService, type KeyCryptoAction } from "./key-policy.js";
+import { assertKept, IDENTITY_STATEMENT } from "./must-never.js";
 import { outboundTokenStatements, parameterReadStatements, type OutboundTokenGrant, type ParameterReadGrant } from "./value-policies.js";
 
 /**
@@ -136,8 +137,7 @@ export function identityPolicy(input: IdentityPolicyInput): PolicyDocument | und
     });
   }
   for (const s of input.statements ?? []) {
-    const problems = statementProblems(s);
-    if (problems.length > 0) throw new Error(problems.join("; "));
+    assertKept(IDENTITY_STATEMENT, s);
     statements.push({ ...s, Sid: s.Sid ?? `${s.Effect}${sidPart(toList(s.Action ?? s.NotAction)[0] ?? "")}` });
   }
   if (statements.length === 0) return undefined;
@@ -202,78 +202,17 @@ function abacStatements(abac: AbacGrant): Statement[] {
   ];
 }
 
-/** Actions whose Allow on every resource is an escalation or a blanket read, and why. */
-const NEVER_ON_EVERY_RESOURCE: Array<[string, string]> = [
-  ["iam:PassRole", "passing any role to a service is a privilege-escalation path; name the role ARNs"],
-  ["kms:Decrypt", "decrypting with every key the account can reach exposes every encrypted secret; name the keys (grants.keys)"],
-  ["kms:ReEncryptFrom", "re-encrypting from every key exposes what every key protects; name the keys (grants.keys)"],
-];
-
-/**
- * Why an identity statement is on the must-never list (empty if it is not).
- * Deny statements may be broad: they only take permissions away.
- */
-export function statementProblems(s: Pick<Statement, "Effect" | "Action" | "Resource" | "Condition">): string[] {
-  const problems: string[] = [];
-  const actions = toList(s.Action);
-  const resources = toList(s.Resource);
-  for (const operator of Object.keys(s.Condition ?? {})) {
-    if (!isKnownConditionOperator(operator)) {
-      problems.push(
-        `unknown condition operator ${JSON.stringify(operator)}: IAM never matches it, so the statement silently does nothing (a Deny stops nothing)`,
-      );
-    }
-  }
-  for (const action of actions) {
-    if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action) && action !== "*") problems.push(`${JSON.stringify(action)} is not an action of the form service:Action`);
-  }
-  if (s.Effect !== "Allow") return problems;
-  const specific: string[] = [];
-  for (const action of actions) {
-    if (action === "*" || action === "*:*")
-      problems.push(`action ${JSON.stringify(action)} allows every action of every service (full admin); name the actions`);
-    else if (/^[a-z0-9-]+:\*$/.test(action))
-      problems.push(`action ${JSON.stringify(action)} allows every action of the service, its administration included; name the actions`);
-    else specific.push(action);
-  }
-  // Every key or role of an account, unconditioned, is as broad as "*" for these actions.
-  const everyResource = resources.some(isEveryResource) || (!s.Condition && resources.some((r) => /:(key|role)\/\*$/.test(r)));
-  if (everyResource) {
-    for (const [dangerous, why] of NEVER_ON_EVERY_RESOURCE) {
-      if (specific.some((a) => actionMatches(a, dangerous))) problems.push(`${dangerous} on every resource: ${why}`);
-    }
-  }
-  for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
-    if (!operator.startsWith("ForAllValues:")) continue;
-    for (const key of Object.keys(byKey)) {
-      if (/:(sub|aud)$/.test(key)) problems.push(`ForAllValues on ${key} also matches a token without that claim; use StringEquals`);
-    }
-  }
-  return problems;
-}
-
-function toList(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function isEveryResource(resource: string): boolean {
-  return resource === "*" || /^arn:(\*|aws[a-z-]*:(\*|[a-z0-9-]+:[^:]*:[^:]*:\*))$/.test(resource);
-}
-
-/** Whether an action pattern (with IAM's * and ? wildcards, case-insensitive) covers `action`. */
-export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
-  return regex.test(action);
+/** A hand-written config statement. */
+export interface ConfigStatement {
+  sid?: string;
+  effect: "Allow" | "Deny";
+  actions: string[];
+  resources: string[];
+  conditions?: Conditions;
 }
 
 /** Hand-written config statements as policy statements. */
-export function configStatement(s: { sid?: string; effect: "Allow" | "Deny"; actions: string[]; resources: string[]; conditions?: Conditions }): Statement {
+export function configStatement(s: ConfigStatement): Statement {
   return {
     ...(s.sid ? { Sid: s.sid } : {}),
     Effect: s.effect,
@@ -281,6 +220,17 @@ export function configStatement(s: { sid?: string; effect: "Allow" | "Deny"; act
     Resource: [...s.resources],
     ...(s.conditions ? { Condition: s.conditions } : {}),
   };
+}
+
+/** A session policy as AssumeRole receives it; it only narrows a role, yet stays off the must-never list like any identity policy. */
+export function sessionPolicy(statements: readonly ConfigStatement[]): PolicyDocument {
+  return policyDocument(
+    statements.map((s) => {
+      const statement = configStatement(s);
+      assertKept(IDENTITY_STATEMENT, statement);
+      return statement;
+    }),
+  );
 }
 
 /** Where a pipeline role reads and writes Terraform state. */

@@ -1,5 +1,6 @@
 import { byCodePoint } from "../order.js";
-import { bySid, isKnownConditionOperator, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { bySid, policyDocument, sidPart, uniqueSids, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { assertKept, CONDITIONS } from "./must-never.js";
 import { principalsByAccount, accountRoot, mergeConditions } from "./principals.js";
 
 /**
@@ -387,9 +388,7 @@ function userStatements(user: KeyUser, accountId: string, sid: string): Statemen
 
 function serviceUserStatements(user: KeyServiceUser): Statement[] {
   if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(user.service)) throw new Error(`${user.sid}: ${JSON.stringify(user.service)} is not an AWS service principal`);
-  for (const operator of Object.keys(user.conditions ?? {})) {
-    if (!isKnownConditionOperator(operator)) throw new Error(`${user.sid}: unknown condition operator ${operator} (it would never match)`);
-  }
+  assertKept(CONDITIONS, { Condition: user.conditions }, user.sid);
   const crypto = user.actions.filter((a) => a !== "kms:CreateGrant");
   for (const action of crypto) {
     if (!(KEY_CRYPTO_ACTIONS as readonly string[]).includes(action)) {

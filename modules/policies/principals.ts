@@ -1,4 +1,5 @@
 import type { Conditions } from "./document.js";
+import { assertKept, TRUSTED_PRINCIPAL } from "./must-never.js";
 
 /** Helpers shared by the policy builders for naming principals and combining conditions. */
 
@@ -27,9 +28,7 @@ export interface NamedPrincipals {
  * and silently breaks when the role is recreated.
  */
 export function principalsByAccount(arns: readonly string[]): NamedPrincipals {
-  for (const arn of arns) {
-    if (arn.includes("*") || arn.includes("?")) throw new Error(`principal ${JSON.stringify(arn)} has a wildcard; name exact role ARNs`);
-  }
+  for (const arn of arns) assertKept(TRUSTED_PRINCIPAL, arn);
   const accountIds = [...new Set(arns.map(accountOfArn))].sort();
   return { roots: accountIds.map(accountRoot), arns: [...new Set(arns)].sort(), accountIds };
 }

@@ -1,4 +1,5 @@
 import { policyDocument, type Conditions, type PolicyDocument, type Statement } from "./document.js";
+import { assertKept, WORKLOAD_CERTIFICATE } from "./must-never.js";
 
 /**
  * Trust of a role assumed through IAM Roles Anywhere: the service principal,
@@ -28,8 +29,7 @@ export interface RolesAnywhereTrustInput {
 export function rolesAnywhereTrust(input: RolesAnywhereTrustInput): PolicyDocument {
   if (input.certificates.length === 0) throw new Error("a Roles Anywhere role must name its workload certificates");
   const statements: Statement[] = input.certificates.map((cert, i) => {
-    const problem = certificateProblem(cert);
-    if (problem) throw new Error(problem);
+    assertKept(WORKLOAD_CERTIFICATE, cert);
     const tags: Record<string, string> = {};
     for (const [field, value] of Object.entries(cert.subject)) if (value !== undefined) tags[`aws:PrincipalTag/x509Subject/${field}`] = value;
     for (const [field, value] of Object.entries(cert.issuer ?? {})) if (value !== undefined) tags[`aws:PrincipalTag/x509Issuer/${field}`] = value;
@@ -46,14 +46,4 @@ export function rolesAnywhereTrust(input: RolesAnywhereTrustInput): PolicyDocume
     };
   });
   return policyDocument(statements);
-}
-
-/** Why a certificate match is too loose, or undefined. */
-export function certificateProblem(cert: WorkloadCertificate): string | undefined {
-  if (!cert.subject.CN) return "name the certificate's subject CN: without it every certificate the CA issues (with the other fields) could assume the role";
-  for (const value of [...Object.values(cert.subject), ...Object.values(cert.issuer ?? {})]) {
-    if (value !== undefined && /[*?]/.test(value))
-      return `${JSON.stringify(value)} has a wildcard: certificate fields are matched exactly; name each workload certificate`;
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { GITHUB_OIDC_HOST } from "../naming.js";
 import { policyDocument, type PolicyDocument, type Statement } from "./document.js";
+import { assertKept, GITHUB_SUBJECT } from "./must-never.js";
 import { principalsByAccount } from "./principals.js";
 
 /**
@@ -161,7 +162,7 @@ export function brokeredTrust(input: BrokeredTrustInput): PolicyDocument {
 export interface GithubOidcTrustInput {
   /** ARN of the account's token.actions.githubusercontent.com provider. */
   providerArn: string;
-  /** Exact subjects; see `githubSubjectProblem`. */
+  /** Exact subjects; see `GITHUB_SUBJECT`. */
   subjects: string[];
 }
 
@@ -170,10 +171,7 @@ export const GITHUB_AUDIENCE = "sts.amazonaws.com";
 /** GitHub Actions jobs whose OIDC token has exactly one of the given subjects and the STS audience. */
 export function githubOidcTrust(input: GithubOidcTrustInput): PolicyDocument {
   if (input.subjects.length === 0) throw new Error("a GitHub OIDC trust needs at least one subject");
-  for (const subject of input.subjects) {
-    const problem = githubSubjectProblem(subject);
-    if (problem) throw new Error(problem);
-  }
+  for (const subject of input.subjects) assertKept(GITHUB_SUBJECT, subject);
   return policyDocument([
     {
       Sid: "GithubActions",
@@ -187,40 +185,12 @@ export function githubOidcTrust(input: GithubOidcTrustInput): PolicyDocument {
   ]);
 }
 
-const GITHUB_NAME = "[A-Za-z0-9_.-]+";
-const GITHUB_CONTEXT = "(pull_request|environment:[A-Za-z0-9_.-]+|ref:refs/(heads|tags)/[A-Za-z0-9._/-]+)";
-const LEGACY_SUBJECT = new RegExp(`^repo:${GITHUB_NAME}/${GITHUB_NAME}:${GITHUB_CONTEXT}$`);
-const IMMUTABLE_SUBJECT = new RegExp(`^repo:${GITHUB_NAME}@[1-9][0-9]*/${GITHUB_NAME}@[1-9][0-9]*:${GITHUB_CONTEXT}$`);
-/** The owner/repository part of a subject that carries ids, whatever follows. */
-const ID_PART = /^repo:([^/:]*)\/([^/:]*):/;
-
 /**
  * Which subject forms a role trusts: GitHub gives repositories created, renamed or
  * transferred since 2026-07-15 (and older ones that opted in) the immutable form
  * `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, older ones the name-only `repo:OWNER/REPO:…`.
  */
 export type GithubSubjectFormat = "immutable" | "legacy" | "both";
-
-/**
- * Why an OIDC subject is unsafe, or undefined if it is pinned exactly. A wildcard
- * lets any repository (or any branch, or any fork's pull request) of the matched
- * scope assume the role.
- */
-export function githubSubjectProblem(subject: string): string | undefined {
-  if (/[*?]/.test(subject)) {
-    return `OIDC subject ${JSON.stringify(subject)} has a wildcard: any workflow matching it (another repository, branch or environment) could assume the role; pin it exactly, e.g. repo:OWNER@OWNER_ID/REPO@REPO_ID:environment:prod`;
-  }
-  if (LEGACY_SUBJECT.test(subject) || IMMUTABLE_SUBJECT.test(subject)) return undefined;
-  const ids = ID_PART.exec(subject);
-  if (ids && subject.includes("@")) {
-    const [, owner = "", repository = ""] = ids;
-    const bad = [owner, repository].find((part) => !/^[A-Za-z0-9_.-]+@[1-9][0-9]*$/.test(part));
-    if (bad !== undefined) {
-      return `OIDC subject ${JSON.stringify(subject)}: ${JSON.stringify(bad)} is not NAME@ID with a numeric id (digits only); GitHub's immutable subject names both, repo:OWNER@OWNER_ID/REPO@REPO_ID:…, ids from gh api repos/OWNER/REPO --jq '.owner.id, .id'`;
-    }
-  }
-  return `OIDC subject ${JSON.stringify(subject)} is not a pinned subject: use repo:OWNER@OWNER_ID/REPO@REPO_ID: (or the name-only repo:OWNER/REPO:) followed by environment:NAME, ref:refs/heads/BRANCH or pull_request`;
-}
 
 /** A repository as its OIDC subjects name it; the ids are needed for the immutable form. */
 export interface GithubRepository {

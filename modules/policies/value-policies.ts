@@ -1,6 +1,7 @@
 import { keyAliasName } from "../naming.js";
 import { sidPart, type Statement } from "./document.js";
 import { viaService } from "./key-policy.js";
+import { assertKept, OUTBOUND_TOKEN } from "./must-never.js";
 
 /**
  * Identity statements for values that are not Secrets Manager secrets: reading a
@@ -86,8 +87,9 @@ export const MAX_TOKEN_AUDIENCES = 10;
  * pass DurationSeconds: without it the key is absent and the bound denies.
  */
 export function outboundTokenStatements(grant: OutboundTokenGrant): Statement[] {
-  const problem = outboundTokenProblem(grant);
-  if (problem) throw new Error(problem);
+  assertKept(OUTBOUND_TOKEN, grant);
+  const bounds = tokenBoundsProblem(grant);
+  if (bounds) throw new Error(bounds);
   const statements: Statement[] = [
     {
       Sid: "MintOutboundTokens",
@@ -119,16 +121,11 @@ export function outboundTokenStatements(grant: OutboundTokenGrant): Statement[] 
   return statements;
 }
 
-/** Why an outbound-token grant is unsafe or impossible, or undefined. */
-export function outboundTokenProblem(grant: OutboundTokenGrant): string | undefined {
-  if (grant.audiences.length === 0)
-    return "name the audiences the tokens are for: a token for any audience could be replayed to any service trusting this account";
+/** Which of GetWebIdentityToken's bounds a grant exceeds, or undefined; the schema enforces them on config. */
+function tokenBoundsProblem(grant: OutboundTokenGrant): string | undefined {
   if (grant.audiences.length > MAX_TOKEN_AUDIENCES) return `at most ${MAX_TOKEN_AUDIENCES} audiences: GetWebIdentityToken accepts no more`;
-  for (const aud of grant.audiences) {
-    if (/[*?]/.test(aud))
-      return `audience ${JSON.stringify(aud)} has a wildcard: the workload could mint tokens for services that never should trust it; name each audience exactly`;
-    if (aud.length === 0 || aud.length > 1000) return `audience ${JSON.stringify(aud.slice(0, 40))} must be 1-1000 characters`;
-  }
+  const long = grant.audiences.find((aud) => aud.length === 0 || aud.length > 1000);
+  if (long !== undefined) return `audience ${JSON.stringify(long.slice(0, 40))} must be 1-1000 characters`;
   const [min, max] = TOKEN_DURATION_RANGE;
   if (!Number.isInteger(grant.maxDurationSeconds) || grant.maxDurationSeconds < min || grant.maxDurationSeconds > max) {
     return `maxDurationSeconds ${grant.maxDurationSeconds} is outside ${min}-${max} s, the lifetimes GetWebIdentityToken issues`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalPolicy } from "../../modules/policies/document.js";
-import { applyRolePolicy, identityPolicy, planRolePolicy, secretArn, statementProblems } from "../../modules/policies/identity-policy.js";
+import { applyRolePolicy, identityPolicy, planRolePolicy, secretArn } from "../../modules/policies/identity-policy.js";
+import { findings, IDENTITY_STATEMENT, type StatementSubject } from "../../modules/policies/must-never.js";
 
 describe("identityPolicy", () => {
   it("reads secrets by exact ARN (-??????) and decrypts their key only through Secrets Manager", () => {
@@ -99,7 +100,8 @@ describe("identityPolicy", () => {
   });
 });
 
-describe("statementProblems", () => {
+describe("the must-never list on identity statements", () => {
+  const statementProblems = (s: StatementSubject) => findings(IDENTITY_STATEMENT, s);
   const allow = (Action: string[], Resource: string[] = ["arn:aws:s3:::b/*"], Condition?: Record<string, Record<string, string>>) =>
     statementProblems({ Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) });
 

@@ -6,10 +6,12 @@ import {
   githubOidcTrust,
   githubRoleSubjects,
   githubSubjects,
-  githubSubjectProblem,
   humanTrust,
   serviceTrust,
 } from "../../modules/policies/trust-policy.js";
+import { findings, GITHUB_SUBJECT } from "../../modules/policies/must-never.js";
+
+const githubSubjectProblem = (subject: string): string | undefined => findings(GITHUB_SUBJECT, subject)[0];
 
 const ORG = "o-exampleorg1";
 
