@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Document, Node } from "yaml";
 import type { z } from "zod";
-import { configChecks } from "./checks/index.js";
+import { configChecks, modelChecks } from "./checks/index.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "./errors.js";
 import { resolve, resolveAccounts, type ResolvedAccount, type ResolvedOrg } from "./model.js";
 import { Names } from "./checks/names.js";
@@ -123,7 +123,10 @@ export function parseConfig(text: string, file: string): ResolvedOrg {
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
-  return resolve(parsed.data, file, accounts);
+  const org = resolve(parsed.data, file, accounts);
+  for (const check of modelChecks) check(org, (path, message) => problems.push(issue(path, message)));
+  if (problems.length > 0) throw new ConfigError(sortByPosition(problems));
+  return org;
 }
 
 /** The resolved organization if `data` passes the schema and every check, else undefined (the caller then reports). */
@@ -137,7 +140,10 @@ function withoutProblems(data: unknown, file: string): ResolvedOrg | undefined {
   const accounts = resolveAccounts(parsed.data);
   const names = new Names(accounts, report, undefined, (path) => hasPath(data, path));
   for (const check of configChecks) check({ config: parsed.data, accounts, source: file }, report, names);
-  return clean ? resolve(parsed.data, file, accounts) : undefined;
+  if (!clean) return undefined;
+  const org = resolve(parsed.data, file, accounts);
+  for (const check of modelChecks) check(org, report);
+  return clean ? org : undefined;
 }
 
 /** Whether the file's data has this path, as PositionIndex.has answers for the document. */

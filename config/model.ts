@@ -4,7 +4,8 @@ import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
 import { guardrailsSchema, type GuardrailsConfig } from "./sections/guardrails.js";
-import { DEFAULT_SESSION_SECONDS, type RoleConfig } from "./sections/identity.js";
+import { roleArn } from "../modules/naming.js";
+import { DEFAULT_SESSION_SECONDS, type PrincipalConfig, type RoleConfig } from "./sections/identity.js";
 import type { KeyConfig } from "./sections/keys.js";
 import { daysFor, type LogGroupConfig } from "./sections/logs.js";
 import type { ParameterHierarchyConfig } from "./sections/parameters.js";
@@ -111,6 +112,13 @@ export interface ResolvedOrg {
   roleOf(ref: QualifiedRef): { account: ResolvedAccount; role: ResolvedRole };
   /** The key a reference names, with its account (as `roleOf`). */
   keyOf(ref: QualifiedRef): { account: ResolvedAccount; key: ResolvedKey };
+  /** The secret a reference names, with its account (as `roleOf`). */
+  secretOf(ref: QualifiedRef): { account: ResolvedAccount; secret: ResolvedSecret };
+  /**
+   * The ARN of a principal: as written, or the named role's in its account of the organization,
+   * with its declared path, else the root path (a role outside config, such as an Identity Center role's).
+   */
+  principalArn(p: PrincipalConfig): string;
   /** A Roles Anywhere CA bundle's PEM text, by the path written in config (relative to `source`); read when first needed. */
   certificateBundle(path: string): string;
 }
@@ -136,7 +144,7 @@ export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
       regions,
       homeRegion,
       tags: { ...config.tags, Environment: account.environment, ...account.tags },
-      deployRoleArn: `arn:aws:iam::${account.id}:role/${account.deployRoleName ?? config.deployRole.name}`,
+      deployRoleArn: roleArn(account.id, account.deployRoleName ?? config.deployRole.name),
       permissionBoundaryArn: `arn:aws:iam::${account.id}:policy${boundary.path}${boundary.name}`,
       retentionDays,
       roles: account.roles.map((r) => ({
@@ -146,7 +154,7 @@ export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
           secrets: r.grants.secrets.map((ref) => qualifySecret(ref, account.name)),
           keys: r.grants.keys.map((g) => ({ ...g, key: qualifyKey(g.key, account.name) })),
         },
-        arn: `arn:aws:iam::${account.id}:role${r.path}${r.name}`,
+        arn: roleArn(account.id, r.name, r.path),
         sessionBound: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
       })),
       keys: account.keys.map((k) => ({
@@ -191,6 +199,7 @@ export function resolve(config: OrgConfig, source: string, accounts = resolveAcc
   };
   let roles: ReturnType<typeof entry<ResolvedRole>> | undefined;
   let keys: ReturnType<typeof entry<ResolvedKey>> | undefined;
+  let secrets: ReturnType<typeof entry<ResolvedSecret>> | undefined;
   return {
     source,
     config,
@@ -211,6 +220,16 @@ export function resolve(config: OrgConfig, source: string, accounts = resolveAcc
     keyOf: (ref) => {
       const { account, entry: key } = (keys ??= entry((a) => a.keys, "key"))(ref);
       return { account, key };
+    },
+    secretOf: (ref) => {
+      const { account, entry: secret } = (secrets ??= entry((a) => a.secrets, "secret"))(ref);
+      return { account, secret };
+    },
+    principalArn: (p) => {
+      if ("arn" in p) return p.arn;
+      const owner = accountByName.get(p.account);
+      if (!owner) throw new Error(`unknown account ${p.account}`);
+      return owner.roles.find((r) => r.name === p.role)?.arn ?? roleArn(owner.id, p.role);
     },
     certificateBundle: (path: string) => {
       let pem = bundles.get(path);

@@ -100,9 +100,9 @@ export function normalizeOuPath(path: string): string {
 }
 
 /** The root and every OU (with its ancestors) the config's accounts live in. */
-export function knownOuPaths(org: ResolvedOrg): Set<string> {
+export function knownOuPaths(accounts: ReadonlyArray<{ ou: string }>): Set<string> {
   const paths = new Set(["/"]);
-  for (const account of org.accounts) {
+  for (const account of accounts) {
     const parts = normalizeOuPath(account.ou).split("/").filter(Boolean);
     for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join("/")}`);
   }
@@ -114,8 +114,8 @@ export function arnAccount(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1];
 }
 
-/** A role exception as an ARN pattern: `arn:aws:iam::<account or *>:role<path><name>`. */
-function exceptionRoleArn(role: string, accountId: string | undefined): string {
+/** A role exception (`name` or `/path/name`) as an ARN pattern: `arn:aws:iam::<account or *>:role<path><name>`. */
+export function exceptionRoleArn(role: string, accountId: string | undefined): string {
   const slash = role.lastIndexOf("/");
   const path = slash >= 0 ? role.slice(0, slash + 1) : "/";
   return roleArn(accountId ?? "*", role.slice(slash + 1), path);
@@ -167,12 +167,7 @@ export function keyAdministrators(org: ResolvedOrg): string[] {
   const arns: string[] = [];
   for (const account of org.accounts) {
     for (const key of account.keys) {
-      for (const ref of key.administrators) {
-        const { account: owner, name } = ref;
-        const holder = org.accountByName.get(owner);
-        const role = holder?.roles.find((r) => r.name === name);
-        if (holder) arns.push(roleArn(holder.id, name, role?.path ?? "/"));
-      }
+      for (const ref of key.administrators) arns.push(org.roleOf(ref).role.arn);
     }
   }
   return sortedUnique(arns);

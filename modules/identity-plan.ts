@@ -4,7 +4,7 @@ import type { AwsRegion } from "../config/regions.js";
 import { IAM_MIN_SESSION_SECONDS, type RoleConfig } from "../config/sections/identity.js";
 import type { QualifiedRef } from "../config/sections/refs.js";
 import { parameterName, type ParameterConfig, type ParameterHierarchyConfig } from "../config/sections/parameters.js";
-import { GITHUB_OIDC_HOST, roleArn, trustAnchorReference } from "./naming.js";
+import { GITHUB_OIDC_HOST, trustAnchorReference } from "./naming.js";
 import type { PolicyDocument, Statement } from "./policies/document.js";
 import {
   configStatement,
@@ -136,7 +136,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
 
   // Secrets and their readers, from both sides: `readers` on the secret and `grants.secrets` on roles.
   const secrets = new Map<string, SecretEntry>();
-  const secretId = (ref: QualifiedRef) => `${ref.account}/${ref.name}`;
+  const secretId = (account: ResolvedAccount, secret: ResolvedSecret) => `${account.name}/${secret.name}`;
   for (const a of org.accounts) {
     for (const s of a.secrets) {
       const entry: SecretEntry = { account: a, secret: s, region: s.region, regions: s.regions, readerArns: new Set(), tagReaders: [] };
@@ -144,7 +144,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         if (reader.role !== undefined) entry.readerArns.add(arnOf(reader.role));
         if (reader.tags) entry.tagReaders.push({ tags: reader.tags, accountIds: reader.accounts ? reader.accounts.map((n) => account(n).id) : allAccountIds });
       }
-      secrets.set(secretId({ account: a.name, name: s.name }), entry);
+      secrets.set(secretId(a, s), entry);
     }
   }
   // Key users declared on a key get the matching identity policy: a key policy naming the
@@ -173,12 +173,9 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   const addRead = (role: string, secret: string) => entriesOf(secretsReadBy, role, () => new Set()).add(secret);
   for (const a of org.accounts) {
     for (const r of a.roles) {
-      const arn = roleArn(a.id, r.name, r.path);
       for (const ref of r.grants.secrets) {
-        const id = secretId(ref);
-        const entry = secrets.get(id);
-        if (!entry) throw new Error(`unknown secret ${id}`);
-        entry.readerArns.add(arn);
+        const { account: owner, secret } = org.secretOf(ref);
+        secrets.get(secretId(owner, secret))!.readerArns.add(r.arn);
       }
     }
   }
@@ -197,7 +194,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
           const wanted = Object.entries(reader.tags);
           for (const r of a.roles) {
             const carried: Record<string, string> = { ...a.tags, ...r.tags };
-            if (wanted.every(([k, v]) => carried[k] === v)) readers.add(roleArn(a.id, r.name, r.path));
+            if (wanted.every(([k, v]) => carried[k] === v)) readers.add(r.arn);
           }
         }
       }
@@ -227,7 +224,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       for (const g of r.grants.keys) {
         const ref = g.key;
         const id = `${ref.account}/${ref.name}`;
-        const grant = { arn: roleArn(other.id, r.name, r.path), accountId: other.id, via: g.via, access: g.access };
+        const grant = { arn: r.arn, accountId: other.id, via: g.via, access: g.access };
         entriesOf(ref.account === other.name ? ownKeyGrants : crossAccountKeyGrants, id, () => []).push(grant);
       }
     }
@@ -241,16 +238,15 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       if (r.kind !== "cross-account" && r.kind !== "human" && r.kind !== "break-glass") continue;
       for (const t of r.trusted) {
         if (!("account" in t)) continue;
-        const owner = account(t.account);
-        const trusted = owner.roles.find((x) => x.name === t.role);
-        if (trusted) entriesOf(assumableBy, roleArn(owner.id, trusted.name, trusted.path), () => new Set()).add(roleArn(a.id, r.name, r.path));
+        const trusted = account(t.account).roles.find((x) => x.name === t.role);
+        if (trusted) entriesOf(assumableBy, trusted.arn, () => new Set()).add(r.arn);
       }
     }
   }
 
   function roles(a: ResolvedAccount, githubProvider?: string, trustAnchors?: ReadonlyMap<string, string>): PlannedRole[] {
     return a.roles.map((r) => {
-      const arn = roleArn(a.id, r.name, r.path);
+      const arn = r.arn;
       const readSecrets: SecretReadGrant[] = [...(secretsReadBy.get(arn) ?? [])].sort().map((id) => {
         const e = secrets.get(id)!;
         return { accountId: e.account.id, name: e.secret.name, regions: e.regions, ...(e.secret.key ? { keyName: e.secret.key } : {}) };
@@ -304,18 +300,11 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
   }
 
   function trustOf(r: ResolvedRole, a: ResolvedAccount, providerArn: string, trustAnchors?: ReadonlyMap<string, string>): PolicyDocument {
-    // A trusted role declared in config keeps its path; others (e.g. Identity Center roles) are named at the root path.
-    const principalArn = (p: { account: string; role: string } | { arn: string }) => {
-      if ("arn" in p) return p.arn;
-      const owner = account(p.account);
-      const declared = owner.roles.find((x) => x.name === p.role);
-      return roleArn(owner.id, p.role, declared?.path ?? "/");
-    };
     switch (r.kind) {
       case "service":
         return serviceTrust({ accountId: a.id, services: r.services });
       case "cross-account": {
-        const arns = r.trusted.map(principalArn);
+        const arns = r.trusted.map(org.principalArn);
         const inOrg = (arn: string) => allAccountIds.some((id) => arn.startsWith(`arn:aws:iam::${id}:`));
         return crossAccountTrust({
           organizationId: orgId,
@@ -328,11 +317,11 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
       case "break-glass":
         return humanTrust({
           organizationId: orgId,
-          principalArns: r.trusted.map(principalArn),
+          principalArns: r.trusted.map(org.principalArn),
           maxMfaAgeSeconds: r.sessionBound,
         });
       case "brokered":
-        return brokeredTrust({ organizationId: orgId, brokerArn: principalArn(r.broker), sessionTagKeys: r.sessionTags });
+        return brokeredTrust({ organizationId: orgId, brokerArn: org.principalArn(r.broker), sessionTagKeys: r.sessionTags });
       case "github":
         return githubOidcTrust({ providerArn, subjects: githubRoleSubjects(r.subjects) });
       case "roles-anywhere":

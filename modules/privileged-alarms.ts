@@ -3,7 +3,6 @@ import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-lo
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import type { ResolvedOrg } from "../config/model.js";
 import { MAX_PATTERN_LENGTH, packPatterns, splitSuffix } from "./monitoring.js";
-import { roleArn } from "./naming.js";
 
 /**
  * Alarms on the privileged paths: on the organization trail, every break-glass
@@ -77,18 +76,12 @@ export interface PrivilegedPaths {
 
 /** The privileged paths the config declares, with exact ARNs. */
 export function privilegedPaths(org: ResolvedOrg): PrivilegedPaths {
-  const declared = (account: string, role: string) => {
-    const owner = org.accountByName.get(account)!;
-    const found = owner.roles.find((r) => r.name === role);
-    return roleArn(owner.id, role, found?.path ?? "/");
-  };
   const breakGlassRoleArns: string[] = [];
   const brokered: BrokeredPath[] = [];
   for (const account of org.accounts) {
     for (const role of account.roles) {
-      if (role.kind === "break-glass") breakGlassRoleArns.push(roleArn(account.id, role.name, role.path));
-      if (role.kind === "brokered")
-        brokered.push({ roleArn: roleArn(account.id, role.name, role.path), brokerArn: declared(role.broker.account, role.broker.role) });
+      if (role.kind === "break-glass") breakGlassRoleArns.push(role.arn);
+      if (role.kind === "brokered") brokered.push({ roleArn: role.arn, brokerArn: org.principalArn(role.broker) });
     }
   }
   return { breakGlassRoleArns, brokered, rotation: org.accounts.some((a) => a.secrets.some((s) => s.rotation)) };

@@ -1,25 +1,16 @@
-import { allowedRegions, GUARDRAIL_IDS, GUARDRAILS, knownOuPaths, normalizeOuPath, planGuardrails } from "../../modules/guardrail-plan.js";
+import { GUARDRAIL_IDS, GUARDRAILS, knownOuPaths, normalizeOuPath, planGuardrails } from "../../modules/guardrail-plan.js";
 import { GITHUB_ISSUER } from "../../modules/policies/guardrail-policies.js";
-import { resolve } from "../model.js";
 import { didYouMean } from "../suggest.js";
-import type { ConfigCheck } from "./types.js";
+import type { ConfigCheck, ModelCheck } from "./types.js";
 
 /**
  * Guardrails name accounts and OUs that exist, fit AWS's limits (checked here, not at apply),
  * and cannot lock out the deploy role or the pipelines.
  */
-export const guardrailChecks: ConfigCheck = ({ config }, report) => {
-  const declared = config.guardrails;
-  if (declared === undefined) return;
-  let org: ReturnType<typeof resolve>;
-  try {
-    org = resolve(config, "");
-  } catch {
-    // What the model cannot resolve (e.g. an access rule naming a missing role) is reported by its own check.
-    return;
-  }
-  const guardrails = org.guardrails!;
-  if (!org.managementAccount) {
+export const guardrailChecks: ConfigCheck = ({ config, accounts }, report) => {
+  const guardrails = config.guardrails;
+  if (guardrails === undefined) return;
+  if (!accounts.some((a) => a.role === "management")) {
     if (GUARDRAIL_IDS.some((id) => guardrails[id].enabled)) {
       report(
         ["guardrails"],
@@ -30,8 +21,7 @@ export const guardrailChecks: ConfigCheck = ({ config }, report) => {
   }
 
   const accountNames = config.accounts.map((a) => a.name);
-  const ouPaths = [...knownOuPaths(org)];
-  let referencesOk = true;
+  const ouPaths = [...knownOuPaths(accounts)];
   for (const id of GUARDRAIL_IDS) {
     const g = guardrails[id];
     const isRcp = GUARDRAILS[id].type === "RESOURCE_CONTROL_POLICY";
@@ -44,7 +34,6 @@ export const guardrailChecks: ConfigCheck = ({ config }, report) => {
           path,
           `no account lives in or under the OU ${target}${guess ? ` (did you mean "${guess}"?)` : ""}; targets are / (the root) or the accounts' OU paths`,
         );
-        referencesOk = false;
       } else if (g.targets.map(normalizeOuPath).indexOf(normalized) !== k) {
         report(path, `${target} is listed twice`);
       }
@@ -54,18 +43,14 @@ export const guardrailChecks: ConfigCheck = ({ config }, report) => {
       if (e.account !== undefined && !accountNames.includes(e.account)) {
         const guess = didYouMean(e.account, accountNames);
         report([...path, "account"], `no account named "${e.account}"${guess ? ` (did you mean "${guess}"?)` : ""}`);
-        referencesOk = false;
       }
       if (isRcp && e.role !== undefined) {
         report([...path, "role"], "a resource control policy applies to resources, not principals: except resources by account (drop role)");
-        referencesOk = false;
       } else if (isRcp && e.account === undefined) {
         report(path, "name the account whose resources the guardrail leaves alone");
-        referencesOk = false;
       }
       if (id === "denyRootUser" && e.role !== undefined) {
         report([...path, "role"], "the root user is not a role: except its account (drop role)");
-        referencesOk = false;
       }
     });
   }
@@ -80,8 +65,8 @@ export const guardrailChecks: ConfigCheck = ({ config }, report) => {
 
   // The deploy role plans and applies every account-region, and the pipelines read state in the backend's region.
   if (guardrails.regionDeny.enabled && guardrails.regionDeny.allowedRegions) {
-    const allowed = allowedRegions(org, guardrails);
-    const needed = [...org.regions, ...(config.backend.type === "s3" ? [config.backend.region] : [])];
+    const allowed = guardrails.regionDeny.allowedRegions;
+    const needed = [...[...new Set(accounts.flatMap((a) => a.regions))].sort(), ...(config.backend.type === "s3" ? [config.backend.region] : [])];
     const missing = [...new Set(needed.filter((r) => !allowed.includes(r)))];
     if (missing.length > 0) {
       report(
@@ -90,7 +75,10 @@ export const guardrailChecks: ConfigCheck = ({ config }, report) => {
       );
     }
   }
+};
 
-  if (!referencesOk) return;
-  for (const problem of planGuardrails(org, guardrails).problems) report(problem.path, problem.message);
+/** Each guardrail's policies within AWS's size and count limits, checked here rather than at apply. */
+export const guardrailSizeChecks: ModelCheck = (org, report) => {
+  if (!org.guardrails || !org.managementAccount) return;
+  for (const problem of planGuardrails(org, org.guardrails).problems) report(problem.path, problem.message);
 };

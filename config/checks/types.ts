@@ -1,5 +1,5 @@
 import type { PathSegment } from "../errors.js";
-import type { ResolvedAccount } from "../model.js";
+import type { ResolvedAccount, ResolvedOrg } from "../model.js";
 import type { OrgConfig } from "../schema.js";
 import type { Names } from "./names.js";
 
@@ -22,3 +22,10 @@ export interface CheckedConfig {
  * looked up through `names`, which suggests the closest one for a typo.
  */
 export type ConfigCheck = (checked: CheckedConfig, report: Report, names: Names) => void;
+
+/**
+ * A rule over the resolved organization, for what only the whole model can tell (a policy's
+ * size once every statement is assembled). It runs once every config check has passed, on
+ * the model the loader returns, so every reference resolves.
+ */
+export type ModelCheck = (org: ResolvedOrg, report: Report) => void;

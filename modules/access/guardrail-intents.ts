@@ -1,7 +1,7 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
 import type { GuardrailId } from "../../config/sections/guardrails.js";
 import { AWS_REGIONS } from "../../config/regions.js";
-import { allowedRegions, githubSubjectPatterns, normalizeOuPath, thirdPartyAccounts } from "../guardrail-plan.js";
+import { allowedRegions, exceptionRoleArn, githubSubjectPatterns, normalizeOuPath, thirdPartyAccounts } from "../guardrail-plan.js";
 import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
 import type { Principal } from "../policies/document.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
@@ -95,8 +95,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
       for (const e of guardrails.noStandingCredentials.exceptions.filter(
         (x) => x.role !== undefined && (x.account === undefined || x.account === account.name),
       )) {
-        const slash = e.role!.lastIndexOf("/");
-        const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
+        const arn = exceptionRoleArn(e.role!, account.id);
         as(
           { arn },
           "iam:CreateAccessKey",
@@ -135,8 +134,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
         as(deployRole, t.action, t.arn, `the deploy role of ${account.name} can still ${t.what}`, "allow", "protectBaseline");
       }
       for (const e of guardrails.protectBaseline.exceptions.filter((x) => x.role !== undefined && (x.account === undefined || x.account === account.name))) {
-        const slash = e.role!.lastIndexOf("/");
-        const arn = roleArn(account.id, e.role!.slice(slash + 1), slash >= 0 ? e.role!.slice(0, slash + 1) : "/");
+        const arn = exceptionRoleArn(e.role!, account.id);
         as(
           { arn },
           "config:StopConfigurationRecorder",
@@ -213,7 +211,7 @@ export function guardrailIntents(org: ResolvedOrg): Intent[] {
             {
               principal: { arn: trusted.arn },
               action: "sts:AssumeRole",
-              resource: { arn: roleArn(account.id, role.name, role.path) },
+              resource: { arn: role.arn },
               ...(role.externalId ? { context: { "sts:ExternalId": role.externalId } } : {}),
             },
             { identity: OUTSIDER },

@@ -1,5 +1,4 @@
 import type { ResolvedOrg } from "../../config/model.js";
-import { roleArn } from "../naming.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
 import { outsiderAccount, OUTSIDER, PROOF_OUTSIDER_ORG, strangerArn, type Intent } from "./intents.js";
 
@@ -57,7 +56,7 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
   const servedArns = new Set(served.map((t) => t.roleArn));
   for (const account of org.accounts) {
     for (const role of account.roles) {
-      const arn = roleArn(account.id, role.name, role.path);
+      const arn = role.arn;
       if (servedArns.has(arn) || arn === broker.roleArn) continue;
       out.push({
         subject: brokerSubject,
@@ -101,7 +100,7 @@ export function accessIntents(org: ResolvedOrg): Intent[] {
     if (account.id === broker.accountId) continue;
     if (requesterAccounts.has(account.id)) {
       for (const role of account.roles) {
-        const arn = roleArn(account.id, role.name, role.path);
+        const arn = role.arn;
         if (requesters.has(arn) || role.kind === "break-glass") continue;
         out.push({
           subject: fnSubject,

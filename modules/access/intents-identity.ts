@@ -1,8 +1,7 @@
-import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
-import type { RoleConfig } from "../../config/sections/identity.js";
+import type { ResolvedAccount, ResolvedOrg, ResolvedRole } from "../../config/model.js";
 import type { QualifiedRef } from "../../config/sections/refs.js";
 import { githubProviderArn } from "../identity-plan.js";
-import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles, roleArn } from "../naming.js";
+import { GITHUB_OIDC_HOST, keyAliasName, pipelineRoles } from "../naming.js";
 import { pipelineSubjects } from "../pipeline-subjects.js";
 import { SERVICES_WITH_SOURCE_ACCOUNT, githubRoleSubjects } from "../policies/trust-policy.js";
 import type { AccessRequest, NamedPolicy } from "./evaluate.js";
@@ -31,8 +30,8 @@ const ABAC_READER: readonly NamedPolicy[] = [
 
 /** Who reads which secret and uses which key through their own grants, indexed once (not per secret or key). */
 function grantIndex(org: ResolvedOrg) {
-  const secretReaders = new Map<string, Array<{ account: ResolvedAccount; role: RoleConfig }>>();
-  const keyUsers = new Map<string, Array<{ account: ResolvedAccount; role: RoleConfig; via: readonly string[]; access: keyof typeof CRYPTO_BY_ACCESS }>>();
+  const secretReaders = new Map<string, Array<{ account: ResolvedAccount; role: ResolvedRole }>>();
+  const keyUsers = new Map<string, Array<{ account: ResolvedAccount; role: ResolvedRole; via: readonly string[]; access: keyof typeof CRYPTO_BY_ACCESS }>>();
   const push = <T>(map: Map<string, T[]>, id: string, value: T) => (map.get(id) ?? map.set(id, []).get(id)!).push(value);
   for (const account of org.accounts) {
     for (const role of account.roles) {
@@ -67,7 +66,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         readers.set(reader.arn, label(reader.account, reader.role));
       }
       for (const { account: other, role } of grants.secretReaders.get(`${account.name}/${secret.name}`) ?? []) {
-        readers.set(roleArn(other.id, role.name, role.path), label(other, role));
+        readers.set(role.arn, label(other, role));
       }
       const keyArnIn = (region: string) => (secret.key ? keyArn(region, account.id, keyAliasName(secret.key)) : undefined);
       const read = (principal: AccessRequest["principal"], region: string, extra: Partial<AccessRequest> = {}): AccessRequest[] => {
@@ -112,7 +111,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
           }
         }
         for (const role of abacReaders(account, secret)) {
-          for (const r of read({ arn: roleArn(account.id, role.name, role.path) }, region)) {
+          for (const r of read({ arn: role.arn }, region)) {
             add(
               subject,
               `${label(account, role)} (ABAC on ${role.grants.abac!.tagKeys.join(", ")}) ${r.action === "kms:Decrypt" ? "decrypts it through Secrets Manager" : "reads the value"} in ${region}`,
@@ -183,7 +182,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
         users.set(`${arn} ${u.via.join(",")} ${u.access}`, { who: label(a, role), via: u.via, access: u.access });
       }
       for (const g of grants.keyUsers.get(`${account.name}/${key.name}`) ?? []) {
-        users.set(`${roleArn(g.account.id, g.role.name, g.role.path)} ${g.via.join(",")} ${g.access}`, {
+        users.set(`${g.role.arn} ${g.via.join(",")} ${g.access}`, {
           who: label(g.account, g.role),
           via: g.via,
           access: g.access,
@@ -272,7 +271,7 @@ export function identityIntents(org: ResolvedOrg): Intent[] {
  * Roles of the secret's account whose ABAC grant reaches it: their tags equal the
  * secret's on every granted key, and the secret names a tag reader group they match.
  */
-function abacReaders(account: ResolvedAccount, secret: ResolvedAccount["secrets"][number]): RoleConfig[] {
+function abacReaders(account: ResolvedAccount, secret: ResolvedAccount["secrets"][number]): ResolvedRole[] {
   const secretTags: Record<string, string> = { ...account.tags, ...secret.tags };
   return account.roles.filter((role) => {
     const keys = role.grants.abac?.tagKeys;
@@ -362,8 +361,8 @@ function rotationIntents(account: ResolvedAccount, secretName: string, region: s
   return requests.map(([what, request]) => ({ subject, title: `the rotation function writes it (${what})`, expect: "allow", request, options }));
 }
 
-function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConfig, outsider: string): Intent[] {
-  const arn = roleArn(account.id, role.name, role.path);
+function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: ResolvedRole, outsider: string): Intent[] {
+  const arn = role.arn;
   const subject = `${account.name}/role/${role.name}`;
   const out: Intent[] = [];
   const assume = (principal: AccessRequest["principal"], context: AccessRequest["context"] = {}, action = "sts:AssumeRole"): AccessRequest => ({
@@ -380,12 +379,6 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
       document: { Statement: [{ Sid: "Assume", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Resource: "*" }] },
     },
   ];
-  const trustedArn = (t: { account: string; role: string } | { arn: string }) => {
-    if ("arn" in t) return t.arn;
-    const owner = org.accountByName.get(t.account)!;
-    const r = owner.roles.find((x) => x.name === t.role);
-    return roleArn(owner.id, t.role, r?.path ?? "/");
-  };
   const isInOrg = (a: string) => org.accountById.has(a.split(":")[4]!);
 
   switch (role.kind) {
@@ -398,7 +391,7 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
       break;
     case "cross-account":
       for (const t of role.trusted) {
-        const p = trustedArn(t);
+        const p = org.principalArn(t);
         if (isInOrg(p)) {
           add(`${p} assumes it without the third party's ExternalId`, "allow", assume({ arn: p }), assumer);
         } else {
@@ -411,7 +404,7 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
     case "human":
     case "break-glass":
       for (const t of role.trusted) {
-        const p = trustedArn(t);
+        const p = org.principalArn(t);
         add(
           `${p} assumes it after a recent MFA sign-in`,
           "allow",
@@ -428,7 +421,7 @@ function trustIntents(org: ResolvedOrg, account: ResolvedAccount, role: RoleConf
       }
       break;
     case "brokered": {
-      const broker = trustedArn(role.broker);
+      const broker = org.principalArn(role.broker);
       const sourceIdentity = { "sts:SourceIdentity": "jane@example.com" };
       // The broker's sts permissions are generated from access.rules: a brokered role no rule hands out is one nobody can assume.
       const handedOut = org.access?.rules.some((r) => r.target.roleArn === arn) ?? false;

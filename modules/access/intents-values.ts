@@ -1,7 +1,7 @@
 import type { ResolvedAccount, ResolvedOrg } from "../../config/model.js";
 import { parameterName } from "../../config/sections/parameters.js";
 import { identityPlan } from "../identity-plan.js";
-import { keyAliasName, roleArn, trustAnchorLogicalId } from "../naming.js";
+import { keyAliasName, trustAnchorLogicalId } from "../naming.js";
 import { ROLES_ANYWHERE_PRINCIPAL } from "../policies/roles-anywhere.js";
 import { parameterPathArns } from "../policies/value-policies.js";
 import type { AccessRequest } from "./evaluate.js";
@@ -126,7 +126,7 @@ function rolesAnywhereIntents(account: ResolvedAccount): Intent[] {
   const intents: Intent[] = [];
   for (const role of account.roles) {
     if (role.kind !== "roles-anywhere") continue;
-    const arn = roleArn(account.id, role.name, role.path);
+    const arn = role.arn;
     const subject = `${account.name}/role/${role.name}`;
     const assume = (title: string, expect: Intent["expect"], tags: Record<string, string>, context: Record<string, string> = {}) => {
       const request = { "aws:SourceArn": anchorAsSeen(role.name), "aws:SourceAccount": account.id, ...context };

@@ -265,6 +265,17 @@ describe("refused guardrail configs", () => {
     expect(message).toMatch(expected);
   });
 
+  it("reports guardrail problems in the same run as references the model cannot resolve", () => {
+    const message = refusal((d) => {
+      d.guardrails.secureTransport = { targets: ["/Workload"] };
+      d.access.rules[0].role.role = "no-such-role";
+      d.accounts.find((a: any) => a.keys?.length).keys[0].administrators = ["no-such-admin"];
+    });
+    expect(message).toMatch(/guardrails\.secureTransport\.targets\[0\]: no account lives in or under the OU \/Workload/);
+    expect(message).toMatch(/access\.rules\[0\]\.role\.role: .*no-such-role/);
+    expect(message).toMatch(/keys\[0\]\.administrators\[0\]: .*no-such-admin/);
+  });
+
   it("a config without a management account and without the section gets no guardrails (nowhere to put them)", () => {
     const org = parseConfig(
       stringify({
