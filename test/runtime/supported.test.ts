@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { satisfies } from "semver";
 import { describe, expect, it } from "vitest";
 
 const engines = (JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }).engines.node;
@@ -11,6 +12,17 @@ describe("supported runtimes", () => {
   it("package.json names the oldest supported Node as a plain floor that CI installs", () => {
     expect(floor, engines).not.toBeNull();
     expect(readFileSync(".ci/run", "utf8")).toContain(`for version in ${floor![1]}.${floor![2]}.0 `);
+  });
+
+  // npm ci warns (EBADENGINE) when a locked package refuses the runtime; the oldest supported one must satisfy them all.
+  it("every locked package accepts the oldest supported Node", () => {
+    const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as { packages: Record<string, { engines?: { node?: string } | string[] }> };
+    const oldest = `${floor![1]}.${floor![2]}.0`;
+    const refusing = Object.entries(lock.packages)
+      .map(([path, p]) => [path, Array.isArray(p.engines) ? undefined : p.engines?.node] as const)
+      .filter(([, range]) => range !== undefined && !satisfies(oldest, range))
+      .map(([path, range]) => `${path.replace(/^.*node_modules\//, "") || "package.json"} needs node ${range}`);
+    expect(refusing).toEqual([]);
   });
 
   // On Node 20 the AWS SDK warns that its next releases drop it; a supported runtime gets no such warning.
