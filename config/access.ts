@@ -1,10 +1,8 @@
 import type { PolicyDocument, Statement } from "../modules/policies/document.js";
 import { brokerFunctionArn, brokerLogGroupName, brokerRoleStatements, requesterStatements } from "../modules/policies/broker-policy.js";
 import { sessionPolicy } from "../modules/policies/identity-policy.js";
-import { roleArn } from "../modules/naming.js";
 import { byCodePoint } from "../modules/order.js";
-import type { ResolvedAccount } from "./model.js";
-import type { RoleConfig } from "./sections/identity.js";
+import type { ResolvedAccount, ResolvedRole } from "./model.js";
 import type { OrgConfig } from "./schema.js";
 
 /**
@@ -62,20 +60,10 @@ export interface ResolvedAccess {
   undeclaredRequesters: string[];
 }
 
-/** Organization, account and role tags, as a principal tag condition sees them (the role's own win). */
-export function effectiveRoleTags(config: OrgConfig, account: OrgConfig["accounts"][number], role: RoleConfig): Record<string, string> {
-  return { ...config.tags, Environment: account.environment, ...account.tags, ...role.tags };
-}
-
-/** Declared roles carrying every one of `tags`, in config order. */
-export function rolesTagged(config: OrgConfig, tags: Record<string, string>): Array<{ account: OrgConfig["accounts"][number]; role: RoleConfig }> {
-  return config.accounts.flatMap((account) =>
-    account.roles
-      .filter((role) => {
-        const carried = effectiveRoleTags(config, account, role);
-        return Object.entries(tags).every(([k, v]) => carried[k] === v);
-      })
-      .map((role) => ({ account, role })),
+/** Declared roles carrying every one of `tags` as principal tags, in config order. */
+export function rolesTagged(accounts: readonly ResolvedAccount[], tags: Record<string, string>): Array<{ account: ResolvedAccount; role: ResolvedRole }> {
+  return accounts.flatMap((account) =>
+    account.roles.filter((role) => Object.entries(tags).every(([k, v]) => role.principalTags[k] === v)).map((role) => ({ account, role })),
   );
 }
 
@@ -108,14 +96,12 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
   };
 
   const generated: GeneratedStatement[] = [];
-  const grantTo = (accountName: string, role: RoleConfig, statements: Statement[]) => {
-    const account = accountOf(accountName);
-    const arn = roleArn(account.id, role.name, role.path);
-    for (const statement of statements) generated.push({ account: accountName, role: role.name, roleArn: arn, statement });
+  const grantTo = (accountName: string, role: ResolvedRole, statements: Statement[]) => {
+    for (const statement of statements) generated.push({ account: accountName, role: role.name, roleArn: role.arn, statement });
   };
 
   const policies = new Map(access.sessionPolicies.map((p) => [p.name, p]));
-  const declaredRequesters = new Map<string, { account: string; role: RoleConfig }>();
+  const declaredRequesters = new Map<string, { account: string; role: ResolvedRole }>();
   const undeclaredRequesters = new Set<string>();
   const rules = access.rules.map((rule): ResolvedAccessRule => {
     const targetAccount = accountOf(rule.role.account);
@@ -129,7 +115,7 @@ export function resolveAccess(config: OrgConfig, accounts: readonly ResolvedAcco
       if (declared) declaredRequesters.set(`${account.name}/${declared.name}`, { account: account.name, role: declared });
       else undeclaredRequesters.add(`${account.name}/${ref.role}`);
     }
-    for (const { account, role } of rule.requesters.tags ? rolesTagged(config, rule.requesters.tags) : []) {
+    for (const { account, role } of rule.requesters.tags ? rolesTagged(accounts, rule.requesters.tags) : []) {
       requesters.set(`${account.id}/${role.name}`, { accountId: account.id, role: role.name });
       declaredRequesters.set(`${account.name}/${role.name}`, { account: account.name, role });
     }

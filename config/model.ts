@@ -25,9 +25,14 @@ export type ResolvedGrants = Omit<RoleConfig["grants"], "secrets" | "keys"> & {
   keys: Array<Omit<RoleConfig["grants"]["keys"][number], "key"> & { key: QualifiedRef }>;
 };
 
-type WithResolvedGrants<R> = R extends RoleConfig ? Omit<R, "grants"> & { grants: ResolvedGrants; arn: string; sessionBound: number } : never;
+type WithResolvedGrants<R> = R extends RoleConfig
+  ? Omit<R, "grants"> & { grants: ResolvedGrants; arn: string; sessionBound: number; principalTags: Record<string, string> }
+  : never;
 
-/** A role (of any kind) with its ARN, session bound (its own, else its kind's default) and absolute references. */
+/**
+ * A role (of any kind) with its ARN, session bound (its own, else its kind's default), absolute
+ * references, and the tags its sessions carry as `aws:PrincipalTag` (its account's, then its own).
+ */
 export type ResolvedRole = WithResolvedGrants<RoleConfig>;
 
 /** A key with the regions it is created in (its own, else every region of its account) and absolute role references. */
@@ -139,11 +144,12 @@ export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
     const regions = account.regions ?? config.defaults.regions;
     const homeRegion = account.homeRegion ?? regions[0]!;
     const retentionDays = daysFor(config.logs.retentionDays, account.environment);
+    const tags = { ...config.tags, Environment: account.environment, ...account.tags };
     return {
       ...account,
       regions,
       homeRegion,
-      tags: { ...config.tags, Environment: account.environment, ...account.tags },
+      tags,
       deployRoleArn: roleArn(account.id, account.deployRoleName ?? config.deployRole.name),
       permissionBoundaryArn: `arn:aws:iam::${account.id}:policy${boundary.path}${boundary.name}`,
       retentionDays,
@@ -156,6 +162,7 @@ export function resolveAccounts(config: OrgConfig): ResolvedAccount[] {
         },
         arn: roleArn(account.id, r.name, r.path),
         sessionBound: r.maxSessionDuration ?? DEFAULT_SESSION_SECONDS[r.kind],
+        principalTags: { ...tags, ...r.tags },
       })),
       keys: account.keys.map((k) => ({
         ...k,

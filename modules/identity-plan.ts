@@ -193,8 +193,7 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         if (reader.tags) {
           const wanted = Object.entries(reader.tags);
           for (const r of a.roles) {
-            const carried: Record<string, string> = { ...a.tags, ...r.tags };
-            if (wanted.every(([k, v]) => carried[k] === v)) readers.add(r.arn);
+            if (wanted.every(([k, v]) => r.principalTags[k] === v)) readers.add(r.arn);
           }
         }
       }

@@ -139,7 +139,7 @@ export const accessChecks: ConfigCheck = ({ config, accounts }, report) => {
       if (!owner) report(r("requesters", "roles", m, "account"), unknownAccount(config, ref.account));
       else if (owner.name === rule.role.account && ref.role === rule.role.role) report(r("requesters", "roles", m), "a role cannot request itself");
     });
-    if (rule.requesters.tags && rolesTagged(config, rule.requesters.tags).length === 0) {
+    if (rule.requesters.tags && rolesTagged(accounts, rule.requesters.tags).length === 0) {
       report(
         r("requesters", "tags"),
         "no declared role carries these tags: a function URL request carries no principal tags, so tag requesters are resolved against the roles this config declares; tag a role, or name the requester roles",

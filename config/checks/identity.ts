@@ -1,6 +1,5 @@
 import { IAM_MIN_SESSION_SECONDS, SESSION_RANGE, type PrincipalConfig, type RoleConfig } from "../sections/identity.js";
 import type { ResolvedAccount, ResolvedRole } from "../model.js";
-import type { OrgConfig } from "../schema.js";
 import { configStatement } from "../../modules/policies/identity-policy.js";
 import { findings, GITHUB_SUBJECT, IDENTITY_STATEMENT, MANAGED_POLICY, OUTBOUND_TOKEN, TRUSTED_PRINCIPAL } from "../../modules/policies/must-never.js";
 import type { PathSegment } from "../errors.js";
@@ -36,7 +35,7 @@ export const identityChecks: ConfigCheck = ({ config, accounts }, report, names)
       if (pipelineNames.includes(role.name)) report(at("name"), `role name ${JSON.stringify(role.name)} is taken by the pipelines' GitHub OIDC roles`);
       checkSession(role, at, report);
       checkTrust(names, role, orgIds, at, report);
-      checkGrants(config, names, account, role, at, report);
+      checkGrants(names, account, role, at, report);
       role.managedPolicies.forEach((arn, k) => {
         for (const problem of findings(MANAGED_POLICY, { arn, kind: role.kind })) report(at("managedPolicies", k), problem);
       });
@@ -116,14 +115,7 @@ function checkTrust(names: Names, role: ResolvedRole, orgIds: Set<string>, at: (
   }
 }
 
-function checkGrants(
-  config: OrgConfig,
-  names: Names,
-  account: ResolvedAccount,
-  role: ResolvedRole,
-  at: (...rest: PathSegment[]) => PathSegment[],
-  report: Report,
-): void {
+function checkGrants(names: Names, account: ResolvedAccount, role: ResolvedRole, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
   role.grants.secrets.forEach((ref, k) => {
     const owner = names.account(ref.account, at("grants", "secrets", k));
     const secret = owner && names.secret(owner, ref.name, at("grants", "secrets", k));
@@ -147,9 +139,8 @@ function checkGrants(
     }
   }
   if (role.grants.abac) {
-    const carried = new Set([...Object.keys(config.tags), "Environment", ...Object.keys(account.tags), ...Object.keys(role.tags)]);
     role.grants.abac.tagKeys.forEach((key, k) => {
-      if (!carried.has(key)) {
+      if (role.principalTags[key] === undefined) {
         report(
           at("grants", "abac", "tagKeys", k),
           `the role carries no ${key} tag, so aws:PrincipalTag/${key} would be empty and match nothing; add it to the role's tags`,

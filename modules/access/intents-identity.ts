@@ -276,7 +276,7 @@ function abacReaders(account: ResolvedAccount, secret: ResolvedAccount["secrets"
   return account.roles.filter((role) => {
     const keys = role.grants.abac?.tagKeys;
     if (!keys) return false;
-    const roleTags: Record<string, string> = { ...account.tags, ...role.tags };
+    const roleTags = role.principalTags;
     if (!keys.every((k) => roleTags[k] !== undefined && roleTags[k] === secretTags[k])) return false;
     return secret.readers.some(
       (r) => r.tags && Object.entries(r.tags).every(([k, v]) => roleTags[k] === v) && (!r.accounts || r.accounts.includes(account.name)),
