@@ -42,6 +42,8 @@ describe("every problem at once", () => {
         trusted: [{ account: claims-prd, role: x }, { arn: "*" }]
         grants: { keys: [{ key: data, via: [s3, glu] }], secrets: [db-credentail] }
       - { name: jit, kind: brokered, broker: { account: security, role: acess-brokr } }
+      - { name: deploy, kind: github, subjects: ["repo:claims/*"] }
+      - { name: ops, kind: service, services: [ecs-tasks.amazonaws.com], statements: [{ effect: Allow, actions: [iam:PassRole], resources: ["*"] }] }
     keys: [{ name: data, administrators: [{ account: security, role: x }] }]
     secrets: [{ name: db-credentials, key: dta }]
 `);
@@ -55,8 +57,10 @@ describe("every problem at once", () => {
       '24:49 accounts[2].roles[2].grants.keys[0].via[1]: an AWS service that uses KMS keys on a caller\'s behalf (kms:ViaService), such as secretsmanager, s3 or rds (got "glu") (did you mean "glue"?)',
       '24:68 accounts[2].roles[2].grants.secrets[0]: secret "db-credentail" does not exist in account claims-prod (did you mean "db-credentials"?)',
       '25:73 accounts[2].roles[3].broker.role: role "acess-brokr" does not exist in account security (did you mean "access-broker"?): the broker must be a role declared in that account',
-      "26:43 accounts[2].keys[0].administrators[0]: a role of this key's own account, by name: management of a key is never delegated across accounts",
-      '27:44 accounts[2].secrets[0].key: key "dta" does not exist in account claims-prod (did you mean "data"?)',
+      '26:50 accounts[2].roles[4].subjects[0]: OIDC subject "repo:claims/*" has a wildcard: any workflow matching it (another repository, branch or environment) could assume the role; pin it exactly, e.g. repo:OWNER@OWNER_ID/REPO@REPO_ID:environment:prod',
+      "27:87 accounts[2].roles[5].statements[0]: iam:PassRole on every resource: passing any role to a service is a privilege-escalation path; name the role ARNs",
+      "28:43 accounts[2].keys[0].administrators[0]: a role of this key's own account, by name: management of a key is never delegated across accounts",
+      '29:44 accounts[2].secrets[0].key: key "dta" does not exist in account claims-prod (did you mean "data"?)',
     ]);
   });
 
