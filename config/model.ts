@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { roleArn } from "../modules/naming.js";
 import { resolveAccess, type ResolvedAccess } from "./access.js";
 import type { AwsRegion } from "./regions.js";
 import type { AccountConfig, OrgConfig } from "./schema.js";
 import { guardrailsSchema, type GuardrailsConfig } from "./sections/guardrails.js";
-import { roleArn } from "../modules/naming.js";
 import { DEFAULT_SESSION_SECONDS, type PrincipalConfig, type RoleConfig } from "./sections/identity.js";
 import type { KeyConfig } from "./sections/keys.js";
 import { daysFor, type LogGroupConfig } from "./sections/logs.js";
