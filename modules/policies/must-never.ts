@@ -1,3 +1,4 @@
+import { matchesAction } from "../access/matching.js";
 import { BROKER_STS_ACTIONS } from "./broker-policy.js";
 import { isKnownConditionOperator, toList, type Statement } from "./document.js";
 import type { WorkloadCertificate } from "./roles-anywhere.js";
@@ -42,18 +43,6 @@ export function assertKept<S>(set: RuleSet<S>, subject: S, where?: string): void
   if (messages.length > 0) throw new Error(`${where ? `${where}: ` : ""}${messages.join("; ")}`);
 }
 
-/** Whether an action pattern (with IAM's * and ? wildcards, case-insensitive) covers `action`. */
-function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
-  return regex.test(action);
-}
-
 export type StatementSubject = Pick<Statement, "Effect" | "Action" | "Resource" | "Condition">;
 
 const allows = (s: StatementSubject): string[] => (s.Effect === "Allow" ? toList(s.Action) : []);
@@ -69,7 +58,7 @@ function onEveryResource(dangerous: string): (s: StatementSubject) => string[] {
   return (s) => {
     const resources = toList(s.Resource);
     const every = resources.some(isEveryResource) || (!s.Condition && resources.some((r) => /:(key|role)\/\*$/.test(r)));
-    const granted = allows(s).some((a) => !everyAction(a) && !serviceWide(a) && actionMatches(a, dangerous));
+    const granted = allows(s).some((a) => !everyAction(a) && !serviceWide(a) && matchesAction(a, dangerous));
     return every && granted ? [`${dangerous} on every resource: `] : [];
   };
 }
@@ -162,7 +151,7 @@ export const BROKER_STATEMENT: RuleSet<{ role: string; actions: string[] }> = {
       reason: "permissions are generated from access.rules (exactly the brokered roles it hands out, path included); remove this statement",
       maps: [],
       breaches: ({ role, actions }) =>
-        actions.some((a) => BROKER_STS_ACTIONS.some((sts) => actionMatches(a, sts))) ? [`${role} is a broker: its ${BROKER_STS_ACTIONS.join(", ")} `] : [],
+        actions.some((a) => BROKER_STS_ACTIONS.some((sts) => matchesAction(a, sts))) ? [`${role} is a broker: its ${BROKER_STS_ACTIONS.join(", ")} `] : [],
     },
   ],
 };
