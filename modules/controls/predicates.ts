@@ -1,4 +1,5 @@
 import type { Statement } from "../policies/document.js";
+import { isEveryAction, isServiceWide } from "../policies/must-never.js";
 import { asList, block, isAnyPrincipal, listOf, parsePolicy, refersTo, resourcesOf, type TfBlock } from "./terraform.js";
 import type { SynthesizedStack, Violation } from "./types.js";
 
@@ -161,7 +162,7 @@ function allowStatements(stack: SynthesizedStack, check: (s: Statement) => strin
 
 export function iamNoAdminStatements(stack: SynthesizedStack): Violation[] {
   return allowStatements(stack, (s) => {
-    const everything = listOf(s.Action).some((a) => a === "*" || a === "*:*");
+    const everything = listOf(s.Action).some(isEveryAction);
     return everything && listOf(s.Resource).includes("*") ? 'allows Action "*" on Resource "*" (full administrator access)' : undefined;
   });
 }
@@ -169,7 +170,7 @@ export function iamNoAdminStatements(stack: SynthesizedStack): Violation[] {
 export function iamNoWildcardActions(stack: SynthesizedStack): Violation[] {
   return allowStatements(stack, (s) => {
     if (s.NotAction !== undefined) return "Allow with NotAction grants every action not listed";
-    const wild = listOf(s.Action).filter((a) => a === "*" || /^[A-Za-z0-9-]+:\*$/.test(a) || a === "*:*");
+    const wild = listOf(s.Action).filter((a) => isEveryAction(a) || isServiceWide(a));
     return wild.length > 0 ? `allows wildcard actions ${wild.join(", ")}` : undefined;
   });
 }

@@ -46,8 +46,10 @@ export function assertKept<S>(set: RuleSet<S>, subject: S, where?: string): void
 export type StatementSubject = Pick<Statement, "Effect" | "Action" | "Resource" | "Condition">;
 
 const allows = (s: StatementSubject): string[] => (s.Effect === "Allow" ? toList(s.Action) : []);
-const everyAction = (action: string) => action === "*" || action === "*:*";
-const serviceWide = (action: string) => /^[a-z0-9-]+:\*$/.test(action);
+/** An action pattern naming every action of every service. */
+export const isEveryAction = (action: string): boolean => action === "*" || action === "*:*";
+/** An action pattern naming every action of one service (service prefixes match in any case). */
+export const isServiceWide = (action: string): boolean => /^[a-z0-9-]+:\*$/i.test(action);
 
 function isEveryResource(resource: string): boolean {
   return resource === "*" || /^arn:(\*|aws[a-z-]*:(\*|[a-z0-9-]+:[^:]*:[^:]*:\*))$/.test(resource);
@@ -58,7 +60,7 @@ function onEveryResource(dangerous: string): (s: StatementSubject) => string[] {
   return (s) => {
     const resources = toList(s.Resource);
     const every = resources.some(isEveryResource) || (!s.Condition && resources.some((r) => /:(key|role)\/\*$/.test(r)));
-    const granted = allows(s).some((a) => !everyAction(a) && !serviceWide(a) && matchesAction(a, dangerous));
+    const granted = allows(s).some((a) => !isEveryAction(a) && !isServiceWide(a) && matchesAction(a, dangerous));
     return every && granted ? [`${dangerous} on every resource: `] : [];
   };
 }
@@ -99,7 +101,7 @@ export const IDENTITY_STATEMENT: RuleSet<StatementSubject> = {
       maps: ["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63", "IAM.1", "IAM.21"],
       breaches: (s) =>
         allows(s)
-          .filter(everyAction)
+          .filter(isEveryAction)
           .map((a) => `action ${JSON.stringify(a)} `),
     },
     {
@@ -108,7 +110,7 @@ export const IDENTITY_STATEMENT: RuleSet<StatementSubject> = {
       maps: ["IAM.21"],
       breaches: (s) =>
         allows(s)
-          .filter(serviceWide)
+          .filter(isServiceWide)
           .map((a) => `action ${JSON.stringify(a)} `),
     },
     {
