@@ -382,6 +382,7 @@ export const controls: Control[] = [
     title: "IAM Access Analyzer watches every region for access from outside the organization",
     severity: "HIGH",
     securityHubControls: [],
+    accessAnalyzerCoverage: true,
     frameworks: { "nist-800-53": ["AC-6", "CA-7"], "cis-aws": ["1.20"] },
     remediation:
       "Deploy the security account's stack in every region: it creates the organization external-access analyzer, once the management stack has made the security account the delegated administrator for access-analyzer.amazonaws.com.",

@@ -54,6 +54,11 @@ export interface Control {
   /** The AWS Config managed rule; absent for controls only preflight and Security Hub can judge. */
   configRule?: ConfigRuleSpec;
   securityHubControls: string[];
+  /**
+   * Evidence the scorecard reads when neither a Config rule nor Security Hub CSPM reports the control:
+   * IAM Access Analyzer's own listing of organization external-access analyzers, one active in each region read.
+   */
+  accessAnalyzerCoverage?: true;
   /** NIST SP 800-53 r5 and CIS AWS Foundations requirements this control gives evidence for (frameworks.ts). */
   frameworks?: FrameworkMapping;
   remediation: string;

@@ -2,15 +2,22 @@ import { compareRequirementIds, FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } fr
 import type { Control } from "../../modules/controls/types.js";
 import { compare } from "./cells.js";
 import { percent } from "./score.js";
-import type { FrameworkView, RequirementStatus, RuleRow, SecurityHubView } from "./types.js";
+import type { AccessAnalyzerView, FrameworkView, GapGroup, RequirementStatus, RuleRow, SecurityHubView } from "./types.js";
 
 /**
  * Per framework, per requirement: PASSED only when every control mapped to it has data and
  * passes; FAILED when one fails; otherwise NO_DATA. Never silently passed.
  * A control's evidence is its Config rule (counted cells across the organization) or, for a
- * control without counted cells, its Security Hub CSPM controls (all with results).
+ * control without counted cells, its Security Hub CSPM controls (all with results), or, for
+ * analyzer coverage, IAM Access Analyzer's listing of the organization analyzers.
  */
-export function frameworkViews(controls: readonly Control[], rules: readonly RuleRow[], securityHub: SecurityHubView | null): FrameworkView[] {
+export function frameworkViews(
+  controls: readonly Control[],
+  rules: readonly RuleRow[],
+  securityHub: SecurityHubView | null,
+  accessAnalyzer: AccessAnalyzerView | null,
+  gaps: readonly GapGroup[],
+): FrameworkView[] {
   const ruleByName = new Map(rules.map((r) => [r.rule, r]));
   const hubById = new Map((securityHub?.controls ?? []).map((c) => [c.controlId, c]));
 
@@ -33,11 +40,32 @@ export function frameworkViews(controls: readonly Control[], rules: readonly Rul
         evidence: `Security Hub CSPM ${control.securityHubControls.join(", ")}: ${failed.length ? `${failed.join(", ")} failed` : "passed"}`,
       };
     }
-    const why = control.configRule ? `no counted AWS Config result for ${control.configRule.name}` : "no AWS Config rule";
+    const analyzers = control.accessAnalyzerCoverage ? analyzerCoverage(accessAnalyzer, gaps) : undefined;
+    if (analyzers && analyzers.status !== "NO_DATA") return { ...base, ...analyzers };
+    const why = [control.configRule ? `no counted AWS Config result for ${control.configRule.name}` : "no AWS Config rule", analyzers?.evidence]
+      .filter(Boolean)
+      .join("; ");
     return { ...base, status: "NO_DATA", evidence: control.securityHubControls.length ? `${why}; no Security Hub CSPM result` : why };
   };
 
   return FRAMEWORK_IDS.map((id) => frameworkView(id, controls, evidence));
+}
+
+/**
+ * Organization external-access analyzers: failed when a region read has no active one, passed
+ * when every region read has one and every region's listing was read, else no data.
+ */
+function analyzerCoverage(view: AccessAnalyzerView | null, gaps: readonly GapGroup[]): { status: RequirementStatus; evidence: string } {
+  if (!view) return { status: "NO_DATA", evidence: "IAM Access Analyzer not read" };
+  if (view.regionsWithoutAnalyzer.length > 0) {
+    return { status: "FAILED", evidence: `IAM Access Analyzer: no active organization analyzer in ${view.regionsWithoutAnalyzer.join(", ")}` };
+  }
+  const unread = gaps.filter((g) => g.scope === "accessanalyzer" && g.operation === "ListAnalyzers").reduce((n, g) => n + g.count, 0);
+  if (unread > 0)
+    return { status: "NO_DATA", evidence: `IAM Access Analyzer: the analyzers of ${unread} region${unread === 1 ? "" : "s"} could not be listed` };
+  if (view.activeAnalyzerRegions.length === 0) return { status: "NO_DATA", evidence: "IAM Access Analyzer: no region read" };
+  const n = view.activeAnalyzerRegions.length;
+  return { status: "PASSED", evidence: `IAM Access Analyzer: an active organization analyzer in each of the ${n} region${n === 1 ? "" : "s"} read` };
 }
 
 function frameworkView(

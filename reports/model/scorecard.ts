@@ -46,7 +46,7 @@ export function buildScorecard(snapshot: Snapshot, options: ScorecardOptions = {
   }
   const trend = before ? trendBetween(before, core) : null;
   const declared = options.declared ? declaredVsObserved(options.declared, core.cells, core.card.accounts) : null;
-  const frameworks = frameworkViews(options.controls ?? catalog, core.card.rules, core.card.securityHub);
+  const frameworks = frameworkViews(options.controls ?? catalog, core.card.rules, core.card.securityHub, core.card.accessAnalyzer, core.card.gaps);
   const history = options.history
     ? buildHistory(
         before ? [...options.history, pointOfCard(before.card, options.previousFile ?? "--previous")] : options.history,

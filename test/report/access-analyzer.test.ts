@@ -10,6 +10,8 @@ import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderCsv } from "../../reports/render/csv.js";
 import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
+import { controlById } from "../../modules/controls/catalog.js";
+import type { Snapshot } from "../../reports/snapshot.js";
 import { ACCESS_ANALYZER, currentSnapshot, EVIL_NAME, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
 
 const card = () => buildScorecard({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER }, { lookup: testLookup, controls: TEST_CONTROLS });
@@ -61,6 +63,40 @@ describe("IAM Access Analyzer in the scorecard", () => {
     expect(markdown).toContain("| IAM Access Analyzer | 1 public, 2 outside the organization, 1 not classified");
     expect(markdown).not.toContain(EVIL_NAME);
     expect(markdown).not.toContain(XSS);
+  });
+});
+
+describe("analyzer coverage as framework evidence (ACCESS-ANALYZER-EXTERNAL: CIS 1.20, NIST AC-6 and CA-7)", () => {
+  const control = [controlById("ACCESS-ANALYZER-EXTERNAL")!];
+  const cis = (snapshot: Snapshot) =>
+    buildScorecard(snapshot, { lookup: testLookup, controls: control })
+      .frameworks.find((f) => f.id === "cis-aws")!
+      .requirements.find((r) => r.id === "1.20")!;
+  const covered = {
+    ...ACCESS_ANALYZER,
+    analyzers: [...ACCESS_ANALYZER.analyzers, { name: "org", region: "us-east-1", status: "ACTIVE" }],
+    regionsWithoutAnalyzer: [],
+  };
+
+  it("fails when a region read has no active organization analyzer, naming it", () => {
+    const row = cis({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER });
+    expect(row.status).toBe("FAILED");
+    expect(row.controls[0]!.evidence).toBe("IAM Access Analyzer: no active organization analyzer in us-east-1");
+  });
+
+  it("passes when every region read has one", () => {
+    const row = cis({ ...currentSnapshot(), accessAnalyzer: covered });
+    expect(row).toMatchObject({
+      status: "PASSED",
+      controls: [{ evidence: "IAM Access Analyzer: an active organization analyzer in each of the 2 regions read" }],
+    });
+  });
+
+  it("has no data when the analyzers were not read, or a region's listing failed; never passed", () => {
+    expect(cis(currentSnapshot())).toMatchObject({ status: "NO_DATA", controls: [{ evidence: "no AWS Config rule; IAM Access Analyzer not read" }] });
+    const failed = { ...currentSnapshot(), accessAnalyzer: covered };
+    failed.gaps = [...failed.gaps, { scope: "accessanalyzer", operation: "ListAnalyzers", reason: "AccessDenied", region: "ap-south-1" }];
+    expect(cis(failed).status).toBe("NO_DATA");
   });
 });
 
