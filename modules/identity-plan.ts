@@ -264,7 +264,8 @@ function buildPlan(org: ResolvedOrg): IdentityPlan {
         secrets: readSecrets,
         keys,
         administersKeys: keysAdministeredBy.get(arn) ?? [],
-        logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)?.regions ?? a.regions })),
+        // The loader refuses a grant of a log group the account does not declare.
+        logGroups: r.grants.logGroups.map((name) => ({ accountId: a.id, name, regions: a.logGroups.find((g) => g.name === name)!.regions })),
         ...(r.grants.abac ? { abac: { accountId: a.id, regions: a.regions, tagKeys: r.grants.abac.tagKeys } } : {}),
         ...(r.kind === "roles-anywhere" && r.certificateAbac
           ? { abac: { accountId: a.id, regions: a.regions, tagKeys: Object.keys(r.certificateAbac), principalTagKeys: r.certificateAbac } }
