@@ -121,6 +121,19 @@ const accessFindingSchema = z.object({
 });
 export type AccessFinding = z.infer<typeof accessFindingSchema>;
 
+/** One active finding of an organization unused-access analyzer: a role, access key, password or permission nobody used. */
+const unusedFindingSchema = z.object({
+  id: z.string(),
+  /** The resource's owner account. */
+  accountId: z.string(),
+  resource: z.string(),
+  resourceType: z.string(),
+  /** UnusedIAMRole, UnusedIAMUserAccessKey, UnusedIAMUserPassword or UnusedPermission. */
+  findingType: z.string(),
+  updatedAt: z.string().optional(),
+});
+export type UnusedAccessFinding = z.infer<typeof unusedFindingSchema>;
+
 /** A call that failed (after retries), so the report can say what it could not read. */
 const gapSchema = z.object({
   scope: z.enum(["cell", "account", "region", "rule", "organizations", "securityhub", "sources", "resources", "accessanalyzer"]),
@@ -174,6 +187,17 @@ export const snapshotSchema = z.object({
       analyzers: z.array(z.object({ name: z.string(), region: z.string(), status: z.string() })),
       regionsWithoutAnalyzer: z.array(z.string()),
       findings: z.array(accessFindingSchema),
+      /**
+       * The organization unused-access analyzers listed and their active findings. Absent when their
+       * listing was not read (snapshots saved before it was, exports without an unused-access analyzer).
+       */
+      unused: z
+        .object({
+          /** Absent when only findings were exported: whether an analyzer is active was not read. */
+          analyzers: z.array(z.object({ name: z.string(), region: z.string(), status: z.string() })).optional(),
+          findings: z.array(unusedFindingSchema),
+        })
+        .optional(),
     })
     .optional(),
   /** Snapshots saved before coverage was told apart from failed reads have none. */

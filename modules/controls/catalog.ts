@@ -382,7 +382,7 @@ export const controls: Control[] = [
     title: "IAM Access Analyzer watches every region for access from outside the organization",
     severity: "HIGH",
     securityHubControls: [],
-    accessAnalyzerCoverage: true,
+    accessAnalyzerCoverage: "external",
     frameworks: { "nist-800-53": ["AC-6", "CA-7"], "cis-aws": ["1.20"] },
     remediation:
       "Deploy the security account's stack in every region: it creates the organization external-access analyzer, once the management stack has made the security account the delegated administrator for access-analyzer.amazonaws.com.",
@@ -394,6 +394,7 @@ export const controls: Control[] = [
     title: "IAM Access Analyzer tracks unused roles and permissions across the organization",
     severity: "MEDIUM",
     securityHubControls: [],
+    accessAnalyzerCoverage: "unused",
     frameworks: { "nist-800-53": ["AC-2", "AC-6"] },
     remediation:
       "Set `compliance.accessAnalyzer.unusedAccess` (tracking period in days) and deploy the security account's home-region stack: it creates the organization unused-access analyzer.",

@@ -56,9 +56,10 @@ export interface Control {
   securityHubControls: string[];
   /**
    * Evidence the scorecard reads when neither a Config rule nor Security Hub CSPM reports the control:
-   * IAM Access Analyzer's own listing of organization external-access analyzers, one active in each region read.
+   * IAM Access Analyzer's own listing of the organization analyzers of that kind: `external`, one
+   * active in each region read; `unused`, one active unused-access analyzer (IAM is global).
    */
-  accessAnalyzerCoverage?: true;
+  accessAnalyzerCoverage?: "external" | "unused";
   /** NIST SP 800-53 r5 and CIS AWS Foundations requirements this control gives evidence for (frameworks.ts). */
   frameworks?: FrameworkMapping;
   remediation: string;

@@ -1,13 +1,16 @@
 import { AccessAnalyzerClient, GetFindingV2Command, ListAnalyzersCommand, ListFindingsV2Command, type FindingSummaryV2 } from "@aws-sdk/client-accessanalyzer";
 import type pLimit from "p-limit";
-import type { AccessFinding, CollectionGap, Snapshot } from "../snapshot.js";
+import type { AccessFinding, CollectionGap, Snapshot, UnusedAccessFinding } from "../snapshot.js";
 import {
   ACCESS_RESOURCE_TYPES,
   accessAnalyzerSnapshot,
   accessFinding,
   classify,
   inScope,
+  isUnusedFinding,
   MAX_FINDING_DETAILS,
+  unusedAccessSnapshot,
+  unusedFinding,
   type Classification,
 } from "./access-findings.js";
 import { compare } from "../model/cells.js";
@@ -33,7 +36,8 @@ export interface AccessAnalyzerReadOptions {
  * (ListFindingsV2, filtered by AWS, paginated). Its summaries do not say whether the access is
  * public, so a second ListFindingsV2 chain with the `isPublic` filter names the public ones: every
  * finding is classified in pages, not calls per finding. GetFindingV2 then adds principals and
- * actions to at most `maxDetails` findings, public ones first. Every request takes a slot of `limit`.
+ * actions to at most `maxDetails` findings, public ones first. Then the unused-access analyzers
+ * and their findings (readUnusedAccess). Every request takes a slot of `limit`.
  */
 export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<NonNullable<Snapshot["accessAnalyzer"]>> {
   const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
@@ -134,9 +138,69 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
     const access = publicIds.has(row.id!) || details?.access === "public" ? "public" : "outside-organization";
     return accessFinding(row, { access, principals: details?.principals ?? [], actions: details?.actions ?? [] });
   });
-  return accessAnalyzerSnapshot(
+  return {
+    ...accessAnalyzerSnapshot(
+      analyzers.map(({ name, region, status }) => ({ name, region, status })),
+      o.regions.filter((r) => !failedRegions.has(r)),
+      findings,
+    ),
+    unused: await readUnusedAccess(o),
+  };
+}
+
+/**
+ * The organization unused-access analyzers (ListAnalyzers) and their active findings
+ * (ListFindingsV2, pages only: a summary names the role, key, password or permission unused).
+ * A failed listing is the gap `ListAnalyzers (unused access)`, so the external analyzers' own
+ * listing gaps still count regions once.
+ */
+async function readUnusedAccess(o: AccessAnalyzerReadOptions): Promise<NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]>> {
+  const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
+  o.progress.phase("IAM Access Analyzer (unused-access analyzers)", o.regions.length);
+  await Promise.all(
+    o.regions.map(async (region) => {
+      try {
+        await o.eachPage(
+          (token) =>
+            o.limit(() => o.clientFor(region).send(new ListAnalyzersCommand({ type: "ORGANIZATION_UNUSED_ACCESS", nextToken: token, maxResults: 100 }))),
+          (page) => {
+            for (const a of page.analyzers ?? []) if (a.arn && a.name) analyzers.push({ arn: a.arn, name: a.name, region, status: a.status ?? "UNKNOWN" });
+            return page.nextToken;
+          },
+        );
+      } catch (err) {
+        o.gaps.push({ scope: "accessanalyzer", operation: "ListAnalyzers (unused access)", reason: o.reasonOf(err), region });
+      } finally {
+        o.progress.advance();
+      }
+    }),
+  );
+  const active = analyzers.filter((a) => a.status === "ACTIVE");
+  const findings: UnusedAccessFinding[] = [];
+  o.progress.phase("IAM Access Analyzer (unused-access findings)", active.length);
+  await Promise.all(
+    active.map((analyzer) =>
+      o
+        .eachPage(
+          (token) =>
+            o.limit(() =>
+              o
+                .clientFor(analyzer.region)
+                .send(new ListFindingsV2Command({ analyzerArn: analyzer.arn, filter: { status: { eq: ["ACTIVE"] } }, maxResults: 100, nextToken: token })),
+            ),
+          (page) => {
+            for (const row of page.findings ?? []) if (isUnusedFinding(row)) findings.push(unusedFinding(row));
+            return page.nextToken;
+          },
+        )
+        .catch((err: unknown) => {
+          o.gaps.push({ scope: "accessanalyzer", operation: "ListFindingsV2 (unused access)", reason: o.reasonOf(err), region: analyzer.region });
+        })
+        .finally(() => o.progress.advance()),
+    ),
+  );
+  return unusedAccessSnapshot(
     analyzers.map(({ name, region, status }) => ({ name, region, status })),
-    o.regions.filter((r) => !failedRegions.has(r)),
     findings,
   );
 }

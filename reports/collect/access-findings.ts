@@ -1,4 +1,4 @@
-import type { AccessFinding, Snapshot } from "../snapshot.js";
+import type { AccessFinding, Snapshot, UnusedAccessFinding } from "../snapshot.js";
 import { compare } from "../model/cells.js";
 import { isoTime, type Timestamp } from "./records.js";
 
@@ -126,5 +126,54 @@ export function accessAnalyzerSnapshot(
     analyzers: sortedAnalyzers,
     regionsWithoutAnalyzer: [...new Set(regions)].filter((r) => !covered.has(r)).sort(compare),
     findings: sortAccessFindings(findings),
+  };
+}
+
+/** What an organization unused-access analyzer reports: standing credentials and permissions nobody used. */
+export const UNUSED_FINDING_TYPES = ["UnusedIAMRole", "UnusedIAMUserAccessKey", "UnusedIAMUserPassword", "UnusedPermission"] as const;
+
+/** Active unused-access findings with what the report names them by; anything else is not one. */
+export function isUnusedFinding(row: FindingSummaryRow): boolean {
+  return (
+    row.status === "ACTIVE" &&
+    (UNUSED_FINDING_TYPES as readonly string[]).includes(row.findingType ?? "") &&
+    typeof row.id === "string" &&
+    typeof row.resource === "string" &&
+    typeof row.resourceOwnerAccount === "string"
+  );
+}
+
+export function unusedFinding(row: FindingSummaryRow): UnusedAccessFinding {
+  const updatedAt = isoTime(row.updatedAt);
+  return {
+    id: row.id!,
+    accountId: row.resourceOwnerAccount!,
+    resource: row.resource!,
+    resourceType: row.resourceType ?? "",
+    findingType: row.findingType!,
+    ...(updatedAt ? { updatedAt } : {}),
+  };
+}
+
+/**
+ * Analyzers by region and name; findings by account, resource and type, each once (IAM is global:
+ * unused-access analyzers in two regions report the same role).
+ */
+export function unusedAccessSnapshot(
+  analyzers: ReadonlyArray<{ name: string; region: string; status: string }> | undefined,
+  findings: readonly UnusedAccessFinding[],
+): NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]> {
+  const sorted = [...findings].sort(
+    (a, b) => compare(a.accountId, b.accountId) || compare(a.resource, b.resource) || compare(a.findingType, b.findingType) || compare(a.id, b.id),
+  );
+  const seen = new Set<string>();
+  return {
+    ...(analyzers ? { analyzers: [...analyzers].sort((a, b) => compare(a.region, b.region) || compare(a.name, b.name)) } : {}),
+    findings: sorted.filter((f) => {
+      const key = [f.accountId, f.resource, f.findingType].join("\u0000");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
   };
 }

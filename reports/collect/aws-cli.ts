@@ -2,7 +2,18 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { NonCompliantResource, NotReporting, Snapshot, SnapshotAccount, SourceStatus } from "../snapshot.js";
-import { accessAnalyzerSnapshot, accessFinding, classify, classifySummary, inScope, regionOfArn, type FindingSummaryRow } from "./access-findings.js";
+import {
+  accessAnalyzerSnapshot,
+  accessFinding,
+  classify,
+  classifySummary,
+  inScope,
+  isUnusedFinding,
+  regionOfArn,
+  unusedAccessSnapshot,
+  unusedFinding,
+  type FindingSummaryRow,
+} from "./access-findings.js";
 import { InputError, jsonPath, validate } from "./input-errors.js";
 import {
   accountFromRow,
@@ -44,8 +55,8 @@ import {
  * | `Roots`, `OrganizationalUnits`     | aws organizations list-roots / list-organizational-units-for-parent (accepted, not needed) |
  * | `Findings`                         | aws securityhub get-findings (Security Hub CSPM)                 |
  * | `GroupByResults`                   | aws securityhub get-finding-statistics-v2 (the new Security Hub; see README) |
- * | `analyzers`                        | aws accessanalyzer list-analyzers --type ORGANIZATION (one file per region) |
- * | `findings`                         | aws accessanalyzer list-findings-v2 (or list-findings, which also says isPublic), per analyzer |
+ * | `analyzers`                        | aws accessanalyzer list-analyzers (one file per region; rows of type ORGANIZATION and ORGANIZATION_UNUSED_ACCESS are read) |
+ * | `findings`                         | aws accessanalyzer list-findings-v2 (or list-findings, which also says isPublic), per analyzer; rows of findingType Unused* are the unused-access analyzer's |
  * | `findingDetails` (+ `id`)          | aws accessanalyzer get-finding-v2, per finding: public or outside the organization |
  *
  * The Organizations list outputs do not say which parent they were listed for, so OU paths
@@ -241,7 +252,24 @@ function accessAnalyzerFromExports(exports: Exports, regions: string[]): NonNull
   const analyzers = (exports.analyzers ?? [])
     .filter((a) => a.type === "ORGANIZATION")
     .map((a) => ({ name: a.name, region: regionOfArn(a.arn), status: a.status }));
-  return accessAnalyzerSnapshot(analyzers, exports.analyzers ? regions : [], findings);
+  const snapshot = accessAnalyzerSnapshot(analyzers, exports.analyzers ? regions : [], findings);
+  const unused = unusedFromExports(exports);
+  return unused ? { ...snapshot, unused } : snapshot;
+}
+
+/**
+ * The unused-access analyzers and their findings, when the exports show that analyzer was listed
+ * (a list-analyzers row of its type) or its findings were saved. A list-analyzers export saved with
+ * `--type ORGANIZATION` cannot tell that there is none, so no row of the type means "not read", not
+ * "none"; findings without such a row leave the analyzers unread.
+ */
+function unusedFromExports(exports: Exports): NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]> | undefined {
+  const analyzers = (exports.analyzers ?? [])
+    .filter((a) => a.type === "ORGANIZATION_UNUSED_ACCESS")
+    .map((a) => ({ name: a.name, region: regionOfArn(a.arn), status: a.status }));
+  const findings = (exports.analyzerFindings ?? []).filter(isUnusedFinding).map(unusedFinding);
+  if (analyzers.length === 0 && findings.length === 0) return undefined;
+  return unusedAccessSnapshot(analyzers.length > 0 ? analyzers : undefined, findings);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Snapshot, SnapshotAccount } from "../snapshot.js";
 import { compare } from "./cells.js";
-import type { AccessAnalyzerView } from "./types.js";
+import type { AccessAnalyzerView, UnusedAccessView } from "./types.js";
 
 /**
  * IAM Access Analyzer's active external-access findings on secrets, keys and roles, per
@@ -43,6 +43,57 @@ export function accessAnalyzerView(data: NonNullable<Snapshot["accessAnalyzer"]>
       access: f.access,
       principals: f.principals,
       actions: f.actions,
+      updatedAt: f.updatedAt ?? null,
+    })),
+    unused: data.unused ? unusedAccessView(data.unused, accounts) : null,
+  };
+}
+
+const UNUSED_COLUMNS = {
+  UnusedIAMRole: "roles",
+  UnusedIAMUserAccessKey: "accessKeys",
+  UnusedIAMUserPassword: "passwords",
+  UnusedPermission: "permissions",
+} as const;
+
+/**
+ * The organization unused-access analyzers' active findings: roles, user access keys and
+ * passwords nobody used (standing credentials) and unused permissions, per type and per account.
+ */
+export function unusedAccessView(
+  data: NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]>,
+  accounts: ReadonlyMap<string, SnapshotAccount>,
+): UnusedAccessView {
+  const byType = new Map<string, number>(Object.keys(UNUSED_COLUMNS).map((t) => [t, 0]));
+  const byAccount = new Map<string, UnusedAccessView["byAccount"][number]>();
+  for (const f of data.findings) {
+    byType.set(f.findingType, (byType.get(f.findingType) ?? 0) + 1);
+    const row = byAccount.get(f.accountId) ?? {
+      accountId: f.accountId,
+      name: accounts.get(f.accountId)?.name ?? null,
+      findings: 0,
+      roles: 0,
+      accessKeys: 0,
+      passwords: 0,
+      permissions: 0,
+    };
+    row.findings++;
+    const column = UNUSED_COLUMNS[f.findingType as keyof typeof UNUSED_COLUMNS];
+    if (column) row[column]++;
+    byAccount.set(f.accountId, row);
+  }
+  return {
+    analyzers: data.analyzers ? data.analyzers.map((a) => ({ ...a })) : null,
+    activeAnalyzerRegions: [...new Set((data.analyzers ?? []).filter((a) => a.status === "ACTIVE").map((a) => a.region))].sort(compare),
+    findings: data.findings.length,
+    byType: [...byType].map(([findingType, count]) => ({ findingType, count })).sort((a, b) => b.count - a.count || compare(a.findingType, b.findingType)),
+    byAccount: [...byAccount.values()].sort((a, b) => b.findings - a.findings || compare(a.accountId, b.accountId)),
+    resources: data.findings.map((f) => ({
+      accountId: f.accountId,
+      accountName: accounts.get(f.accountId)?.name ?? null,
+      resourceType: f.resourceType,
+      resource: f.resource,
+      findingType: f.findingType,
       updatedAt: f.updatedAt ?? null,
     })),
   };

@@ -9,7 +9,7 @@ import type { AccessAnalyzerView, FrameworkView, GapGroup, RequirementStatus, Ru
  * passes; FAILED when one fails; otherwise NO_DATA. Never silently passed.
  * A control's evidence is its Config rule (counted cells across the organization) or, for a
  * control without counted cells, its Security Hub CSPM controls (all with results), or, for
- * analyzer coverage, IAM Access Analyzer's listing of the organization analyzers.
+ * analyzer coverage, IAM Access Analyzer's listing of the organization analyzers of its kind.
  */
 export function frameworkViews(
   controls: readonly Control[],
@@ -40,7 +40,12 @@ export function frameworkViews(
         evidence: `Security Hub CSPM ${control.securityHubControls.join(", ")}: ${failed.length ? `${failed.join(", ")} failed` : "passed"}`,
       };
     }
-    const analyzers = control.accessAnalyzerCoverage ? analyzerCoverage(accessAnalyzer, gaps) : undefined;
+    const analyzers =
+      control.accessAnalyzerCoverage === "external"
+        ? analyzerCoverage(accessAnalyzer, gaps)
+        : control.accessAnalyzerCoverage === "unused"
+          ? unusedAnalyzerCoverage(accessAnalyzer, gaps)
+          : undefined;
     if (analyzers && analyzers.status !== "NO_DATA") return { ...base, ...analyzers };
     const why = [control.configRule ? `no counted AWS Config result for ${control.configRule.name}` : "no AWS Config rule", analyzers?.evidence]
       .filter(Boolean)
@@ -66,6 +71,27 @@ function analyzerCoverage(view: AccessAnalyzerView | null, gaps: readonly GapGro
   if (view.activeAnalyzerRegions.length === 0) return { status: "NO_DATA", evidence: "IAM Access Analyzer: no region read" };
   const n = view.activeAnalyzerRegions.length;
   return { status: "PASSED", evidence: `IAM Access Analyzer: an active organization analyzer in each of the ${n} region${n === 1 ? "" : "s"} read` };
+}
+
+/**
+ * The organization unused-access analyzer (one covers the organization: IAM is global): passed
+ * when an active one was listed, failed when every region's listing was read and none is active,
+ * else no data (not read, a listing failed, or only its findings exported).
+ */
+function unusedAnalyzerCoverage(view: AccessAnalyzerView | null, gaps: readonly GapGroup[]): { status: RequirementStatus; evidence: string } {
+  const unused = view?.unused;
+  if (!unused?.analyzers) return { status: "NO_DATA", evidence: "IAM Access Analyzer: unused-access analyzers not listed" };
+  if (unused.activeAnalyzerRegions.length > 0) {
+    return { status: "PASSED", evidence: `IAM Access Analyzer: an active organization unused-access analyzer in ${unused.activeAnalyzerRegions.join(", ")}` };
+  }
+  const unread = gaps.filter((g) => g.scope === "accessanalyzer" && g.operation === "ListAnalyzers (unused access)").reduce((n, g) => n + g.count, 0);
+  if (unread > 0) {
+    return {
+      status: "NO_DATA",
+      evidence: `IAM Access Analyzer: no active organization unused-access analyzer listed, and the analyzers of ${unread} region${unread === 1 ? "" : "s"} could not be listed`,
+    };
+  }
+  return { status: "FAILED", evidence: "IAM Access Analyzer: no active organization unused-access analyzer in any region read" };
 }
 
 function frameworkView(

@@ -196,7 +196,29 @@ export interface AccessAnalyzerView {
     principals: string[];
     actions: string[];
     updatedAt: string | null;
+  }>; /** The organization unused-access analyzers and their findings; null when not read. Not scored. */
+  unused: UnusedAccessView | null;
+}
+
+export interface UnusedAccessView {
+  /** The analyzers listed; null when only findings were exported (listing not read). */
+  analyzers: Array<{ name: string; region: string; status: string }> | null;
+  activeAnalyzerRegions: string[];
+  findings: number;
+  /** Every finding type AWS reports for unused access, then any other seen; most first. */
+  byType: Array<{ findingType: string; count: number }>;
+  /** Most findings first. */
+  byAccount: Array<{
+    accountId: string;
+    name: string | null;
+    findings: number;
+    roles: number;
+    accessKeys: number;
+    passwords: number;
+    permissions: number;
   }>;
+  /** By account, resource and finding type. */
+  resources: Array<{ accountId: string; accountName: string | null; resourceType: string; resource: string; findingType: string; updatedAt: string | null }>;
 }
 
 export interface Freshness {

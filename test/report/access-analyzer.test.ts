@@ -12,7 +12,7 @@ import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { controlById } from "../../modules/controls/catalog.js";
 import type { Snapshot } from "../../reports/snapshot.js";
-import { ACCESS_ANALYZER, currentSnapshot, EVIL_NAME, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+import { ACCESS_ANALYZER, currentSnapshot, EVIL_NAME, TEST_CONTROLS, testLookup, UNUSED_ACCESS, XSS } from "./model-fixture.js";
 
 const card = () => buildScorecard({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER }, { lookup: testLookup, controls: TEST_CONTROLS });
 
@@ -100,6 +100,108 @@ describe("analyzer coverage as framework evidence (ACCESS-ANALYZER-EXTERNAL: CIS
   });
 });
 
+describe("IAM Access Analyzer unused access in the scorecard", () => {
+  const unusedCard = (unused = UNUSED_ACCESS) =>
+    buildScorecard({ ...currentSnapshot(), accessAnalyzer: { ...ACCESS_ANALYZER, unused } }, { lookup: testLookup, controls: TEST_CONTROLS });
+
+  it("counts findings by type (most first) and per account (most first, then by id), worked out by hand from the fixture", () => {
+    const unused = unusedCard().accessAnalyzer!.unused!;
+    expect(unused.findings).toBe(5);
+    expect(unused.activeAnalyzerRegions).toEqual(["eu-west-1"]);
+    expect(unused.byType).toEqual([
+      { findingType: "UnusedIAMUserAccessKey", count: 2 },
+      { findingType: "UnusedIAMRole", count: 1 },
+      { findingType: "UnusedIAMUserPassword", count: 1 },
+      { findingType: "UnusedPermission", count: 1 },
+    ]);
+    expect(unused.byAccount).toEqual([
+      { accountId: "222222222222", name: "payments-prod", findings: 3, roles: 0, accessKeys: 1, passwords: 1, permissions: 1 },
+      { accountId: "333333333333", name: "payments-dev", findings: 1, roles: 0, accessKeys: 1, passwords: 0, permissions: 0 },
+      { accountId: "444444444444", name: EVIL_NAME, findings: 1, roles: 1, accessKeys: 0, passwords: 0, permissions: 0 },
+    ]);
+    expect(unused.resources.find((r) => r.findingType === "UnusedIAMUserAccessKey")).toEqual({
+      accountId: "222222222222",
+      accountName: "payments-prod",
+      resourceType: "AWS::IAM::User",
+      resource: "arn:aws:iam::222222222222:user/deployer",
+      findingType: "UnusedIAMUserAccessKey",
+      updatedAt: "2026-11-19T00:00:00.000Z",
+    });
+  });
+
+  it("leaves the external analyzers' view as it was, and is null when not read; snapshots saved before it load", () => {
+    const withUnused = unusedCard().accessAnalyzer!;
+    const without = card().accessAnalyzer!;
+    expect({ ...withUnused, unused: null }).toEqual(without);
+    expect(without.unused).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "aa-unused-snap-"));
+    try {
+      writeFileSync(join(dir, "old.json"), JSON.stringify({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER }));
+      const loaded = loadSnapshot(join(dir, "old.json"));
+      expect(loaded.accessAnalyzer!.findings).toHaveLength(4);
+      expect(loaded.accessAnalyzer!.unused).toBeUndefined();
+      writeFileSync(join(dir, "new.json"), JSON.stringify({ ...currentSnapshot(), accessAnalyzer: { ...ACCESS_ANALYZER, unused: UNUSED_ACCESS } }));
+      expect(loadSnapshot(join(dir, "new.json")).accessAnalyzer!.unused).toEqual(UNUSED_ACCESS);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the unused-access analyzer as framework evidence (ACCESS-ANALYZER-UNUSED: NIST AC-2, AC-6)", () => {
+  const control = [controlById("ACCESS-ANALYZER-UNUSED")!];
+  const ac2 = (snapshot: Snapshot) =>
+    buildScorecard(snapshot, { lookup: testLookup, controls: control })
+      .frameworks.find((f) => f.id === "nist-800-53")!
+      .requirements.find((r) => r.id === "AC-2")!;
+  const withUnused = (unused: NonNullable<Snapshot["accessAnalyzer"]>["unused"], gaps: Snapshot["gaps"] = []): Snapshot => {
+    const snapshot = { ...currentSnapshot(), accessAnalyzer: { ...ACCESS_ANALYZER, ...(unused ? { unused } : {}) } };
+    snapshot.gaps = [...snapshot.gaps, ...gaps];
+    return snapshot;
+  };
+  const denied = { scope: "accessanalyzer" as const, operation: "ListAnalyzers (unused access)", reason: "AccessDenied", region: "us-east-1" };
+
+  it("passes when an active unused-access analyzer was listed, even if another region's listing failed", () => {
+    expect(ac2(withUnused(UNUSED_ACCESS))).toMatchObject({
+      status: "PASSED",
+      controls: [{ controlId: "ACCESS-ANALYZER-UNUSED", evidence: "IAM Access Analyzer: an active organization unused-access analyzer in eu-west-1" }],
+    });
+    expect(ac2(withUnused(UNUSED_ACCESS, [denied])).status).toBe("PASSED");
+  });
+
+  it("fails when every region's listing was read and none is active", () => {
+    for (const analyzers of [[], [{ name: "org-baseline-unused-access", region: "eu-west-1", status: "CREATING" }]]) {
+      expect(ac2(withUnused({ analyzers, findings: [] }))).toMatchObject({
+        status: "FAILED",
+        controls: [{ evidence: "IAM Access Analyzer: no active organization unused-access analyzer in any region read" }],
+      });
+    }
+  });
+
+  it("has no data when not read, when a listing failed, or when only findings were exported; never passed", () => {
+    expect(ac2(currentSnapshot())).toMatchObject({
+      status: "NO_DATA",
+      controls: [{ evidence: "no AWS Config rule; IAM Access Analyzer: unused-access analyzers not listed" }],
+    });
+    expect(ac2(withUnused(undefined)).status).toBe("NO_DATA");
+    expect(ac2(withUnused({ analyzers: [], findings: [] }, [denied]))).toMatchObject({
+      status: "NO_DATA",
+      controls: [
+        {
+          evidence:
+            "no AWS Config rule; IAM Access Analyzer: no active organization unused-access analyzer listed, and the analyzers of 1 region could not be listed",
+        },
+      ],
+    });
+    expect(ac2(withUnused({ findings: UNUSED_ACCESS.findings })).status).toBe("NO_DATA");
+  });
+
+  it("counts only the unused-access listing's own gaps: an external listing's failure leaves it read", () => {
+    const external = { ...denied, operation: "ListAnalyzers" };
+    expect(ac2(withUnused({ analyzers: [], findings: [] }, [external])).status).toBe("FAILED");
+  });
+});
+
 describe("Access Analyzer findings", () => {
   it("public when any external-access entry is public; principals and actions as the finding names them", () => {
     expect(
@@ -177,5 +279,84 @@ describe("Access Analyzer exports", () => {
     ]);
     // Without list-analyzers exports nothing is claimed about regions without an analyzer.
     expect(aa.regionsWithoutAnalyzer).toEqual([]);
+  });
+
+  const unusedRow = (id: string, findingType: string, resource: string, extra: object = {}) => ({
+    id,
+    resource,
+    resourceType: resource.includes(":user/") ? "AWS::IAM::User" : "AWS::IAM::Role",
+    resourceOwnerAccount: "111111111111",
+    status: "ACTIVE",
+    findingType,
+    updatedAt: "2026-11-20T06:00:00.000Z",
+    ...extra,
+  });
+  const analyzer = (region: string, type: string, name: string, status = "ACTIVE") => ({
+    arn: `arn:aws:access-analyzer:${region}:999999999999:analyzer/${name}`,
+    name,
+    type,
+    status,
+  });
+
+  it("reads list-analyzers rows of both types, and the unused-access analyzer's list-findings-v2 apart from the external one's", () => {
+    writeFileSync(
+      join(dir, "analyzers.json"),
+      JSON.stringify({ analyzers: [analyzer("eu-west-1", "ORGANIZATION", "external"), analyzer("eu-west-1", "ORGANIZATION_UNUSED_ACCESS", "unused")] }),
+    );
+    writeFileSync(
+      join(dir, "unused.json"),
+      JSON.stringify({
+        findings: [
+          unusedRow("u2", "UnusedIAMUserPassword", "arn:aws:iam::111111111111:user/ops"),
+          unusedRow("u1", "UnusedIAMUserAccessKey", "arn:aws:iam::111111111111:user/ops"),
+          unusedRow("u3", "UnusedIAMRole", "arn:aws:iam::111111111111:role/old", { status: "ARCHIVED" }),
+          unusedRow("u4", "UnusedIAMRole", "arn:aws:iam::111111111111:role/legacy", { updatedAt: 1763618400 }),
+        ],
+      }),
+    );
+    const aa = collectFromAwsCli(dir).accessAnalyzer!;
+    expect(aa.analyzers).toEqual([{ name: "external", region: "eu-west-1", status: "ACTIVE" }]);
+    expect(aa.findings).toEqual([]);
+    expect(aa.unused).toEqual({
+      analyzers: [{ name: "unused", region: "eu-west-1", status: "ACTIVE" }],
+      findings: [
+        {
+          id: "u4",
+          accountId: "111111111111",
+          resource: "arn:aws:iam::111111111111:role/legacy",
+          resourceType: "AWS::IAM::Role",
+          findingType: "UnusedIAMRole",
+          updatedAt: "2025-11-20T06:00:00.000Z",
+        },
+        expect.objectContaining({ id: "u1", findingType: "UnusedIAMUserAccessKey", resourceType: "AWS::IAM::User" }),
+        expect.objectContaining({ id: "u2", findingType: "UnusedIAMUserPassword" }),
+      ],
+    });
+  });
+
+  it("claims nothing about the unused-access analyzer from a list-analyzers export without its type; findings alone leave it unlisted", () => {
+    writeFileSync(join(dir, "analyzers.json"), JSON.stringify({ analyzers: [analyzer("eu-west-1", "ORGANIZATION", "external")] }));
+    expect(collectFromAwsCli(dir).accessAnalyzer!.unused).toBeUndefined();
+    writeFileSync(join(dir, "unused.json"), JSON.stringify({ findings: [unusedRow("u1", "UnusedIAMRole", "arn:aws:iam::111111111111:role/old")] }));
+    expect(collectFromAwsCli(dir).accessAnalyzer!.unused).toEqual({ findings: [expect.objectContaining({ id: "u1" })] });
+  });
+
+  it("names bad unused-access rows by file and JSON path", () => {
+    writeFileSync(
+      join(dir, "analyzers.json"),
+      JSON.stringify({ analyzers: [{ arn: "arn:aws:access-analyzer:eu-west-1:999999999999:analyzer/unused", name: "unused", status: "ACTIVE" }] }),
+    );
+    writeFileSync(join(dir, "unused.json"), JSON.stringify({ findings: [{ ...unusedRow("u1", "UnusedIAMRole", "arn:aws:iam::1:role/x"), status: 3 }] }));
+    let error: unknown;
+    try {
+      collectFromAwsCli(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems).toEqual([
+      `${join(dir, "analyzers.json")}: analyzers[0].type: missing (required)`,
+      `${join(dir, "unused.json")}: findings[0].status: Invalid input: expected string, received number`,
+    ]);
   });
 });

@@ -247,3 +247,34 @@ export const ACCESS_ANALYZER: NonNullable<Snapshot["accessAnalyzer"]> = {
     },
   ],
 };
+
+/** The organization unused-access analyzer's findings for the fixture organization, worked out by hand in the tests. */
+export const UNUSED_ACCESS: NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]> = {
+  analyzers: [{ name: "org-baseline-unused-access", region: "eu-west-1", status: "ACTIVE" }],
+  findings: [
+    { id: "u-2", accountId: "222222222222", resource: "arn:aws:iam::222222222222:role/ci", resourceType: "AWS::IAM::Role", findingType: "UnusedPermission" },
+    {
+      id: "u-3",
+      accountId: "222222222222",
+      resource: "arn:aws:iam::222222222222:user/deployer",
+      resourceType: "AWS::IAM::User",
+      findingType: "UnusedIAMUserAccessKey",
+      updatedAt: "2026-11-19T00:00:00.000Z",
+    },
+    {
+      id: "u-4",
+      accountId: "222222222222",
+      resource: "arn:aws:iam::222222222222:user/deployer",
+      resourceType: "AWS::IAM::User",
+      findingType: "UnusedIAMUserPassword",
+    },
+    {
+      id: "u-5",
+      accountId: "333333333333",
+      resource: "arn:aws:iam::333333333333:user/old-admin",
+      resourceType: "AWS::IAM::User",
+      findingType: "UnusedIAMUserAccessKey",
+    },
+    { id: "u-1", accountId: "444444444444", resource: `arn:aws:iam::444444444444:role/${XSS}`, resourceType: "AWS::IAM::Role", findingType: "UnusedIAMRole" },
+  ],
+};

@@ -66,9 +66,13 @@ export function writeAwsCliExports(org: GeneratedOrg, dir: string): string[] {
   if (aa) {
     // What the README's loop saves: the analyzers and the filtered findings per region, then get-finding-v2 per finding.
     for (const region of org.regions) {
+      // list-analyzers without --type: the external and the unused-access analyzers alike.
       const analyzers = aa.analyzers.filter((a) => a.region === region).map(({ region: _r, ...a }) => ({ ...a, createdAt: "2026-01-01T00:00:00Z" }));
       write(`accessanalyzer-list-analyzers.${region}.json`, { analyzers });
-      if (analyzers.length === 0) continue;
+      if (analyzers.some((a) => a.type === "ORGANIZATION_UNUSED_ACCESS")) {
+        write(`accessanalyzer-list-findings-v2.unused-access.${region}.json`, { findings: aa.unusedFindings.filter((f) => f.status === "ACTIVE") });
+      }
+      if (!analyzers.some((a) => a.type === "ORGANIZATION")) continue;
       const findings = aa.findings.filter(
         (f) =>
           f.analyzerRegion === region && f.status === "ACTIVE" && ["AWS::IAM::Role", "AWS::KMS::Key", "AWS::SecretsManager::Secret"].includes(f.resourceType),

@@ -277,13 +277,24 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const p = page(analyzers, limitOf(Number(query.get("maxResults")), 100), query.get("nextToken") ?? undefined);
     return { analyzers: p.items.map(({ region: _r, ...a }) => ({ ...a, createdAt: "2026-01-01T00:00:00Z" })), nextToken: p.token };
   }
-  function findingsOf(arn: unknown) {
+  function analyzerOf(arn: unknown) {
     const analyzer = analyzerData?.analyzers.find((a) => a.arn === arn);
     if (!analyzer) throw new AwsError(404, "ResourceNotFoundException", `Analyzer ${String(arn)} not found`);
-    return analyzerData!.findings.filter((f) => f.analyzerRegion === analyzer.region);
+    return analyzer;
+  }
+  function findingsOf(arn: unknown) {
+    const analyzer = analyzerOf(arn);
+    return analyzer.type === "ORGANIZATION" ? analyzerData!.findings.filter((f) => f.analyzerRegion === analyzer.region) : [];
   }
   function listFindingsV2(body: Body): unknown {
     const filter = (body["filter"] ?? {}) as Record<string, { eq?: string[] }>;
+    if (analyzerOf(body["analyzerArn"]).type === "ORGANIZATION_UNUSED_ACCESS") {
+      const unused = analyzerData!.unusedFindings.filter((f) =>
+        Object.entries(filter).every(([field, c]) => !c.eq || c.eq.includes(String((f as unknown as Record<string, unknown>)[field]))),
+      );
+      const p = page(unused, limitOf(body["maxResults"], options.analyzerPageSize ?? 100), body["nextToken"]);
+      return { findings: p.items, nextToken: p.token };
+    }
     const matching = findingsOf(body["analyzerArn"]).filter((f) =>
       Object.entries(filter).every(([field, c]) => {
         const value = field === "isPublic" ? f.findingDetails.some((d) => d.externalAccessDetails.isPublic) : (f as unknown as Record<string, unknown>)[field];
