@@ -1,4 +1,5 @@
 import type { Scorecard } from "../model/types.js";
+import { unusedFindingLabel } from "./format.js";
 
 const COLUMNS = [
   "account_id",
@@ -92,7 +93,24 @@ export function renderCsv(card: Scorecard): string {
     null,
     (requirements.get("ACCESS-ANALYZER-EXTERNAL") ?? []).join("; ") || null,
   ]);
-  return [COLUMNS as readonly (string | null)[], ...rows, ...drifted, ...external].map((row) => row.map(csvField).join(",") + "\r\n").join("");
+  // A role, user access key or password nobody used (the unused-access analyzer) is a standing credential: rule access-analyzer-unused.
+  const unused = (card.accessAnalyzer?.unused?.resources ?? []).map((r) => [
+    r.accountId,
+    r.accountName ?? names.get(r.accountId) ?? null,
+    ous.get(r.accountId) ?? null,
+    null,
+    "access-analyzer-unused",
+    "ACCESS-ANALYZER-UNUSED",
+    `Unused access: ${unusedFindingLabel(r.findingType)} (IAM Access Analyzer)`,
+    null,
+    r.resourceType,
+    r.resource,
+    r.findingType,
+    r.updatedAt,
+    null,
+    (requirements.get("ACCESS-ANALYZER-UNUSED") ?? []).join("; ") || null,
+  ]);
+  return [COLUMNS as readonly (string | null)[], ...rows, ...drifted, ...external, ...unused].map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }
 
 export function csvField(value: string | null | undefined): string {

@@ -40,3 +40,16 @@ export function band(score: number | null | undefined): Band {
 export function safeUrl(url: string | null | undefined): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
+
+const UNUSED_LABELS: Readonly<Record<string, [string, string]>> = {
+  UnusedIAMRole: ["unused role", "unused roles"],
+  UnusedIAMUserAccessKey: ["unused access key", "unused access keys"],
+  UnusedIAMUserPassword: ["unused password", "unused passwords"],
+  UnusedPermission: ["unused permissions", "unused permissions"],
+};
+
+/** `UnusedIAMUserAccessKey` → `unused access key` (`keys` for a count other than one); a type AWS adds later reads as itself. */
+export function unusedFindingLabel(findingType: string, count = 1): string {
+  const label = UNUSED_LABELS[findingType];
+  return label ? label[count === 1 ? 0 : 1] : findingType;
+}

@@ -1,6 +1,6 @@
 import type { GateResult } from "../model/gates.js";
 import type { AccountRow, RuleRow, Scorecard } from "../model/types.js";
-import { band, formatTime, type Band } from "./format.js";
+import { band, formatTime, unusedFindingLabel, type Band } from "./format.js";
 import { historyView, type Sparkline } from "./history-view.js";
 
 /** How many rows the HTML shows where a list can grow with the organization; the JSON has them all. */
@@ -56,6 +56,7 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     rules: card.rules.map((r) => ruleView(r)),
     resources: cap(card.resources, HTML_CAPS.resources),
     accessFindings: card.accessAnalyzer ? cap(card.accessAnalyzer.resources, HTML_CAPS.accessFindings) : null,
+    unusedAccess: card.accessAnalyzer?.unused ? unusedAccessView(card.accessAnalyzer.unused) : null,
     newlyFailing: card.trend ? cap(card.trend.newlyFailing, HTML_CAPS.trendCells) : null,
     fixed: card.trend ? cap(card.trend.fixed, HTML_CAPS.trendCells) : null,
     history,
@@ -68,6 +69,18 @@ export function htmlView(card: Scorecard, options: HtmlOptions) {
     hasProblems: card.gaps.length > 0 || card.freshness.problems.length > 0 || card.summary.unreadable > 0,
     gapCount: card.gaps.reduce((n, g) => n + g.count, 0),
     cellsCounted: card.summary.compliant + card.summary.nonCompliant,
+  };
+}
+
+/** The unused-access section: types with counts by name, and the listed resources capped like the external ones. */
+function unusedAccessView(unused: NonNullable<NonNullable<Scorecard["accessAnalyzer"]>["unused"]>) {
+  return {
+    types: unused.byType.filter((t) => t.count > 0).map((t) => ({ ...t, label: unusedFindingLabel(t.findingType, t.count) })),
+    noActiveAnalyzer: unused.analyzers !== null && unused.activeAnalyzerRegions.length === 0,
+    resources: cap(
+      unused.resources.map((r) => ({ ...r, label: unusedFindingLabel(r.findingType) })),
+      HTML_CAPS.accessFindings,
+    ),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { GateResult } from "../model/gates.js";
 import { delta } from "../model/score.js";
 import type { AccountRow, FrameworkView, History, RuleRow, Scorecard } from "../model/types.js";
-import { formatCount, formatDelta, formatPercent, formatTime, safeUrl } from "./format.js";
+import { formatCount, formatDelta, formatPercent, formatTime, safeUrl, unusedFindingLabel } from "./format.js";
 
 export interface MarkdownOptions {
   /** The `--fail-under` gates, with their results. */
@@ -45,6 +45,13 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
       `| IAM Access Analyzer | ${formatCount(aa.public)} public, ${formatCount(aa.outsideOrganization)} outside the organization` +
         `${aa.unclassified ? `, ${formatCount(aa.unclassified)} not classified` : ""} (secrets, keys and roles; not scored) |`,
     );
+    if (aa.unused) {
+      const types = aa.unused.byType.filter((t) => t.count > 0).map((t) => `${formatCount(t.count)} ${md(unusedFindingLabel(t.findingType, t.count))}`);
+      out.push(
+        `| IAM Access Analyzer (unused access) | ${formatCount(aa.unused.findings)} findings${types.length ? `: ${types.join(", ")}` : ""}` +
+          `${aa.unused.analyzers && aa.unused.activeAnalyzerRegions.length === 0 ? "; no active unused-access analyzer" : ""} (not scored) |`,
+      );
+    }
   }
   for (const gate of options.gates ?? []) {
     out.push(`| Gate | ${gate.met ? "passed" : "**failed**"}: ${gate.label} ${formatPercent(gate.score)}, ${gate.threshold}% required |`);
@@ -95,6 +102,20 @@ export function renderMarkdown(card: Scorecard, options: MarkdownOptions = {}): 
       );
     }
     for (const r of aa.resources.filter((f) => f.access === "public").slice(0, limit)) out.push(`- public: ${md(r.resource)} (${md(r.resourceType)})`);
+    out.push("");
+  }
+  if (card.accessAnalyzer?.unused && card.accessAnalyzer.unused.byAccount.length > 0) {
+    out.push(
+      "### IAM Access Analyzer: unused access",
+      "",
+      "| Account | Findings | Unused roles | Unused access keys | Unused passwords | Unused permissions |",
+      "|---|--:|--:|--:|--:|--:|",
+    );
+    for (const a of card.accessAnalyzer.unused.byAccount.slice(0, limit)) {
+      out.push(
+        `| ${md(a.name ?? a.accountId)} (${md(a.accountId)}) | ${formatCount(a.findings)} | ${formatCount(a.roles)} | ${formatCount(a.accessKeys)} | ${formatCount(a.passwords)} | ${formatCount(a.permissions)} |`,
+      );
+    }
     out.push("");
   }
   if (trend && (trend.newlyFailing.length > 0 || trend.fixed.length > 0)) {

@@ -8,6 +8,7 @@ import { InputError } from "../../reports/collect/input-errors.js";
 import { loadSnapshot } from "../../reports/collect/snapshot-io.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderCsv } from "../../reports/render/csv.js";
+import { renderHtml } from "../../reports/render/html.js";
 import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import { controlById } from "../../modules/controls/catalog.js";
@@ -127,6 +128,41 @@ describe("IAM Access Analyzer unused access in the scorecard", () => {
       findingType: "UnusedIAMUserAccessKey",
       updatedAt: "2026-11-19T00:00:00.000Z",
     });
+  });
+
+  it("renders in HTML (escaped), JSON, CSV (one row per finding, formula-safe) and Markdown (names escaped); the external output stays as it was", () => {
+    const c = unusedCard();
+    const html = renderHtml(c);
+    expect(html).toContain('<section id="access-analyzer-unused"');
+    expect(html).toContain('href="#access-analyzer-unused"');
+    expect(html).toContain("2 unused access keys</span>");
+    expect(html).toContain("arn:aws:iam::444444444444:role/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain(XSS);
+    expect(html).not.toContain(EVIL_NAME);
+    expect(renderHtml(card())).not.toContain("access-analyzer-unused");
+
+    expect(JSON.parse(renderJson(c)).accessAnalyzer.unused.byType[0]).toEqual({ findingType: "UnusedIAMUserAccessKey", count: 2 });
+    expect(JSON.parse(renderJson(card())).accessAnalyzer.unused).toBeNull();
+
+    const csv = renderCsv(c);
+    const rows = csv.split("\r\n").filter((l) => l.includes("access-analyzer-unused"));
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toBe(
+      "222222222222,payments-prod,/Workloads/Prod,,access-analyzer-unused,ACCESS-ANALYZER-UNUSED,Unused access: unused permissions (IAM Access Analyzer),,AWS::IAM::Role,arn:aws:iam::222222222222:role/ci,UnusedPermission,,,",
+    );
+    expect(rows.at(-1)).toContain(`"arn:aws:iam::444444444444:role/""><script>alert(1)</script>"`);
+    expect(csv.replace(/\r\n[^\r]*access-analyzer-unused[^\r]*/g, "")).toBe(renderCsv(card()));
+
+    const markdown = renderMarkdown(c);
+    expect(markdown).toContain(
+      "| IAM Access Analyzer (unused access) | 5 findings: 2 unused access keys, 1 unused role, 1 unused password, 1 unused permissions (not scored) |",
+    );
+    expect(markdown).toContain("| payments-prod (222222222222) | 3 | 0 | 1 | 1 | 1 |");
+    expect(markdown).not.toContain(EVIL_NAME);
+    const external = renderMarkdown(card());
+    expect(markdown.replace(/\| IAM Access Analyzer \(unused access\)[^\n]*\n/, "").replace(/### IAM Access Analyzer: unused access\n[\s\S]*?\n\n/, "")).toBe(
+      external,
+    );
   });
 
   it("leaves the external analyzers' view as it was, and is null when not read; snapshots saved before it load", () => {

@@ -8,7 +8,17 @@ import { evaluateGates } from "../../reports/model/gates.js";
 import { historyPoint } from "../../reports/model/history.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import { renderHtml } from "../../reports/render/html.js";
-import { ACCESS_ANALYZER, currentSnapshot, DECLARED_YAML, EVIL_NAME, previousSnapshot, TEST_CONTROLS, testLookup, XSS } from "./model-fixture.js";
+import {
+  ACCESS_ANALYZER,
+  currentSnapshot,
+  DECLARED_YAML,
+  EVIL_NAME,
+  previousSnapshot,
+  TEST_CONTROLS,
+  testLookup,
+  UNUSED_ACCESS,
+  XSS,
+} from "./model-fixture.js";
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -26,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const card = buildScorecard(
-      { ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER },
+      { ...currentSnapshot(), accessAnalyzer: { ...ACCESS_ANALYZER, unused: UNUSED_ACCESS } },
       {
         lookup: testLookup,
         controls: TEST_CONTROLS,
@@ -180,6 +190,18 @@ describe.skipIf(!existsSync(CHROMIUM))("scorecard HTML in Chromium", () => {
     await expect.poll(async () => (await access()).length).toBe(1);
     await page.fill("#filter", "");
     await expect.poll(async () => (await access()).length).toBe(4);
+  });
+
+  it("shows the unused-access findings per account and resource, names as text, sortable", async () => {
+    const accounts = page.locator("#aa-unused-accounts-table tbody tr");
+    expect(await accounts.count()).toBe(3);
+    expect((await accounts.first().locator("td").allTextContents()).map((t) => t.trim())).toEqual(["payments-prod 222222222222", "3", "0", "1", "1", "1"]);
+    expect(await accounts.nth(2).locator(".name").textContent()).toBe(EVIL_NAME);
+    expect(await page.locator("#aa-unused-resources-table td", { hasText: XSS }).count()).toBe(1);
+    const findings = () => page.locator("#aa-unused-resources-table tbody tr:not([hidden]) td:first-child").allTextContents();
+    await expect.poll(async () => (await findings()).length).toBe(5);
+    await page.locator("#aa-unused-resources-table th", { hasText: "Finding" }).click();
+    await expect.poll(async () => (await findings()).map((t) => t.trim())[0]).toBe("unused role");
   });
 
   it("sorts severities by rank", async () => {

@@ -78,6 +78,19 @@ describe("demo data (reports/demo)", () => {
     expect(snapshot.gaps).toEqual([]);
   });
 
+  it("shows the unused-access analyzer in the home region and its findings across accounts: ACCESS-ANALYZER-UNUSED has evidence", () => {
+    const snapshot = collectFromAwsCli(DEMO_DIR);
+    const unused = snapshot.accessAnalyzer!.unused!;
+    expect(unused.analyzers).toEqual([{ name: "org-baseline-unused-access", region: DEMO_SPEC.regions[0], status: "ACTIVE" }]);
+    expect(new Set(unused.findings.map((f) => f.findingType))).toEqual(
+      new Set(["UnusedIAMRole", "UnusedIAMUserAccessKey", "UnusedIAMUserPassword", "UnusedPermission"]),
+    );
+    expect(new Set(unused.findings.map((f) => f.accountId)).size).toBeGreaterThan(3);
+    const nist = buildScorecard(snapshot).frameworks.find((f) => f.id === "nist-800-53")!;
+    const evidence = nist.requirements.flatMap((r) => r.controls).filter((c) => c.controlId === "ACCESS-ANALYZER-UNUSED");
+    expect(evidence.map((c) => c.status)).toEqual(["PASSED", "PASSED"]);
+  });
+
   it("the previous snapshot is a week earlier, somewhat worse, with other failures and without the new account", () => {
     const current = buildScorecard(collectFromAwsCli(DEMO_DIR), { previous: loadSnapshot(join(DEMO_ROOT, DEMO_PREVIOUS)) });
     const trend = current.trend!;

@@ -149,7 +149,7 @@ function generateUnusedAccess(org: GeneratedOrg, securityAccountId: string, regi
   const findings: GenUnusedFinding[] = [];
   const add = (owner: string, findingType: GenUnusedFinding["findingType"], resource: string, status: GenUnusedFinding["status"] = "ACTIVE") =>
     findings.push({
-      id: `${(findings.length + 1).toString(16).padStart(8, "0")}-un00-4000-8000-${owner}`,
+      id: `${(findings.length + 1).toString(16).padStart(8, "0")}-bb00-4000-8000-${owner}`,
       resource,
       resourceType: resource.includes(":user/") ? "AWS::IAM::User" : "AWS::IAM::Role",
       resourceOwnerAccount: owner,

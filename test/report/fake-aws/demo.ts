@@ -43,7 +43,8 @@ export const DEMO_SPEC: OrgSpec = {
 
 export function demoOrg(): GeneratedOrg {
   const org = generateOrg(DEMO_SPEC);
-  org.accessAnalyzer = generateAccessAnalyzer(org, { seed: DEMO_SPEC.seed, hostile: true });
+  // The unused-access analyzer in the home region, where the baseline deploys it.
+  org.accessAnalyzer = generateAccessAnalyzer(org, { seed: DEMO_SPEC.seed, hostile: true, unusedAccess: DEMO_SPEC.regions[0] });
   return org;
 }
 
