@@ -14,7 +14,7 @@ import { buildScorecard } from "./model/scorecard.js";
 import type { Scorecard } from "./model/types.js";
 import { writeFilesAtomically } from "./output.js";
 import { renderCsv } from "./render/csv.js";
-import { formatCount, formatDelta, formatPercent, formatTime } from "./render/format.js";
+import { formatCount, formatDelta, formatPercent, formatTime, unusedFindingLabel } from "./render/format.js";
 import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
@@ -244,6 +244,13 @@ function summary(card: Scorecard): string[] {
         `${aa.unclassified ? `, ${formatCount(aa.unclassified)} not classified` : ""} (secrets, keys and roles)` +
         `${aa.regionsWithoutAnalyzer.length ? ` · no organization analyzer in ${aa.regionsWithoutAnalyzer.join(", ")}` : ""}`,
     );
+    if (aa.unused) {
+      const types = aa.unused.byType.filter((t) => t.count > 0).map((t) => `${formatCount(t.count)} ${unusedFindingLabel(t.findingType, t.count)}`);
+      lines.push(
+        `IAM Access Analyzer (unused access): ${formatCount(aa.unused.findings)} findings${types.length ? ` (${types.join(", ")})` : ""}` +
+          `${aa.unused.analyzers && aa.unused.activeAnalyzerRegions.length === 0 ? " · no active unused-access analyzer" : ""}`,
+      );
+    }
   }
   if (card.declared) {
     const d = card.declared;

@@ -6,6 +6,7 @@ import { loadConfig } from "../../config/load.js";
 import { controls } from "../../modules/controls/catalog.js";
 import { collectFromAwsCli } from "../../reports/collect/aws-cli.js";
 import { loadSnapshot } from "../../reports/collect/snapshot-io.js";
+import { runReport } from "../../reports/command.js";
 import { buildScorecard } from "../../reports/model/scorecard.js";
 import {
   DEMO_CONFIG,
@@ -89,6 +90,14 @@ describe("demo data (reports/demo)", () => {
     const nist = buildScorecard(snapshot).frameworks.find((f) => f.id === "nist-800-53")!;
     const evidence = nist.requirements.flatMap((r) => r.controls).filter((c) => c.controlId === "ACCESS-ANALYZER-UNUSED");
     expect(evidence.map((c) => c.status)).toEqual(["PASSED", "PASSED"]);
+  });
+
+  it("the command's summary counts the unused-access findings per type", async () => {
+    const lines: string[] = [];
+    await runReport({ securityhub: true, fromAwsCli: DEMO_DIR }, (line) => lines.push(line));
+    expect(lines.join("\n")).toMatch(
+      /^IAM Access Analyzer \(unused access\): 15 findings \(5 unused roles, 4 unused access keys, 4 unused permissions, 2 unused passwords\)$/m,
+    );
   });
 
   it("the previous snapshot is a week earlier, somewhat worse, with other failures and without the new account", () => {
