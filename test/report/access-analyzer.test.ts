@@ -15,6 +15,17 @@ import { controlById } from "../../modules/controls/catalog.js";
 import type { Snapshot } from "../../reports/snapshot.js";
 import { ACCESS_ANALYZER, currentSnapshot, EVIL_NAME, TEST_CONTROLS, testLookup, UNUSED_ACCESS, XSS } from "./model-fixture.js";
 
+/** The problems `--from-aws-cli DIR` refuses the exports with; fails the test if it accepts them. */
+function inputProblems(dir: string): string[] {
+  try {
+    collectFromAwsCli(dir);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems;
+    throw err;
+  }
+  throw new Error(`${dir} was accepted`);
+}
+
 const card = () => buildScorecard({ ...currentSnapshot(), accessAnalyzer: ACCESS_ANALYZER }, { lookup: testLookup, controls: TEST_CONTROLS });
 
 describe("IAM Access Analyzer in the scorecard", () => {
@@ -274,14 +285,7 @@ describe("Access Analyzer exports", () => {
   it("names every problem by file and JSON path, and builds nothing", () => {
     writeFileSync(join(dir, "findings.json"), JSON.stringify({ findings: [{ id: "a", resourceType: "AWS::KMS::Key", status: "ACTIVE" }, { id: 7 }] }));
     writeFileSync(join(dir, "detail.json"), JSON.stringify({ id: "a", findingDetails: [{ externalAccessDetails: { isPublic: "yes" } }] }));
-    let error: unknown;
-    try {
-      collectFromAwsCli(dir);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InputError);
-    const problems = (error as InputError).problems;
+    const problems = inputProblems(dir);
     expect(problems).toContain(`${join(dir, "findings.json")}: findings[0].resourceOwnerAccount: missing (required)`);
     expect(problems).toContain(`${join(dir, "findings.json")}: findings[1].id: Invalid input: expected string, received number`);
     expect(problems).toContain(
@@ -383,14 +387,7 @@ describe("Access Analyzer exports", () => {
       JSON.stringify({ analyzers: [{ arn: "arn:aws:access-analyzer:eu-west-1:999999999999:analyzer/unused", name: "unused", status: "ACTIVE" }] }),
     );
     writeFileSync(join(dir, "unused.json"), JSON.stringify({ findings: [{ ...unusedRow("u1", "UnusedIAMRole", "arn:aws:iam::1:role/x"), status: 3 }] }));
-    let error: unknown;
-    try {
-      collectFromAwsCli(dir);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).problems).toEqual([
+    expect(inputProblems(dir)).toEqual([
       `${join(dir, "analyzers.json")}: analyzers[0].type: missing (required)`,
       `${join(dir, "unused.json")}: findings[0].status: Invalid input: expected string, received number`,
     ]);
