@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../config/errors.js";
-import { parseConfig } from "../../config/load.js";
+import { configIssues } from "../helpers/config.js";
 
 /** `path: message` of every problem the loader reports for `text`. */
 function problems(text: string): string[] {
-  try {
-    parseConfig(text, "org.yaml");
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
-    throw err;
-  }
+  return configIssues(text).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
 }
 
 const HEAD = `organization: { id: o-abc123defg, name: Test Org }

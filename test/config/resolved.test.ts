@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ConfigError } from "../../config/errors.js";
 import { parseConfig } from "../../config/load.js";
+import { configIssues } from "../helpers/config.js";
 
 /**
  * The resolved model carries every default once: builders and the loader's checks read
@@ -47,13 +47,7 @@ function config(edit: (c: Json & { accounts: Json[] }) => void = () => {}) {
 }
 
 function problems(text: string): string[] {
-  try {
-    parseConfig(text, "org.yaml");
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
-  }
+  return configIssues(text).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
 }
 
 describe("resolved model", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ConfigError } from "../../config/errors.js";
-import { parseConfig } from "../../config/load.js";
+import { configIssues } from "../helpers/config.js";
 
 /**
  * One test per pattern of the must-never list that config can express: the loader
@@ -45,13 +44,7 @@ function baseConfig(): Json {
 function problems(edit: (c: Json & { accounts: Json[] }) => void): string[] {
   const config = baseConfig() as Json & { accounts: Json[] };
   edit(config);
-  try {
-    parseConfig(stringify(config), "org.yaml");
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
+  return configIssues(stringify(config)).map((i) => `${i.path}: ${i.message}`);
 }
 
 const roles = (c: { accounts: Json[] }, i: number) => c.accounts[i]!.roles as Json[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, formatIssue } from "../../config/errors.js";
+import { formatIssue } from "../../config/errors.js";
 import { parseConfig } from "../../config/load.js";
+import { configIssues } from "../helpers/config.js";
 
 const HEAD = `organization: { id: o-abc123defg, name: Test Org }
 defaults: { regions: [eu-west-1, eu-central-1] }
@@ -11,13 +12,7 @@ const SECURITY = `  - { id: "222222222222", name: security, role: security, envi
 
 /** The problems the loader reports for a config built from the common head plus `body`, as `line:col path: message`. */
 function problems(body: string): string[] {
-  try {
-    parseConfig(HEAD + body, "t.yaml");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => formatIssue(i).replace(/^t\.yaml:/, ""));
-    throw err;
-  }
-  return [];
+  return configIssues(HEAD + body, "t.yaml").map((i) => formatIssue(i).replace(/^t\.yaml:/, ""));
 }
 
 function app(fields: string): string {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../config/errors.js";
 import { parseConfig } from "../../config/load.js";
 import { identityPlan } from "../../modules/identity-plan.js";
 import { pipelineSubjects } from "../../modules/pipeline-subjects.js";
 import { exampleOrg, exampleYaml } from "./helpers.js";
+import { configIssues } from "../helpers/config.js";
 
 /**
  * The loader's side of OIDC subjects: which form the pipeline roles trust, the ids the
@@ -12,13 +12,7 @@ import { exampleOrg, exampleYaml } from "./helpers.js";
 
 /** `file:line:col path: message` of every problem the loader reports for the example with the keys at `at` replaced. */
 function problems(at: string[], changes: Record<string, unknown>): string[] {
-  try {
-    parseConfig(exampleYaml(at, changes), "org.yaml");
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`);
-    throw err;
-  }
+  return configIssues(exampleYaml(at, changes)).map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`);
 }
 
 const GITHUB = ["pipelines", "github"];

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../config/errors.js";
 import { parseConfig } from "../../config/load.js";
 import { stackName } from "../../config/model.js";
 import { synthesizeInto } from "../../stacks/synth.js";
+import { configIssues } from "../helpers/config.js";
 
 /**
  * Security Hub members are created from the security account, region by region, in both
@@ -22,13 +22,7 @@ const withMode = (yaml: string, mode: string) => `${yaml}\ncompliance:\n  config
 const wider = minimal.replace("homeRegion: eu-central-1 }", "homeRegion: eu-central-1, regions: [eu-west-1, eu-central-1, us-east-1] }");
 
 function problems(text: string): string[] {
-  try {
-    parseConfig(text, "org.yaml");
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.path}: ${i.message}`);
-  }
+  return configIssues(text).map((i) => `${i.path}: ${i.message}`);
 }
 
 describe("Security Hub membership in every region", () => {

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ConfigError } from "../../config/errors.js";
-import { parseConfig } from "../../config/load.js";
+import { configIssues } from "../helpers/config.js";
 
 /**
  * Write-only first values, Parameter Store hierarchies and outbound tokens: what the
@@ -55,13 +54,7 @@ function baseConfig(): Config {
 function problems(edit: (c: Config) => void = () => {}): string[] {
   const config = baseConfig();
   edit(config);
-  try {
-    parseConfig(stringify(config), "org.yaml");
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
+  return configIssues(stringify(config)).map((i) => `${i.path}: ${i.message}`);
 }
 
 const app = (c: Config) => c.accounts[0]!;
@@ -212,13 +205,7 @@ describe("Roles Anywhere roles", () => {
     const role = agent();
     edit(role);
     (app(c).roles as Json[]).push(role);
-    try {
-      parseConfig(stringify(c), config);
-      return [];
-    } catch (err) {
-      if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-      throw err;
-    }
+    return configIssues(stringify(c), config).map((i) => `${i.path}: ${i.message}`);
   };
 
   it("accepts a declared certificate with a CA bundle next to the config, or an ACM Private CA", () => {
