@@ -27,3 +27,13 @@ export function countsBy(cells: ComplianceCell[], key: (c: ComplianceCell) => st
 export function withoutNoData(map: Map<string, ExpectedCounts>): Map<string, Omit<ExpectedCounts, "noData">> {
   return new Map([...map].map(([k, { compliant, nonCompliant, score }]) => [k, { compliant, nonCompliant, score }]));
 }
+
+/** The message of the error `fn` throws; fails the test when it throws none. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected an error");
+}

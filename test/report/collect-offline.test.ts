@@ -6,22 +6,13 @@ import { collectFromAwsCli } from "../../reports/collect/aws-cli.js";
 import { loadSnapshot, saveSnapshot } from "../../reports/collect/snapshot-io.js";
 import { writeAwsCliExports } from "./fake-aws/export-cli.js";
 import { expectedScores, generateOrg } from "./fake-aws/org.js";
-import { countsBy, withoutNoData } from "./collect-helpers.js";
+import { countsBy, errorOf, withoutNoData } from "./collect-helpers.js";
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "collect-offline-"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("expected an error");
-}
 
 const write = (name: string, data: unknown) => writeFileSync(join(dir, name), typeof data === "string" ? data : JSON.stringify(data));
 

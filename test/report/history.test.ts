@@ -14,6 +14,7 @@ import { renderJson } from "../../reports/render/json.js";
 import { renderMarkdown } from "../../reports/render/markdown.js";
 import type { ComplianceCell, Snapshot } from "../../reports/snapshot.js";
 import { DEMO_DIR, DEMO_HISTORY, DEMO_PREVIOUS, DEMO_ROOT } from "./fake-aws/demo.js";
+import { errorOf } from "./collect-helpers.js";
 
 /**
  * Three weeks of a small organization, every score worked out by hand:
@@ -84,15 +85,6 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 const json = (s: Snapshot) => JSON.stringify(s);
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("expected an error");
-}
 
 describe("history model", () => {
   it("scores the organization, each OU and each account per snapshot, as worked out by hand", () => {
