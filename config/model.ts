@@ -133,6 +133,11 @@ export function besideConfig(source: string, path: string): string {
   return join(dirname(source), path);
 }
 
+/** Every region some account uses, sorted: `org.regions`, also for the checks, which run before the org is resolved. */
+export function organizationRegions(accounts: readonly ResolvedAccount[]): AwsRegion[] {
+  return [...new Set(accounts.flatMap((a) => a.regions))].sort();
+}
+
 export function stackName(accountName: string, region: string): string {
   return `${accountName}-${region}`;
 }
@@ -215,7 +220,7 @@ export function resolve(config: OrgConfig, source: string, accounts = resolveAcc
     accountByName,
     accountById: new Map(accounts.map((a) => [a.id, a])),
     securityAccount: accounts.find((a) => a.role === "security"),
-    regions: [...new Set(accounts.flatMap((a) => a.regions))].sort(),
+    regions: organizationRegions(accounts),
     access: resolveAccess(config, accounts),
     managementAccount,
     trailStack: trail && trailAccount ? stackName(trailAccount.name, trail.region ?? trailAccount.homeRegion) : undefined,

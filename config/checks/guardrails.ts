@@ -1,5 +1,6 @@
 import { GUARDRAIL_IDS, GUARDRAILS, knownOuPaths, normalizeOuPath, planGuardrails } from "../../modules/guardrail-plan.js";
 import { GITHUB_ISSUER } from "../../modules/policies/guardrail-policies.js";
+import { organizationRegions } from "../model.js";
 import { didYouMean } from "../suggest.js";
 import type { ConfigCheck, ModelCheck } from "./types.js";
 
@@ -66,7 +67,7 @@ export const guardrailChecks: ConfigCheck = ({ config, accounts }, report) => {
   // The deploy role plans and applies every account-region, and the pipelines read state in the backend's region.
   if (guardrails.regionDeny.enabled && guardrails.regionDeny.allowedRegions) {
     const allowed = guardrails.regionDeny.allowedRegions;
-    const needed = [...[...new Set(accounts.flatMap((a) => a.regions))].sort(), ...(config.backend.type === "s3" ? [config.backend.region] : [])];
+    const needed = [...organizationRegions(accounts), ...(config.backend.type === "s3" ? [config.backend.region] : [])];
     const missing = [...new Set(needed.filter((r) => !allowed.includes(r)))];
     if (missing.length > 0) {
       report(
