@@ -40,27 +40,7 @@ export interface AccessAnalyzerReadOptions {
  * and their findings (readUnusedAccess). Every request takes a slot of `limit`.
  */
 export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<NonNullable<Snapshot["accessAnalyzer"]>> {
-  const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
-  const failedRegions = new Set<string>();
-  o.progress.phase("IAM Access Analyzer (analyzers)", o.regions.length);
-  await Promise.all(
-    o.regions.map(async (region) => {
-      try {
-        await o.eachPage(
-          (token) => o.limit(() => o.clientFor(region).send(new ListAnalyzersCommand({ type: "ORGANIZATION", nextToken: token, maxResults: 100 }))),
-          (page) => {
-            for (const a of page.analyzers ?? []) if (a.arn && a.name) analyzers.push({ arn: a.arn, name: a.name, region, status: a.status ?? "UNKNOWN" });
-            return page.nextToken;
-          },
-        );
-      } catch (err) {
-        failedRegions.add(region);
-        o.gaps.push({ scope: "accessanalyzer", operation: "ListAnalyzers", reason: o.reasonOf(err), region });
-      } finally {
-        o.progress.advance();
-      }
-    }),
-  );
+  const { analyzers, failedRegions } = await listAnalyzers(o, "ORGANIZATION", "IAM Access Analyzer (analyzers)", "ListAnalyzers");
 
   const active = analyzers.filter((a) => a.status === "ACTIVE");
   const summaries: Array<{ row: FindingSummaryV2; analyzerArn: string; region: string }> = [];
@@ -148,6 +128,37 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
   };
 }
 
+/** The organization analyzers of one type in every region (paginated); a region whose listing failed is a gap named `operation`. */
+async function listAnalyzers(
+  o: AccessAnalyzerReadOptions,
+  type: "ORGANIZATION" | "ORGANIZATION_UNUSED_ACCESS",
+  phase: string,
+  operation: string,
+): Promise<{ analyzers: Array<{ name: string; region: string; status: string; arn: string }>; failedRegions: Set<string> }> {
+  const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
+  const failedRegions = new Set<string>();
+  o.progress.phase(phase, o.regions.length);
+  await Promise.all(
+    o.regions.map(async (region) => {
+      try {
+        await o.eachPage(
+          (token) => o.limit(() => o.clientFor(region).send(new ListAnalyzersCommand({ type, nextToken: token, maxResults: 100 }))),
+          (page) => {
+            for (const a of page.analyzers ?? []) if (a.arn && a.name) analyzers.push({ arn: a.arn, name: a.name, region, status: a.status ?? "UNKNOWN" });
+            return page.nextToken;
+          },
+        );
+      } catch (err) {
+        failedRegions.add(region);
+        o.gaps.push({ scope: "accessanalyzer", operation, reason: o.reasonOf(err), region });
+      } finally {
+        o.progress.advance();
+      }
+    }),
+  );
+  return { analyzers, failedRegions };
+}
+
 /**
  * The organization unused-access analyzers (ListAnalyzers) and their active findings
  * (ListFindingsV2, pages only: a summary names the role, key, password or permission unused).
@@ -155,26 +166,7 @@ export async function readAccessAnalyzer(o: AccessAnalyzerReadOptions): Promise<
  * listing gaps still count regions once.
  */
 async function readUnusedAccess(o: AccessAnalyzerReadOptions): Promise<NonNullable<NonNullable<Snapshot["accessAnalyzer"]>["unused"]>> {
-  const analyzers: Array<{ name: string; region: string; status: string; arn: string }> = [];
-  o.progress.phase("IAM Access Analyzer (unused-access analyzers)", o.regions.length);
-  await Promise.all(
-    o.regions.map(async (region) => {
-      try {
-        await o.eachPage(
-          (token) =>
-            o.limit(() => o.clientFor(region).send(new ListAnalyzersCommand({ type: "ORGANIZATION_UNUSED_ACCESS", nextToken: token, maxResults: 100 }))),
-          (page) => {
-            for (const a of page.analyzers ?? []) if (a.arn && a.name) analyzers.push({ arn: a.arn, name: a.name, region, status: a.status ?? "UNKNOWN" });
-            return page.nextToken;
-          },
-        );
-      } catch (err) {
-        o.gaps.push({ scope: "accessanalyzer", operation: "ListAnalyzers (unused access)", reason: o.reasonOf(err), region });
-      } finally {
-        o.progress.advance();
-      }
-    }),
-  );
+  const { analyzers } = await listAnalyzers(o, "ORGANIZATION_UNUSED_ACCESS", "IAM Access Analyzer (unused-access analyzers)", "ListAnalyzers (unused access)");
   const active = analyzers.filter((a) => a.status === "ACTIVE");
   const findings: UnusedAccessFinding[] = [];
   o.progress.phase("IAM Access Analyzer (unused-access findings)", active.length);
